@@ -1,0 +1,14 @@
+namespace SocketLab.Core.Tcp;
+
+/// <summary>Why a connection ended.</summary>
+public enum CloseReason
+{
+    /// <summary>The peer closed its side (FIN); everything owed was sent back first.</summary>
+    RemoteClosed,
+    /// <summary>The peer reset the connection (RST) or the network failed.</summary>
+    Reset,
+    /// <summary>This side closed it: shutdown, a kick, or the user.</summary>
+    LocalClosed,
+    /// <summary>Refused by a limit such as the maximum number of clients.</summary>
+    Rejected,
+}

@@ -1,0 +1,18 @@
+namespace SocketLab.Core.Tcp;
+
+/// <summary>
+/// Receives a connection's events. Calls come from socket threads and must return quickly:
+/// copy what you need and hand slow work (console, UI) to another thread.
+/// </summary>
+public interface IConnectionObserver
+{
+    void OnConnected(TcpConnection connection) { }
+
+    /// <summary>Bytes just read, before they are echoed. The span is only valid during the call.</summary>
+    void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) { }
+
+    /// <summary>Bytes written by <see cref="TcpConnection.SendAsync"/> (not echoes). Valid only during the call.</summary>
+    void OnSent(TcpConnection connection, ReadOnlySpan<byte> data) { }
+
+    void OnClosed(TcpConnection connection, CloseReason reason, string? detail) { }
+}

@@ -1,0 +1,20 @@
+namespace SocketLab.Core.Tcp;
+
+/// <summary>Per-connection behaviour shared by accepted and outgoing connections.</summary>
+public sealed record TcpConnectionOptions
+{
+    /// <summary>Send back every received byte, unchanged (the seed's behaviour). Default true.</summary>
+    public bool Echo { get; init; } = true;
+
+    /// <summary>Size of the pooled buffer rented for one read. Default 16 KiB.</summary>
+    public int ReceiveBufferSize { get; init; } = 16 * 1024;
+
+    /// <summary>
+    /// Wait for data with a zero-byte read before renting a buffer, so an idle connection holds
+    /// no buffer at all (Kestrel's WaitForDataBeforeAllocatingBuffer). Default true.
+    /// </summary>
+    public bool WaitForDataBeforeAllocatingBuffer { get; init; } = true;
+
+    /// <summary>Disable Nagle so small echoes leave at once. Default true.</summary>
+    public bool NoDelay { get; init; } = true;
+}

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Tcp;
+
+/// <summary>Opens outgoing TCP connections with a timeout and errors a person can act on.</summary>
+public static class TcpConnector
+{
+    /// <summary>
+    /// Resolves <paramref name="host"/> and connects to the first address that answers.
+    /// Throws <see cref="NetworkException"/> (refused, timed out, unknown host, unreachable).
+    /// </summary>
+    public static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
+            deadline.CancelAfter(timeout);
+        string target = $"{host}:{port}";
+
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host, out IPAddress? literal)
+                ? [literal]
+                : await Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s looking up the host");
+        }
+        catch (SocketException ex)
+        {
+            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {target}: unknown host '{host}'", ex);
+        }
+        if (addresses.Length == 0)
+            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {target}: unknown host '{host}'");
+
+        NetworkException? last = null;
+        foreach (IPAddress address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s");
+            }
+            catch (SocketException ex)
+            {
+                socket.Dispose();
+                last = NetworkException.From(ex, $"connect to {target}");
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        throw last!;
+    }
+}

@@ -1,0 +1,193 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Tcp;
+
+/// <summary>
+/// A TCP listener that serves many clients at once: one accept loop, one <see cref="TcpConnection"/>
+/// per client. Events go to the observer; sends can target one client or all of them.
+/// </summary>
+public sealed class TcpServer : IAsyncDisposable
+{
+    private readonly TcpServerOptions _options;
+    private readonly IConnectionObserver _observer;
+    private readonly ConcurrentDictionary<long, TcpConnection> _connections = new();
+    private readonly ConcurrentDictionary<long, Task> _running = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private Socket? _listener;
+    private Task? _acceptLoop;
+    private long _nextId;
+    private long _accepted;
+    private long _rejected;
+    private long _closedBytesIn;
+    private long _closedBytesOut;
+
+    public TcpServer(TcpServerOptions options, IConnectionObserver observer)
+    {
+        _options = options;
+        _observer = observer;
+    }
+
+    /// <summary>The bound endpoint (with the real port when 0 was asked for).</summary>
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener ?? throw new InvalidOperationException("not started")).LocalEndPoint!;
+
+    public IReadOnlyCollection<TcpConnection> Connections => (IReadOnlyCollection<TcpConnection>)_connections.Values;
+    public long TotalAccepted => Interlocked.Read(ref _accepted);
+    public long TotalRejected => Interlocked.Read(ref _rejected);
+    public long TotalBytesIn => Interlocked.Read(ref _closedBytesIn) + _connections.Values.Sum(c => c.BytesIn);
+    public long TotalBytesOut => Interlocked.Read(ref _closedBytesOut) + _connections.Values.Sum(c => c.BytesOut);
+
+    /// <summary>Raised once per accept-loop failure streak (e.g. out of file descriptors); the loop keeps going.</summary>
+    public event Action<string>? Warning;
+
+    /// <summary>Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>.</summary>
+    public void Start()
+    {
+        IPAddress address = _options.BindAddress;
+        try
+        {
+            _listener = Listen(address);
+        }
+        catch (SocketException) when (address.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
+        {
+            _listener = Listen(IPAddress.Any); // No IPv6 here: every IPv4 interface instead.
+        }
+        _acceptLoop = Task.Run(AcceptLoopAsync);
+    }
+
+    private Socket Listen(IPAddress address)
+    {
+        var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                listener.DualMode = true;
+            listener.Bind(new IPEndPoint(address, _options.Port));
+            listener.Listen(_options.Backlog);
+            return listener;
+        }
+        catch (SocketException ex)
+        {
+            listener.Dispose();
+            if (address.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
+                throw;
+            throw NetworkException.From(ex, $"listen on {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
+        }
+    }
+
+    public TcpConnection? Find(long id) => _connections.GetValueOrDefault(id);
+
+    /// <summary>Sends to every connected client at once; a slow client does not hold up the others.</summary>
+    public async Task<int> BroadcastAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        TcpConnection[] targets = _connections.Values.ToArray();
+        await Task.WhenAll(targets.Select(c => SendQuietlyAsync(c, data, cancellationToken))).ConfigureAwait(false);
+        return targets.Length;
+    }
+
+    private static async Task SendQuietlyAsync(TcpConnection connection, ReadOnlyMemory<byte> data, CancellationToken ct)
+    {
+        try { await connection.SendAsync(data, ct).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The connection is closing; its receive loop reports why.
+        }
+    }
+
+    /// <summary>Stops accepting, closes every connection and waits for them (at most <paramref name="timeout"/>).</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (!_stopping.IsCancellationRequested)
+            _stopping.Cancel();
+        _listener?.Dispose();
+        if (_acceptLoop is not null)
+            await _acceptLoop.ConfigureAwait(false);
+        foreach (TcpConnection c in _connections.Values)
+            c.Close();
+        Task all = Task.WhenAll(_running.Values);
+        await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        Socket listener = _listener!;
+        CancellationToken ct = _stopping.Token;
+        bool warned = false;
+        while (!ct.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await listener.AcceptAsync(ct).ConfigureAwait(false);
+                warned = false;
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.OperationAborted or SocketError.Interrupted && ct.IsCancellationRequested) { break; }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
+            {
+                continue; // The peer gave up while queued; nothing to serve.
+            }
+            catch (SocketException ex)
+            {
+                // Typically EMFILE/ENFILE: the queued peer stays in the backlog until descriptors free up.
+                if (!warned)
+                {
+                    Warning?.Invoke($"accept failed: {ex.Message}; retrying");
+                    warned = true;
+                }
+                try { await Task.Delay(100, ct).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+                continue;
+            }
+
+            long id = Interlocked.Increment(ref _nextId);
+            TcpConnection connection;
+            try
+            {
+                connection = new TcpConnection(id, socket, _options.Connection, _observer);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                socket.Dispose(); // Reset before we could read its endpoints.
+                continue;
+            }
+
+            if (_options.MaxClients > 0 && _connections.Count >= _options.MaxClients)
+            {
+                Interlocked.Increment(ref _rejected);
+                connection.ReportRejected($"more than --max-clients {_options.MaxClients}");
+                continue;
+            }
+
+            Interlocked.Increment(ref _accepted);
+            _connections[id] = connection;
+            _running[id] = RunConnectionAsync(connection);
+        }
+    }
+
+    private async Task RunConnectionAsync(TcpConnection connection)
+    {
+        await Task.Yield();
+        try
+        {
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.TryRemove(connection.Id, out _);
+            Interlocked.Add(ref _closedBytesIn, connection.BytesIn);
+            Interlocked.Add(ref _closedBytesOut, connection.BytesOut);
+            _running.TryRemove(connection.Id, out _);
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,98 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Net;
+using SocketLab.Core.Text;
+
+namespace SocketLab.Cli;
+
+/// <summary>Options that several commands share, each with the one-line error a user sees for a bad value.</summary>
+public static class CommonOptions
+{
+    public static int ParsePort(ArgumentResult result, string what)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (int.TryParse(text, out int port) && port is >= 0 and <= 65535)
+            return port;
+        result.AddError($"{what} must be a number from 0 to 65535, got '{text}'");
+        return 0;
+    }
+
+    public static Option<int> Port(int defaultPort) => new("--port", "-p")
+    {
+        Description = $"TCP port, 0-65535 (0 = any free port) [default: {defaultPort}]",
+        DefaultValueFactory = _ => defaultPort,
+        CustomParser = r => ParsePort(r, "--port"),
+    };
+
+    public static Option<TimeSpan> Duration(string name, string description, TimeSpan defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Durations.TryParse(text, out TimeSpan value))
+                return value;
+            r.AddError($"{name} takes a time such as 500ms, 5s or 2m, got '{text}'");
+            return default;
+        },
+    };
+
+    public static Option<int> Count(string name, string description, int defaultValue, int min = 0) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (int.TryParse(text, out int n) && n >= min)
+                return n;
+            r.AddError($"{name} must be a whole number of at least {min}, got '{text}'");
+            return defaultValue;
+        },
+    };
+
+    public static Option<IPAddress> Address(string name, string description, IPAddress defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (text is "*" or "all")
+                return IPAddress.IPv6Any;
+            if (IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? a))
+                return a;
+            r.AddError($"{name} takes an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '{text}'");
+            return defaultValue;
+        },
+    };
+
+    public static Option<string> Encoding() => new("--encoding", "-e")
+    {
+        Description = $"Text encoding for display and typed input: {string.Join(", ", TextEncodings.Names)} [default: utf-8]",
+        DefaultValueFactory = _ => "utf-8",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (TextEncodings.TryGet(text, out _))
+                return text;
+            r.AddError($"unknown encoding '{text}' (use one of: {string.Join(", ", TextEncodings.Names)})");
+            return "utf-8";
+        },
+    };
+
+    public static Option<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
+    {
+        Description = $"{description}: {string.Join("|", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))} [default: {defaultValue.ToString().ToLowerInvariant()}]",
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
+                return value;
+            r.AddError($"{name} takes one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{text}'");
+            return defaultValue;
+        },
+    };
+}

@@ -1,0 +1,33 @@
+using SocketLab.Core.Net;
+
+namespace SocketLab.Cli;
+
+/// <summary>Every exit code socketlab uses; docs/exit-codes.md lists the same table.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Failure = 1;
+    public const int Usage = 2;
+    public const int AddressInUse = 3;
+    public const int PermissionDenied = 4;
+    public const int ConnectionRefused = 5;
+    public const int TimedOut = 6;
+    public const int UnknownHost = 7;
+    public const int ConnectionReset = 8;
+    public const int Unreachable = 9;
+    public const int AddressNotAvailable = 10;
+    public const int Interrupted = 130;
+
+    public static int For(NetworkErrorKind kind) => kind switch
+    {
+        NetworkErrorKind.AddressInUse => AddressInUse,
+        NetworkErrorKind.PermissionDenied => PermissionDenied,
+        NetworkErrorKind.ConnectionRefused => ConnectionRefused,
+        NetworkErrorKind.TimedOut => TimedOut,
+        NetworkErrorKind.UnknownHost => UnknownHost,
+        NetworkErrorKind.ConnectionReset => ConnectionReset,
+        NetworkErrorKind.Unreachable => Unreachable,
+        NetworkErrorKind.AddressNotAvailable => AddressNotAvailable,
+        _ => Failure,
+    };
+}

@@ -1,0 +1,44 @@
+using System.Runtime.InteropServices;
+
+namespace SocketLab.Cli;
+
+/// <summary>
+/// Ctrl+C and SIGTERM: the first asks for a graceful stop (the token is cancelled);
+/// a second one while stopping exits at once with 130.
+/// </summary>
+public sealed class Termination : IDisposable
+{
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private int _signals;
+
+    public Termination()
+    {
+        foreach (PosixSignal signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGQUIT })
+        {
+            try { _registrations.Add(PosixSignalRegistration.Create(signal, OnSignal)); }
+            catch (PlatformNotSupportedException) { }
+        }
+    }
+
+    public CancellationToken Token => _cts.Token;
+
+    private void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        if (Interlocked.Increment(ref _signals) == 1)
+        {
+            _cts.Cancel();
+            return;
+        }
+        Console.Error.WriteLine("socketlab: forced stop");
+        Environment.Exit(ExitCodes.Interrupted);
+    }
+
+    public void Dispose()
+    {
+        foreach (PosixSignalRegistration r in _registrations)
+            r.Dispose();
+        _cts.Dispose();
+    }
+}

@@ -1,0 +1,41 @@
+using System.CommandLine;
+using SocketLab.Cli.Output;
+using SocketLab.Core.Text;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary>The display and input options that server and client share, added to a command together.</summary>
+public sealed class DisplayOptionSet
+{
+    public Option<string> Encoding { get; } = CommonOptions.Encoding();
+    public Option<InvalidBytes> Invalid { get; } = CommonOptions.Choice("--invalid", "How bytes invalid in the encoding are shown", InvalidBytes.Escape);
+    public Option<bool> Hex { get; } = new("--hex", "-x") { Description = "Show data as a hex+ASCII dump and read typed input as hex (both --out hex and --in hex)" };
+    public Option<DataView> Out { get; } = CommonOptions.Choice("--out", "How received data is shown", DataView.Text);
+    public Option<DataView> In { get; } = CommonOptions.Choice("--in", "How typed input is read", DataView.Text);
+    public Option<bool> ShowEol { get; } = new("--show-eol") { Description = "Show CR, LF and NUL as ␍ ␊ ␀" };
+    public Option<LineEnding> Eol { get; } = CommonOptions.Choice("--eol", "Line ending appended to each typed line", LineEnding.None);
+    public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Do not print each message (for load tests)" };
+    public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
+
+    public void AddTo(Command command)
+    {
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Quiet, Json })
+            command.Options.Add(o);
+    }
+
+    public DisplayOptions Display(ParseResult r, bool prefix) => new()
+    {
+        Encoding = TextEncodings.Get(r.GetValue(Encoding)!),
+        Invalid = r.GetValue(Invalid),
+        View = r.GetValue(Hex) ? DataView.Hex : r.GetValue(Out),
+        ShowEol = r.GetValue(ShowEol),
+        Json = r.GetValue(Json),
+        Quiet = r.GetValue(Quiet),
+        Prefix = prefix,
+    };
+
+    public SendInput Input(ParseResult r) => new(
+        TextEncodings.Get(r.GetValue(Encoding)!),
+        r.GetValue(Hex) || r.GetValue(In) == DataView.Hex,
+        r.GetValue(Eol));
+}

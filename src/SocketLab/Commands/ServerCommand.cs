@@ -1,0 +1,142 @@
+using System.CommandLine;
+using System.Net;
+using System.Threading.Channels;
+using SocketLab.Cli.Output;
+using SocketLab.Core.Net;
+using SocketLab.Core.Tcp;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary><c>socketlab server</c>: the seed's tcpServer, serving many clients at once.</summary>
+public static class ServerCommand
+{
+    public static Command Create()
+    {
+        Option<int> port = CommonOptions.Port(TcpServerOptions.DefaultPort);
+        Option<IPAddress> bind = CommonOptions.Address("--bind", "Local address to listen on [default: all interfaces, IPv4 and IPv6]", IPAddress.IPv6Any);
+        Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
+        Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
+        Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
+        var display = new DisplayOptionSet();
+
+        var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
+        {
+            port, bind, backlog, maxClients, noEcho,
+        };
+        display.AddTo(command);
+        command.SetAction(async (r, _) =>
+        {
+            var options = new TcpServerOptions
+            {
+                Port = r.GetValue(port),
+                BindAddress = r.GetValue(bind)!,
+                Backlog = r.GetValue(backlog),
+                MaxClients = r.GetValue(maxClients),
+                Connection = new TcpConnectionOptions { Echo = !r.GetValue(noEcho) },
+            };
+            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input)
+    {
+        using var termination = new Termination();
+        await using var sink = new ConsoleSink(display);
+        await using var server = new TcpServer(options, new SinkObserver(sink));
+        server.Warning += sink.Error;
+        server.Start();
+
+        IPEndPoint local = server.LocalEndPoint;
+        sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "tcp waiting...", Local = local });
+        if (!display.Json)
+        {
+            foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))
+                sink.Line(EndpointText.HostPort(new IPEndPoint(a, local.Port)));
+            sink.Line("accepting.....");
+        }
+
+        Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+
+        await server.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });
+        _ = stdin;
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Lines typed into the server go to every client; "/to ID text", "/clients", "/kick ID" and "/help" steer it.</summary>
+    private static async Task PumpStdinAsync(TcpServer server, ConsoleSink sink, SendInput input, CancellationToken ct)
+    {
+        ChannelReader<string> lines = StdinLines.Start();
+        try
+        {
+            await foreach (string line in lines.ReadAllAsync(ct).ConfigureAwait(false))
+                await HandleLineAsync(server, sink, input, line, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    internal static async Task HandleLineAsync(TcpServer server, ConsoleSink sink, SendInput input, string line, CancellationToken ct)
+    {
+        string text = line;
+        TcpConnection? target = null;
+        if (line.StartsWith('/') && !line.StartsWith("//", StringComparison.Ordinal))
+        {
+            string[] parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            switch (parts[0])
+            {
+                case "/clients":
+                    if (server.Connections.Count == 0)
+                        sink.Line("no clients");
+                    foreach (TcpConnection c in server.Connections.OrderBy(c => c.Id))
+                        sink.Line($"#{c.Id} {EndpointText.HostPort(c.RemoteEndPoint)} in {c.BytesIn} out {c.BytesOut} since {c.ConnectedAt:HH:mm:ss}");
+                    return;
+                case "/kick" when parts.Length >= 2 && long.TryParse(parts[1].TrimStart('#'), out long kickId):
+                    if (server.Find(kickId) is { } k)
+                        k.Close();
+                    else
+                        sink.Error($"no client #{kickId}");
+                    return;
+                case "/to" when parts.Length >= 2 && long.TryParse(parts[1].TrimStart('#'), out long toId):
+                    target = server.Find(toId);
+                    if (target is null)
+                    {
+                        sink.Error($"no client #{toId}");
+                        return;
+                    }
+                    text = parts.Length == 3 ? parts[2] : "";
+                    break;
+                default:
+                    sink.Error("commands: /clients, /to ID TEXT, /kick ID, //TEXT sends TEXT starting with '/'; any other line goes to every client");
+                    return;
+            }
+        }
+        else if (line.StartsWith("//", StringComparison.Ordinal))
+        {
+            text = line[1..];
+        }
+
+        if (!input.TryEncode(text, out byte[]? bytes, out string? error))
+        {
+            sink.Error(error);
+            return;
+        }
+        if (target is not null)
+        {
+            try { await target.SendAsync(bytes, ct).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                sink.Error($"#{target.Id} is closing; nothing sent");
+            }
+        }
+        else if (await server.BroadcastAsync(bytes, ct).ConfigureAwait(false) == 0)
+        {
+            sink.Error("no clients connected; nothing sent");
+        }
+    }
+}

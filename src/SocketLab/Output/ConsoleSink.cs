@@ -1,0 +1,304 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Threading.Channels;
+using SocketLab.Core.Net;
+using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
+
+namespace SocketLab.Cli.Output;
+
+/// <summary>
+/// Writes events to the console on its own thread, so a slow terminal never stalls a socket.
+/// Data events are admitted while less than <see cref="MaxPendingBytes"/> waits to be shown;
+/// beyond that they are skipped (and counted) — the display falls behind, the echo does not.
+/// </summary>
+public sealed class ConsoleSink : IAsyncDisposable
+{
+    public const long MaxPendingBytes = 8 * 1024 * 1024;
+
+    private readonly Channel<OutputEvent> _channel = Channel.CreateUnbounded<OutputEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly DisplayOptions _options;
+    private readonly TextWriter _out;
+    private readonly TextWriter _err;
+    private readonly Stream _outStream;
+    private readonly Utf8JsonWriter? _json;
+    private readonly Dictionary<long, StreamState> _streams = [];
+    private readonly Task _writer;
+    private long _pendingBytes;
+    private long _skippedEvents;
+    private long _skippedBytes;
+
+    public ConsoleSink(DisplayOptions options, Stream? stdout = null, TextWriter? stderr = null)
+    {
+        _options = options;
+        _outStream = stdout ?? Console.OpenStandardOutput();
+        _out = new StreamWriter(_outStream, new UTF8Encoding(false), 64 * 1024) { AutoFlush = false, NewLine = "\n" };
+        _err = stderr ?? Console.Error;
+        if (options.Json)
+            _json = new Utf8JsonWriter(_outStream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        _writer = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    public DisplayOptions Options => _options;
+
+    /// <summary>Queues a data event, copying the bytes; skipped when the display is too far behind.</summary>
+    public void Data(EventKind kind, TcpConnection connection, ReadOnlySpan<byte> data)
+    {
+        if (_options.Quiet)
+            return;
+        if (Interlocked.Add(ref _pendingBytes, data.Length) > MaxPendingBytes)
+        {
+            Interlocked.Add(ref _pendingBytes, -data.Length);
+            Interlocked.Increment(ref _skippedEvents);
+            Interlocked.Add(ref _skippedBytes, data.Length);
+            return;
+        }
+        byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(copy);
+        Post(new OutputEvent { Kind = kind, ConnectionId = connection.Id, Remote = connection.RemoteEndPoint, Buffer = copy, Length = data.Length });
+    }
+
+    public void Post(OutputEvent e) => _channel.Writer.TryWrite(e);
+
+    /// <summary>A plain line for the user (stdout in text mode, a "line" event in JSON).</summary>
+    public void Line(string text) => Post(new OutputEvent { Kind = EventKind.Line, Text = text });
+
+    /// <summary>A diagnostic (always stderr, never mixed into data).</summary>
+    public void Error(string text) => Post(new OutputEvent { Kind = EventKind.Error, Text = text });
+
+    private async Task WriteLoopAsync()
+    {
+        ChannelReader<OutputEvent> reader = _channel.Reader;
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out OutputEvent? e))
+            {
+                try
+                {
+                    Write(e);
+                }
+                catch (IOException)
+                {
+                    // stdout closed (e.g. `| head`): keep serving, stop showing.
+                }
+                finally
+                {
+                    if (e.Buffer is not null)
+                    {
+                        Interlocked.Add(ref _pendingBytes, -e.Length);
+                        ArrayPool<byte>.Shared.Return(e.Buffer);
+                    }
+                }
+            }
+            ReportSkipped();
+            try
+            {
+                _json?.Flush();
+                _out.Flush();
+            }
+            catch (IOException) { }
+        }
+    }
+
+    private void ReportSkipped()
+    {
+        long events = Interlocked.Exchange(ref _skippedEvents, 0);
+        if (events == 0)
+            return;
+        long bytes = Interlocked.Exchange(ref _skippedBytes, 0);
+        _err.WriteLine($"socketlab: display fell behind; {events} messages ({bytes} bytes) not shown (echo unaffected)");
+    }
+
+    private void Write(OutputEvent e)
+    {
+        if (_json is not null)
+            WriteJson(e);
+        else
+            WriteText(e);
+    }
+
+    private string Prefix(OutputEvent e) =>
+        _options.Prefix ? $"{e.Time:HH:mm:ss.fff} #{e.ConnectionId} " : "";
+
+    private void WriteText(OutputEvent e)
+    {
+        switch (e.Kind)
+        {
+            case EventKind.Listening:
+                _out.WriteLine(e.Text);
+                break;
+            case EventKind.Connected:
+                if (_options.Prefix)
+                    _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} connected");
+                break;
+            case EventKind.Received:
+            case EventKind.Sent:
+                WriteData(e);
+                break;
+            case EventKind.Closed:
+                FlushDecoder(e);
+                string why = e.Reason switch
+                {
+                    CloseReason.Reset => $" ({e.Text ?? "connection reset by peer"})",
+                    CloseReason.LocalClosed when _options.Prefix => " (closed by server)",
+                    _ => "",
+                };
+                _out.WriteLine($"{Prefix(e)}close socket{why}");
+                _streams.Remove(e.ConnectionId);
+                break;
+            case EventKind.Rejected:
+                _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} rejected: {e.Text}");
+                break;
+            case EventKind.Line:
+                _out.WriteLine(e.Text);
+                break;
+            case EventKind.Error:
+                _out.Flush();
+                _err.WriteLine($"socketlab: {e.Text}");
+                break;
+            case EventKind.Summary:
+                _out.Flush();
+                _err.WriteLine($"socketlab: {e.Count} connections, {e.BytesIn} bytes in, {e.BytesOut} bytes out");
+                break;
+        }
+    }
+
+    private void WriteData(OutputEvent e)
+    {
+        StreamState s = State(e.ConnectionId);
+        ReadOnlySpan<byte> bytes = e.Buffer.AsSpan(0, e.Length);
+        string direction = e.Kind == EventKind.Sent ? "sent" : "received";
+        if (_options.View == DataView.Hex)
+        {
+            long offset = e.Kind == EventKind.Sent ? s.SentOffset : s.ReceivedOffset;
+            if (_options.Prefix || e.Kind == EventKind.Sent)
+                _out.WriteLine($"{Prefix(e)}{direction} {e.Length} bytes");
+            _out.WriteLine(HexDump.Format(bytes, offset));
+            if (e.Kind == EventKind.Sent) s.SentOffset += e.Length; else s.ReceivedOffset += e.Length;
+            return;
+        }
+        StreamTextDecoder decoder = e.Kind == EventKind.Sent ? s.SentDecoder : s.ReceivedDecoder;
+        string text = VisibleText.Render(decoder.Decode(bytes), _options.ShowEol);
+        if (text.Length == 0)
+            return; // Only part of a character so far: it shows with the next read.
+        string marker = e.Kind == EventKind.Sent ? "> " : "";
+        _out.Write(Prefix(e));
+        _out.Write(marker);
+        _out.Write(text);
+        if (!text.EndsWith('\n'))
+            _out.WriteLine();
+    }
+
+    private void FlushDecoder(OutputEvent e)
+    {
+        if (_options.View != DataView.Text || !_streams.TryGetValue(e.ConnectionId, out StreamState? s))
+            return;
+        string rest = s.ReceivedDecoder.Flush();
+        if (rest.Length > 0)
+            _out.WriteLine($"{Prefix(e)}{VisibleText.Render(rest, _options.ShowEol)}");
+    }
+
+    private void WriteJson(OutputEvent e)
+    {
+        Utf8JsonWriter w = _json!;
+        if (e.Kind == EventKind.Error)
+        {
+            w.Flush();
+            _err.WriteLine($"socketlab: {e.Text}");
+            return;
+        }
+        w.WriteStartObject();
+        w.WriteString("time", e.Time);
+        w.WriteString("event", e.Kind switch
+        {
+            EventKind.Listening => "listening",
+            EventKind.Connected => "connected",
+            EventKind.Received => "received",
+            EventKind.Sent => "sent",
+            EventKind.Closed => "closed",
+            EventKind.Rejected => "rejected",
+            EventKind.Summary => "summary",
+            _ => "line",
+        });
+        if (e.ConnectionId != 0)
+            w.WriteNumber("id", e.ConnectionId);
+        if (e.Remote is not null)
+            w.WriteString("remote", EndpointText.HostPort(e.Remote));
+        if (e.Local is not null)
+            w.WriteString("local", EndpointText.HostPort(e.Local));
+        switch (e.Kind)
+        {
+            case EventKind.Received:
+            case EventKind.Sent:
+                ReadOnlySpan<byte> bytes = e.Buffer.AsSpan(0, e.Length);
+                StreamState s = State(e.ConnectionId);
+                w.WriteNumber("bytes", e.Length);
+                w.WriteString("text", (e.Kind == EventKind.Sent ? s.SentDecoder : s.ReceivedDecoder).Decode(bytes));
+                w.WriteBase64String("data", bytes);
+                break;
+            case EventKind.Closed:
+                w.WriteString("reason", e.Reason switch
+                {
+                    CloseReason.RemoteClosed => "remote_closed",
+                    CloseReason.Reset => "reset",
+                    CloseReason.LocalClosed => "local_closed",
+                    _ => "rejected",
+                });
+                if (e.Text is not null)
+                    w.WriteString("detail", e.Text);
+                w.WriteNumber("bytes_in", e.BytesIn);
+                w.WriteNumber("bytes_out", e.BytesOut);
+                _streams.Remove(e.ConnectionId);
+                break;
+            case EventKind.Summary:
+                w.WriteNumber("connections", e.Count);
+                w.WriteNumber("bytes_in", e.BytesIn);
+                w.WriteNumber("bytes_out", e.BytesOut);
+                break;
+            case EventKind.Listening:
+            case EventKind.Line:
+            case EventKind.Rejected:
+                if (e.Text is not null)
+                    w.WriteString("text", e.Text);
+                break;
+        }
+        w.WriteEndObject();
+        w.Flush();
+        _outStream.WriteByte((byte)'\n');
+        w.Reset();
+    }
+
+    private StreamState State(long id)
+    {
+        if (!_streams.TryGetValue(id, out StreamState? s))
+        {
+            s = new StreamState(new StreamTextDecoder(_options.Encoding, _options.Invalid), new StreamTextDecoder(_options.Encoding, _options.Invalid));
+            _streams[id] = s;
+        }
+        return s;
+    }
+
+    /// <summary>Shows everything queued so far, then stops.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _channel.Writer.TryComplete();
+        await _writer.ConfigureAwait(false);
+        try
+        {
+            _out.Flush();
+            _outStream.Flush();
+        }
+        catch (IOException) { }
+        _json?.Dispose();
+    }
+
+    private sealed class StreamState(StreamTextDecoder received, StreamTextDecoder sent)
+    {
+        public StreamTextDecoder ReceivedDecoder { get; } = received;
+        public StreamTextDecoder SentDecoder { get; } = sent;
+        public long ReceivedOffset { get; set; }
+        public long SentOffset { get; set; }
+    }
+}

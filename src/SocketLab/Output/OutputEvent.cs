@@ -1,0 +1,36 @@
+using System.Net;
+using SocketLab.Core.Tcp;
+
+namespace SocketLab.Cli.Output;
+
+public enum EventKind
+{
+    Listening,
+    Connected,
+    Received,
+    Sent,
+    Closed,
+    Rejected,
+    Line,
+    Error,
+    Summary,
+}
+
+/// <summary>
+/// One thing to show. Data events carry a buffer rented from the shared pool; the sink returns it.
+/// </summary>
+public sealed class OutputEvent
+{
+    public required EventKind Kind { get; init; }
+    public DateTimeOffset Time { get; init; } = DateTimeOffset.Now;
+    public long ConnectionId { get; init; }
+    public IPEndPoint? Remote { get; init; }
+    public IPEndPoint? Local { get; init; }
+    public byte[]? Buffer { get; init; }
+    public int Length { get; init; }
+    public string? Text { get; init; }
+    public CloseReason Reason { get; init; }
+    public long BytesIn { get; init; }
+    public long BytesOut { get; init; }
+    public long Count { get; init; }
+}

@@ -1,0 +1,30 @@
+using SocketLab.Core.Tcp;
+
+namespace SocketLab.Cli.Output;
+
+/// <summary>Turns connection events into console events; does no formatting on the socket thread.</summary>
+public sealed class SinkObserver(ConsoleSink sink) : IConnectionObserver
+{
+    public void OnConnected(TcpConnection c) =>
+        sink.Post(new OutputEvent { Kind = EventKind.Connected, ConnectionId = c.Id, Remote = c.RemoteEndPoint, Local = c.LocalEndPoint });
+
+    public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data) => sink.Data(EventKind.Received, c, data);
+
+    public void OnSent(TcpConnection c, ReadOnlySpan<byte> data)
+    {
+        if (sink.Options.ShowSent || sink.Options.Json)
+            sink.Data(EventKind.Sent, c, data);
+    }
+
+    public void OnClosed(TcpConnection c, CloseReason reason, string? detail) =>
+        sink.Post(new OutputEvent
+        {
+            Kind = reason == CloseReason.Rejected ? EventKind.Rejected : EventKind.Closed,
+            ConnectionId = c.Id,
+            Remote = c.RemoteEndPoint,
+            Reason = reason,
+            Text = detail,
+            BytesIn = c.BytesIn,
+            BytesOut = c.BytesOut,
+        });
+}
