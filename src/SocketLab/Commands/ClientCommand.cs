@@ -72,7 +72,8 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
-        var observer = new SinkObserver(sink);
+        // More observers (OLED panel, transcript) join the console here.
+        var observer = new ObserverFanout(new List<IConnectionObserver> { new SinkObserver(sink) });
         var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
         int failures = 0;

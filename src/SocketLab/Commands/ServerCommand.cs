@@ -43,7 +43,9 @@ public static class ServerCommand
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        await using var server = new TcpServer(options, new SinkObserver(sink));
+        // More observers (OLED panel, transcript) join the console here.
+        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
         server.Start();
 

@@ -1,0 +1,29 @@
+namespace SocketLab.Core.Tcp;
+
+/// <summary>Passes every connection event to several observers in order (console, OLED, transcript…).</summary>
+public sealed class ObserverFanout(params IReadOnlyList<IConnectionObserver> observers) : IConnectionObserver
+{
+    public void OnConnected(TcpConnection connection)
+    {
+        foreach (IConnectionObserver o in observers)
+            o.OnConnected(connection);
+    }
+
+    public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data)
+    {
+        foreach (IConnectionObserver o in observers)
+            o.OnReceived(connection, data);
+    }
+
+    public void OnSent(TcpConnection connection, ReadOnlySpan<byte> data)
+    {
+        foreach (IConnectionObserver o in observers)
+            o.OnSent(connection, data);
+    }
+
+    public void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
+    {
+        foreach (IConnectionObserver o in observers)
+            o.OnClosed(connection, reason, detail);
+    }
+}
