@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using SocketLab.Cli;
 using SocketLab.Cli.Commands;
 using SocketLab.Core.Net;
@@ -13,7 +14,9 @@ ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     string command = parsed.CommandResult.Command == root ? "socketlab" : $"socketlab {parsed.CommandResult.Command.Name}";
-    Console.Error.WriteLine($"{command}: {parsed.Errors[0].Message} (see '{command} --help')");
+    // "Unrecognized …" says more than the "Required command was not provided" that comes with it.
+    ParseError first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+    Console.Error.WriteLine($"{command}: {first.Message} (see '{command} --help')");
     return ExitCodes.Usage;
 }
 
