@@ -52,6 +52,20 @@ public static class CommonOptions
         },
     };
 
+    public static Option<int> Bytes(string name, string description, int defaultValue, int min, int max) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (ByteSizes.TryParse(text, out long n) && n >= min && n <= max)
+                return (int)n;
+            r.AddError($"{name} takes a size from {min} to {max} bytes such as 32, 512 or 64k, got '{text}'");
+            return defaultValue;
+        },
+    };
+
     public static Option<IPAddress> Address(string name, string description, IPAddress defaultValue) => new(name)
     {
         Description = description,

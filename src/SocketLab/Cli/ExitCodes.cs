@@ -16,6 +16,10 @@ public static class ExitCodes
     public const int ConnectionReset = 8;
     public const int Unreachable = 9;
     public const int AddressNotAvailable = 10;
+    /// <summary>socketlab bench: connections failed, were reset, or idle connections stopped echoing.</summary>
+    public const int BenchErrors = 11;
+    /// <summary>socketlab bench: an echo came back different from what was sent.</summary>
+    public const int EchoMismatch = 12;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch

@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace SocketLab.Core.Bench;
+
+/// <summary>
+/// One loaded connection of a bench run. Each loop is a single long-lived async method over
+/// <see cref="Socket"/>'s ValueTask calls, so a message costs no allocation: sends are slices of the
+/// shared <see cref="EchoPattern"/>, receives land in this connection's one buffer and are compared there.
+/// </summary>
+internal sealed class BenchConnection
+{
+    private readonly Socket _socket;
+    private readonly BenchRun _run;
+    private readonly long _id;
+    private readonly long _start;
+    private readonly int _size;
+    private readonly int _depth;
+    private readonly byte[] _buffer;
+    private readonly long[] _sentAt;
+    private readonly Channel<int>? _credits;
+    private long _committed;
+    private long _received;
+    private long _completed;
+    private long _measured;
+    private volatile bool _receiverDone;
+    private int _failed;
+
+    public BenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
+    {
+        _id = id;
+        _socket = socket;
+        _run = run;
+        _start = EchoPattern.StartOf(id);
+        _size = run.Options.Size;
+        _depth = run.Options.Depth;
+        _buffer = new byte[bufferSize];
+        _sentAt = new long[_depth];
+        if (_depth > 1)
+            _credits = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    }
+
+    public Socket Socket => _socket;
+
+    /// <summary>Messages echoed so far, warm-up included (read by the sampler without locking).</summary>
+    public long Completed => Volatile.Read(ref _completed);
+
+    /// <summary>Messages echoed while measuring.</summary>
+    public long Measured => Volatile.Read(ref _measured);
+
+    public Task RunAsync() => _depth == 1 ? Guard(PingPongAsync()) : Task.WhenAll(Guard(SendLoopAsync()), Guard(ReceiveLoopAsync()));
+
+    /// <summary>Closed loop: send one message, read its whole echo, check it, repeat.</summary>
+    private async Task PingPongAsync()
+    {
+        await Task.Yield();
+        Socket socket = _socket;
+        int size = _size;
+        while (!_run.Stopping)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            for (int left = size; left > 0;)
+            {
+                int sent = await socket.SendAsync(_run.Pattern.Slice(_start + _committed, left), SocketFlags.None).ConfigureAwait(false);
+                _committed += sent;
+                left -= sent;
+            }
+            for (int left = size; left > 0;)
+            {
+                int read = await socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(left, _buffer.Length)), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                    throw new EchoClosedException();
+                Verify(read);
+                left -= read;
+            }
+            Completed1(Stopwatch.GetTimestamp() - t0);
+        }
+    }
+
+    /// <summary>Pipelined, sending side: keeps <c>depth</c> messages in flight, refilled as echoes complete.</summary>
+    private async Task SendLoopAsync()
+    {
+        await Task.Yield();
+        Socket socket = _socket;
+        ChannelReader<int> credits = _credits!.Reader;
+        long messages = 0;
+        int free = _depth;
+        while (!_run.Stopping && !_receiverDone)
+        {
+            long now = Stopwatch.GetTimestamp();
+            for (int i = 0; i < free; i++)
+                Volatile.Write(ref _sentAt[(messages + i) % _depth], now);
+            long bytes = (long)free * _size;
+            long position = _start + Volatile.Read(ref _committed);
+            Volatile.Write(ref _committed, _committed + bytes);
+            messages += free;
+            while (bytes > 0)
+            {
+                int sent = await socket.SendAsync(_run.Pattern.Slice(position, (int)Math.Min(bytes, EchoPattern.MaxSlice)), SocketFlags.None).ConfigureAwait(false);
+                position += sent;
+                bytes -= sent;
+            }
+            free = 0;
+            while (free == 0)
+            {
+                if (!await credits.WaitToReadAsync().ConfigureAwait(false))
+                    return;
+                while (credits.TryRead(out int n))
+                    free += n;
+            }
+        }
+    }
+
+    /// <summary>Pipelined, receiving side: checks every byte and hands each completed message back as a credit.</summary>
+    private async Task ReceiveLoopAsync()
+    {
+        await Task.Yield();
+        Socket socket = _socket;
+        ChannelWriter<int> credits = _credits!.Writer;
+        try
+        {
+            // After the stop, read what was already sent so every counted echo was checked.
+            while (!(_run.Stopping && _received >= Volatile.Read(ref _committed)))
+            {
+                int read = await socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                if (read == 0)
+                    throw new EchoClosedException();
+                long before = _received / _size;
+                Verify(read);
+                long after = _received / _size;
+                if (after == before)
+                    continue;
+                long now = Stopwatch.GetTimestamp();
+                for (long m = before; m < after; m++)
+                    Completed1(now - Volatile.Read(ref _sentAt[m % _depth]));
+                credits.TryWrite((int)(after - before));
+            }
+        }
+        finally
+        {
+            _receiverDone = true;
+            credits.TryComplete();
+        }
+    }
+
+    private void Verify(int read)
+    {
+        int bad = _run.Pattern.FirstMismatch(_buffer.AsSpan(0, read), _start + _received);
+        if (bad >= 0)
+        {
+            long offset = _received + bad;
+            throw new EchoMismatchException(new EchoMismatch(_id, offset, _run.Pattern.At(_start + offset), _buffer[bad]));
+        }
+        _received += read;
+    }
+
+    private void Completed1(long ticks)
+    {
+        Volatile.Write(ref _completed, _completed + 1);
+        if (_run.Measuring)
+        {
+            Volatile.Write(ref _measured, _measured + 1);
+            _run.RecordLatency(ticks);
+        }
+    }
+
+    /// <summary>Turns a loop's failure into the run's error count; never throws.</summary>
+    private async Task Guard(Task loop)
+    {
+        try
+        {
+            await loop.ConfigureAwait(false);
+        }
+        catch (EchoMismatchException ex)
+        {
+            _run.ReportMismatch(ex.Mismatch);
+        }
+        catch (Exception ex) when (ex is EchoClosedException or SocketException or ObjectDisposedException)
+        {
+            // The two loops of a pipelined connection fail together: count the connection once.
+            if (Interlocked.Exchange(ref _failed, 1) == 0)
+                _run.ReportError(Describe(ex));
+        }
+    }
+
+    private string Describe(Exception ex) => ex switch
+    {
+        _ when _run.Aborted => $"connection {_id}: no echo within the drain time after the run",
+        EchoClosedException => $"connection {_id}: the server closed the connection",
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => $"connection {_id}: connection reset by the server",
+        _ => $"connection {_id}: {ex.Message}",
+    };
+
+    private sealed class EchoClosedException : Exception;
+
+    private sealed class EchoMismatchException(EchoMismatch mismatch) : Exception
+    {
+        public EchoMismatch Mismatch { get; } = mismatch;
+    }
+}

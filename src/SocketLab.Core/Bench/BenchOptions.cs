@@ -1,0 +1,38 @@
+using System.Net;
+
+namespace SocketLab.Core.Bench;
+
+/// <summary>What one echo bench run does; the defaults follow rust_echo_bench (50 connections, 512 B).</summary>
+public sealed record BenchOptions
+{
+    public required IPEndPoint Target { get; init; }
+
+    /// <summary>Connections that keep messages going during the run.</summary>
+    public int Connections { get; init; } = 50;
+
+    /// <summary>Bytes per message.</summary>
+    public int Size { get; init; } = 512;
+
+    /// <summary>Messages in flight per connection: 1 = closed-loop ping-pong, more = pipelined.</summary>
+    public int Depth { get; init; } = 1;
+
+    /// <summary>Load before measuring starts (JIT tiering, TCP windows, the server's pools).</summary>
+    public TimeSpan Warmup { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Measured time.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Extra connections opened first that stay silent until the end, then must echo once.</summary>
+    public int Idle { get; init; }
+
+    /// <summary>Connects in progress at once, so a listen backlog is not flooded.</summary>
+    public int ConnectConcurrency { get; init; } = 128;
+
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long after the run outstanding echoes may take before they count as errors.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Spacing of the throughput timeline and of progress reports.</summary>
+    public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+}

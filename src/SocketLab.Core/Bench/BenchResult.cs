@@ -1,0 +1,48 @@
+using HdrHistogram;
+
+namespace SocketLab.Core.Bench;
+
+/// <summary>
+/// One point of the timeline: what the interval ending at <c>Elapsed</c> (time since measuring started,
+/// negative during warm-up) did. <c>P99Micros</c> is 0 outside the measured time.
+/// </summary>
+public readonly record struct BenchSample(TimeSpan Elapsed, bool Measuring, long Messages, double MessagesPerSecond, double P99Micros, int Connected);
+
+/// <summary>A data mismatch: which connection, where in its stream, and the bytes involved.</summary>
+public sealed record EchoMismatch(long Connection, long StreamOffset, byte Expected, byte Got)
+{
+    public override string ToString() =>
+        $"connection {Connection} got 0x{Got:x2} instead of 0x{Expected:x2} at byte {StreamOffset} of its stream";
+}
+
+/// <summary>The outcome of a bench run. Latencies are microseconds, from send to the last echoed byte.</summary>
+public sealed record BenchResult
+{
+    public required BenchOptions Options { get; init; }
+    public required int Connected { get; init; }
+    public required int ConnectFailures { get; init; }
+    /// <summary>Resets, closes and timeouts on the measured connections.</summary>
+    public required int Errors { get; init; }
+    public string? FirstError { get; init; }
+    public EchoMismatch? Mismatch { get; init; }
+    public required TimeSpan Elapsed { get; init; }
+    public required long Messages { get; init; }
+    public required long Bytes { get; init; }
+    public required int IdleConnected { get; init; }
+    /// <summary>Idle connections that echoed their check message correctly at the end.</summary>
+    public required int IdleEchoed { get; init; }
+    public required HistogramBase Latency { get; init; }
+    public required IReadOnlyList<BenchSample> Timeline { get; init; }
+    /// <summary>Garbage collections in this process during the measured time (the generator's own).</summary>
+    public required int Gen0Collections { get; init; }
+    public required long AllocatedBytes { get; init; }
+
+    public double MessagesPerSecond => Elapsed > TimeSpan.Zero ? Messages / Elapsed.TotalSeconds : 0;
+    /// <summary>Echoed payload per second, one direction.</summary>
+    public double MebibytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds / (1024 * 1024) : 0;
+    public int IdleFailures => IdleConnected - IdleEchoed + (Options.Idle - IdleConnected);
+    public bool Ok => Mismatch is null && Errors == 0 && ConnectFailures == 0 && IdleFailures == 0 && Messages > 0;
+
+    public double LatencyMicros(double percentile) => Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1000.0;
+    public double MaxLatencyMicros => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1000.0;
+}

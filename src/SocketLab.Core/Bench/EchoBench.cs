@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using HdrHistogram;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Bench;
+
+/// <summary>
+/// An echo load generator: opens the connections, runs warm-up then the measured time, checks every
+/// echoed byte, and reports throughput and latency. Like rust_echo_bench with depth 1, like
+/// NetCoreServer's TcpEchoClient with a larger depth.
+/// </summary>
+public static class EchoBench
+{
+    /// <summary>Source addresses idle connections are spread over on a 127.x target (8 × ~28k ports).</summary>
+    private const int IdleSourceAddresses = 8;
+
+    /// <summary>Memory all receive buffers may take together before each one gets smaller.</summary>
+    private const long BufferBudget = 256L * 1024 * 1024;
+
+    private const int CheckSize = 16;
+
+    /// <summary>
+    /// Runs the bench. Throws <see cref="NetworkException"/> when not one connection could be opened;
+    /// every other failure is counted in the result. Cancelling ends the measured time early.
+    /// </summary>
+    public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Connections, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(options.Idle);
+
+        var run = new BenchRun(options);
+        bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
+        Opened idle = await OpenAsync(options, options.Idle, i => spread ? new IPAddress([127, 0, 0, (byte)(2 + i % IdleSourceAddresses)]) : null, cancellationToken).ConfigureAwait(false);
+        Opened active = await OpenAsync(options, options.Connections, _ => null, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (active.Sockets.Count == 0)
+                throw active.FirstFailure ?? new NetworkException(NetworkErrorKind.Other, $"cannot connect to {EndpointText.HostPort(options.Target)}");
+
+            int bufferSize = (int)Math.Clamp(BufferBudget / active.Sockets.Count, 4096, 64 * 1024);
+            bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
+            var connections = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize)).ToArray();
+            Task[] loops = connections.Select(c => c.RunAsync()).ToArray();
+
+            Measured measured = await SampleAsync(run, connections, progress, cancellationToken).ConfigureAwait(false);
+            await DrainAsync(run, connections, loops).ConfigureAwait(false);
+            int idleEchoed = await CheckIdleAsync(run.Pattern, idle.Sockets, options.DrainTimeout).ConfigureAwait(false);
+
+            return new BenchResult
+            {
+                Options = options,
+                Connected = active.Sockets.Count,
+                ConnectFailures = active.Failures + idle.Failures,
+                Errors = run.Errors,
+                FirstError = run.FirstError ?? active.FirstFailure?.Message ?? idle.FirstFailure?.Message,
+                Mismatch = run.Mismatch,
+                Elapsed = measured.Elapsed,
+                Messages = connections.Sum(c => c.Measured),
+                Bytes = connections.Sum(c => c.Measured) * options.Size,
+                IdleConnected = idle.Sockets.Count,
+                IdleEchoed = idleEchoed,
+                Latency = measured.Latency,
+                Timeline = measured.Timeline,
+                Gen0Collections = measured.Gen0Collections,
+                AllocatedBytes = measured.AllocatedBytes,
+            };
+        }
+        finally
+        {
+            foreach (Socket s in active.Sockets.Concat(idle.Sockets))
+                s.Dispose();
+        }
+    }
+
+    private sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
+
+    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes);
+
+    private static async Task<Opened> OpenAsync(BenchOptions options, int count, Func<int, IPAddress?> source, CancellationToken ct)
+    {
+        var sockets = new Socket?[count];
+        int failures = 0;
+        NetworkException? first = null;
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency, CancellationToken = ct }, async (i, token) =>
+        {
+            try
+            {
+                sockets[i] = await ConnectAsync(options.Target, source(i), options.ConnectTimeout, token).ConfigureAwait(false);
+            }
+            catch (NetworkException ex)
+            {
+                Interlocked.Increment(ref failures);
+                Interlocked.CompareExchange(ref first, ex, null);
+            }
+        }).ConfigureAwait(false);
+        return new Opened(sockets.OfType<Socket>().ToList(), failures, first);
+    }
+
+    private static async Task<Socket> ConnectAsync(IPEndPoint target, IPAddress? source, TimeSpan timeout, CancellationToken ct)
+    {
+        var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        string doing = $"connect to {EndpointText.HostPort(target)}";
+        try
+        {
+            if (source is not null)
+            {
+                // IP_BIND_ADDRESS_NO_PORT: pick the port at connect time, per destination, not at bind time.
+                try { socket.SetRawSocketOption(0, 24, BitConverter.GetBytes(1)); }
+                catch (SocketException) { }
+                socket.Bind(new IPEndPoint(source, 0));
+            }
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(timeout);
+            await socket.ConnectAsync(target, deadline.Token).ConfigureAwait(false);
+            return socket;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            socket.Dispose();
+            throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot {doing}: timed out after {timeout.TotalSeconds:0.###} s");
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetworkException.From(ex, source is null ? doing : $"{doing} from {source}");
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Warm-up, then the measured time; samples throughput and latency every interval.</summary>
+    private static async Task<Measured> SampleAsync(BenchRun run, BenchConnection[] connections, Action<BenchSample>? progress, CancellationToken ct)
+    {
+        BenchOptions options = run.Options;
+        var total = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
+        var interval = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
+        var timeline = new List<BenchSample>();
+        long started = Stopwatch.GetTimestamp();
+        long measureFrom = 0;
+        int gen0 = 0;
+        long allocated = 0;
+        long lastCount = 0;
+        long lastTick = started;
+
+        void BeginMeasuring(long now)
+        {
+            run.TakeInterval(interval); // Drops nothing: nothing is recorded before measuring.
+            measureFrom = now;
+            gen0 = GC.CollectionCount(0);
+            allocated = GC.GetTotalAllocatedBytes();
+            run.StartMeasuring();
+        }
+
+        if (options.Warmup <= TimeSpan.Zero)
+            BeginMeasuring(started);
+        using var timer = new PeriodicTimer(options.SampleInterval);
+        while (true)
+        {
+            bool cancelled = false;
+            try { await timer.WaitForNextTickAsync(ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) { cancelled = true; }
+
+            long now = Stopwatch.GetTimestamp();
+            bool measuring = run.Measuring;
+            bool ending = cancelled || run.Stopping
+                || (measuring && Stopwatch.GetElapsedTime(measureFrom, now) >= options.Duration)
+                || (!measuring && options.Duration <= TimeSpan.Zero && Stopwatch.GetElapsedTime(started, now) >= options.Warmup);
+            if (ending)
+            {
+                run.Stop();
+                if (measureFrom == 0)
+                    measureFrom = now;
+            }
+
+            long count = connections.Sum(c => c.Completed);
+            run.TakeInterval(interval);
+            total.Add(interval);
+            double seconds = Stopwatch.GetElapsedTime(lastTick, now).TotalSeconds;
+            var sample = new BenchSample(
+                measuring ? Stopwatch.GetElapsedTime(measureFrom, now) : Stopwatch.GetElapsedTime(started, now) - options.Warmup,
+                measuring,
+                count - lastCount,
+                seconds > 0 ? (count - lastCount) / seconds : 0,
+                interval.TotalCount > 0 ? interval.GetValueAtPercentile(99) / 1000.0 : 0,
+                connections.Length);
+            timeline.Add(sample);
+            progress?.Invoke(sample);
+            lastCount = count;
+            lastTick = now;
+
+            if (ending)
+            {
+                return new Measured(Stopwatch.GetElapsedTime(measureFrom, now), total, timeline,
+                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated);
+            }
+            if (!measuring && Stopwatch.GetElapsedTime(started, now) >= options.Warmup)
+                BeginMeasuring(now);
+        }
+    }
+
+    /// <summary>Lets every connection finish its messages in flight; closes those that do not in time.</summary>
+    private static async Task DrainAsync(BenchRun run, BenchConnection[] connections, Task[] loops)
+    {
+        Task all = Task.WhenAll(loops);
+        if (await Task.WhenAny(all, Task.Delay(run.Options.DrainTimeout)).ConfigureAwait(false) != all)
+        {
+            run.Abort();
+            foreach (BenchConnection c in connections)
+                c.Socket.Dispose();
+        }
+        await all.ConfigureAwait(false); // The loops never throw: failures are counted.
+    }
+
+    /// <summary>Each idle connection sends one short message and must get it back unchanged.</summary>
+    private static async Task<int> CheckIdleAsync(EchoPattern pattern, List<Socket> sockets, TimeSpan timeout)
+    {
+        int echoed = 0;
+        using var deadline = new CancellationTokenSource(timeout);
+        await Parallel.ForEachAsync(Enumerable.Range(0, sockets.Count), new ParallelOptions { MaxDegreeOfParallelism = 256 }, async (i, _) =>
+        {
+            Socket s = sockets[i];
+            long start = EchoPattern.StartOf(i);
+            var buffer = new byte[CheckSize];
+            try
+            {
+                await s.SendAsync(pattern.Slice(start, CheckSize), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                int got = 0;
+                while (got < CheckSize)
+                {
+                    int n = await s.ReceiveAsync(buffer.AsMemory(got), SocketFlags.None, deadline.Token).ConfigureAwait(false);
+                    if (n == 0)
+                        return;
+                    got += n;
+                }
+                if (pattern.FirstMismatch(buffer, start) < 0)
+                    Interlocked.Increment(ref echoed);
+            }
+            catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Counted as an idle failure.
+            }
+        }).ConfigureAwait(false);
+        return echoed;
+    }
+}

@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Cli.Output;
+using SocketLab.Core.Bench;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary><c>socketlab bench HOST PORT</c>: load an echo server and measure it, checking every byte.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        Argument<string> host = new("host") { Description = "Echo server name or IP address" };
+        Argument<int> port = new("port") { Description = "Echo server port", CustomParser = r => CommonOptions.ParsePort(r, "PORT") };
+        Option<int> connections = CommonOptions.Count("--connections", "Connections sending at once [default: 50]", 50, min: 1);
+        connections.Aliases.Add("-c");
+        Option<int> size = CommonOptions.Bytes("--size", "Bytes per message, e.g. 32, 512, 64k [default: 512]", 512, 1, 16 * 1024 * 1024);
+        Option<int> depth = CommonOptions.Count("--depth", "Messages in flight per connection: 1 = ping-pong, more = pipelined [default: 1]", 1, min: 1);
+        Option<TimeSpan> duration = CommonOptions.Duration("--duration", "Measured time [default: 10s]", TimeSpan.FromSeconds(10));
+        duration.Aliases.Add("-d");
+        Option<TimeSpan> warmup = CommonOptions.Duration("--warmup", "Load before measuring (not counted) [default: 1s]", TimeSpan.FromSeconds(1));
+        Option<int> idle = CommonOptions.Count("--idle", "Extra idle connections opened first; each must still echo at the end [default: 0]", 0);
+        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up on one connect after this long [default: 10s]", TimeSpan.FromSeconds(10));
+        Option<FileInfo?> report = new("--report") { Description = "Also draw latency and throughput into FILE.svg or FILE.html" };
+        report.Validators.Add(r =>
+        {
+            string? name = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
+            if (name is not null && BenchReport.FormatOf(name) is null)
+                r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
+        });
+        Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
+
+        var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages, check every echoed byte, report messages/s and latency")
+        {
+            host, port, connections, size, depth, duration, warmup, idle, connectTimeout, report, json,
+        };
+        command.SetAction(async (r, _) =>
+        {
+            IPAddress address = await ResolveAsync(r.GetValue(host)!, r.GetValue(port)).ConfigureAwait(false);
+            var options = new BenchOptions
+            {
+                Target = new IPEndPoint(address, r.GetValue(port)),
+                Connections = r.GetValue(connections),
+                Size = r.GetValue(size),
+                Depth = r.GetValue(depth),
+                Duration = r.GetValue(duration),
+                Warmup = r.GetValue(warmup),
+                Idle = r.GetValue(idle),
+                ConnectTimeout = r.GetValue(connectTimeout),
+            };
+            return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json)
+    {
+        using var termination = new Termination();
+        var progress = Console.IsErrorRedirected ? null : new BenchProgress(Console.Error);
+        BenchResult result;
+        try
+        {
+            result = await EchoBench.RunAsync(options, progress is null ? null : progress.Show, termination.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            progress?.Clear();
+        }
+
+        using (Stream stdout = Console.OpenStandardOutput())
+        {
+            if (json)
+                BenchResultWriter.WriteJson(result, stdout);
+            else
+                BenchResultWriter.WriteText(result, stdout);
+        }
+        if (report is not null)
+            BenchReport.Write(result, report.FullName);
+
+        if (result.Mismatch is { } m)
+        {
+            Console.Error.WriteLine($"socketlab bench: corrupted echo: {m}");
+            return ExitCodes.EchoMismatch;
+        }
+        if (!result.Ok)
+        {
+            Console.Error.WriteLine($"socketlab bench: {Problems(result)}");
+            return ExitCodes.BenchErrors;
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static string Problems(BenchResult r)
+    {
+        var parts = new List<string>();
+        if (r.ConnectFailures > 0)
+            parts.Add($"{r.ConnectFailures} connects failed");
+        if (r.Errors > 0)
+            parts.Add($"{r.Errors} connections failed");
+        if (r.IdleFailures > 0)
+            parts.Add($"{r.IdleFailures} of {r.Options.Idle} idle connections did not echo");
+        if (r.Messages == 0)
+            parts.Add("no message was echoed");
+        string text = string.Join(", ", parts);
+        return r.FirstError is null ? text : $"{text} (first: {r.FirstError})";
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, int port)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+            return literal;
+        try
+        {
+            IPAddress[] all = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
+            // IPv4 first: "localhost" then means 127.0.0.1, where idle connections can use 127.0.0.x sources.
+            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'");
+        }
+        catch (SocketException ex)
+        {
+            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'", ex);
+        }
+    }
+
+    /// <summary>One self-overwriting status line on a terminal's stderr.</summary>
+    private sealed class BenchProgress(TextWriter err)
+    {
+        public void Show(BenchSample s)
+        {
+            string phase = s.Measuring ? $"{s.Elapsed.TotalSeconds,5:0.0} s" : "warm-up";
+            string p99 = s.Measuring ? $"  p99 {s.P99Micros.ToString("0.#", CultureInfo.InvariantCulture)} µs" : "";
+            err.Write($"\r\u001b[K{phase}  {s.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} msg/s{p99}  {s.Connected} connections");
+            err.Flush();
+        }
+
+        public void Clear()
+        {
+            err.Write("\r\u001b[K");
+            err.Flush();
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using SocketLab.Core.Bench;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Cli.Output;
+
+/// <summary>A bench result as a short text summary or as one JSON object, both on stdout.</summary>
+public static class BenchResultWriter
+{
+    /// <summary>The percentiles reported everywhere, with their JSON names.</summary>
+    public static readonly (double Percentile, string Name)[] Percentiles =
+        [(50, "p50"), (90, "p90"), (99, "p99"), (99.9, "p99_9")];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Mode(BenchOptions o) => o.Depth == 1 ? "ping-pong" : $"pipelined, depth {o.Depth}";
+
+    public static void WriteText(BenchResult r, Stream stdout)
+    {
+        BenchOptions o = r.Options;
+        var t = new StringBuilder();
+        t.Append(Inv, $"bench {EndpointText.HostPort(o.Target)}: {o.Connections} connections x {o.Size} B, {Mode(o)}, {r.Elapsed.TotalSeconds:0.##} s measured after {o.Warmup.TotalSeconds:0.##} s warm-up\n");
+        t.Append(Inv, $"messages   {r.Messages:N0} echoed and checked: {r.MessagesPerSecond:N0} msg/s, {r.MebibytesPerSecond:N2} MiB/s each way\n");
+        t.Append("latency us");
+        foreach ((double p, string name) in Percentiles)
+            t.Append(Inv, $"  {name.Replace('_', '.')} {r.LatencyMicros(p):0.#}");
+        t.Append(Inv, $"  max {r.MaxLatencyMicros:0.#}\n");
+        t.Append(Inv, $"connected  {r.Connected} of {o.Connections}; connect failures {r.ConnectFailures}; errors {r.Errors}\n");
+        if (o.Idle > 0)
+            t.Append(Inv, $"idle       {r.IdleEchoed} of {o.Idle} idle connections still echoed at the end\n");
+        t.Append(Inv, $"generator  {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
+        byte[] bytes = Encoding.UTF8.GetBytes(t.ToString());
+        stdout.Write(bytes);
+        stdout.Flush();
+    }
+
+    public static void WriteJson(BenchResult r, Stream stdout)
+    {
+        BenchOptions o = r.Options;
+        using (var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            w.WriteStartObject();
+            w.WriteBoolean("ok", r.Ok);
+            w.WriteString("target", EndpointText.HostPort(o.Target));
+            w.WriteString("mode", o.Depth == 1 ? "ping-pong" : "pipelined");
+            w.WriteNumber("connections", o.Connections);
+            w.WriteNumber("size", o.Size);
+            w.WriteNumber("depth", o.Depth);
+            w.WriteNumber("warmup_s", o.Warmup.TotalSeconds);
+            w.WriteNumber("elapsed_s", Math.Round(r.Elapsed.TotalSeconds, 3));
+            w.WriteNumber("messages", r.Messages);
+            w.WriteNumber("bytes", r.Bytes);
+            w.WriteNumber("messages_per_s", Math.Round(r.MessagesPerSecond, 1));
+            w.WriteNumber("mib_per_s", Math.Round(r.MebibytesPerSecond, 3));
+            w.WriteStartObject("latency_us");
+            foreach ((double p, string name) in Percentiles)
+                w.WriteNumber(name, r.LatencyMicros(p));
+            w.WriteNumber("max", r.MaxLatencyMicros);
+            w.WriteEndObject();
+            w.WriteNumber("connected", r.Connected);
+            w.WriteNumber("connect_failures", r.ConnectFailures);
+            w.WriteNumber("errors", r.Errors);
+            if (r.FirstError is not null)
+                w.WriteString("first_error", r.FirstError);
+            if (r.Mismatch is { } m)
+            {
+                w.WriteStartObject("mismatch");
+                w.WriteNumber("connection", m.Connection);
+                w.WriteNumber("offset", m.StreamOffset);
+                w.WriteNumber("expected", m.Expected);
+                w.WriteNumber("got", m.Got);
+                w.WriteEndObject();
+            }
+            w.WriteStartObject("idle");
+            w.WriteNumber("requested", o.Idle);
+            w.WriteNumber("connected", r.IdleConnected);
+            w.WriteNumber("echoed", r.IdleEchoed);
+            w.WriteEndObject();
+            w.WriteStartObject("generator");
+            w.WriteNumber("gen0_collections", r.Gen0Collections);
+            w.WriteNumber("allocated_bytes", r.AllocatedBytes);
+            w.WriteEndObject();
+            w.WriteStartArray("timeline");
+            foreach (BenchSample s in r.Timeline.Where(s => s.Measuring))
+            {
+                w.WriteStartObject();
+                w.WriteNumber("t_s", Math.Round(s.Elapsed.TotalSeconds, 3));
+                w.WriteNumber("messages_per_s", Math.Round(s.MessagesPerSecond, 1));
+                w.WriteNumber("p99_us", s.P99Micros);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        stdout.Write("\n"u8);
+        stdout.Flush();
+    }
+}
