@@ -20,6 +20,7 @@ internal sealed class BenchConnection
     private readonly byte[] _buffer;
     private readonly long[] _sentAt;
     private readonly Channel<int>? _credits;
+    private readonly CancellationTokenSource? _senderDone;
     private long _committed;
     private long _received;
     private long _completed;
@@ -38,7 +39,10 @@ internal sealed class BenchConnection
         _buffer = new byte[bufferSize];
         _sentAt = new long[_depth];
         if (_depth > 1)
+        {
             _credits = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+            _senderDone = new CancellationTokenSource();
+        }
     }
 
     public Socket Socket => _socket;
@@ -82,6 +86,19 @@ internal sealed class BenchConnection
     private async Task SendLoopAsync()
     {
         await Task.Yield();
+        try
+        {
+            await SendWhileRunningAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            // The receiver may be waiting for data that will never come now: wake it to check what is left.
+            _senderDone!.Cancel();
+        }
+    }
+
+    private async Task SendWhileRunningAsync()
+    {
         Socket socket = _socket;
         ChannelReader<int> credits = _credits!.Reader;
         long messages = 0;
@@ -118,12 +135,22 @@ internal sealed class BenchConnection
         await Task.Yield();
         Socket socket = _socket;
         ChannelWriter<int> credits = _credits!.Writer;
+        CancellationToken senderRunning = _senderDone!.Token;
         try
         {
             // After the stop, read what was already sent so every counted echo was checked.
             while (!(_run.Stopping && _received >= Volatile.Read(ref _committed)))
             {
-                int read = await socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+                int read;
+                try
+                {
+                    read = await socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None, senderRunning).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (senderRunning.IsCancellationRequested)
+                {
+                    senderRunning = CancellationToken.None; // What was sent is final now.
+                    continue;
+                }
                 if (read == 0)
                     throw new EchoClosedException();
                 long before = _received / _size;

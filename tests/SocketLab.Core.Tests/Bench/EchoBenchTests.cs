@@ -1,0 +1,113 @@
+using System.Net;
+using SocketLab.Core.Bench;
+using SocketLab.Core.Tcp;
+using SocketLab.Core.Tests.Tcp;
+using SocketLab.Tests.Shared;
+
+namespace SocketLab.Core.Tests.Bench;
+
+public class EchoBenchTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    private static BenchOptions Short(IPEndPoint target) => new()
+    {
+        Target = target,
+        Connections = 8,
+        Size = 100,
+        Warmup = TimeSpan.FromMilliseconds(200),
+        Duration = TimeSpan.FromMilliseconds(800),
+        SampleInterval = TimeSpan.FromMilliseconds(100),
+    };
+
+    [Theory]
+    [InlineData(1, 32)]
+    [InlineData(1, 70_000)] // Longer than one read: echoes arrive in pieces.
+    [InlineData(16, 512)]
+    [InlineData(3, 100_000)]
+    public async Task Ping_pong_and_pipelined_runs_against_the_echo_server_count_messages_without_errors(int depth, int size)
+    {
+        await using var server = new LoopbackServer();
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size }).WaitAsync(Limit);
+
+        Assert.True(r.Ok, r.FirstError ?? r.Mismatch?.ToString());
+        Assert.Equal(8, r.Connected);
+        Assert.True(r.Messages > 0);
+        Assert.Equal(r.Messages * size, r.Bytes);
+        Assert.Equal(r.Messages, r.Latency.TotalCount);
+        Assert.InRange(r.Elapsed.TotalSeconds, 0.7, 5);
+        Assert.True(r.LatencyMicros(50) > 0);
+        Assert.Contains(r.Timeline, s => s.Measuring);
+        Assert.Contains(r.Timeline, s => !s.Measuring);
+    }
+
+    [Theory]
+    [InlineData(1, 32, 5_000)]
+    [InlineData(8, 512, 20_001)]
+    public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(int depth, int size, long at)
+    {
+        await using var server = FaultyEchoServer.Corrupting(at);
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Duration = TimeSpan.FromSeconds(20) }).WaitAsync(Limit);
+
+        Assert.False(r.Ok);
+        EchoMismatch m = Assert.IsType<EchoMismatch>(r.Mismatch);
+        Assert.Equal(at, m.StreamOffset);
+        Assert.Equal((byte)(m.Expected ^ 0xFF), m.Got);
+        Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), "a corrupt echo ends the run early");
+    }
+
+    [Fact]
+    public async Task A_server_that_closes_connections_counts_errors()
+    {
+        await using var server = FaultyEchoServer.Closing(at: 1000);
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Size = 64 }).WaitAsync(Limit);
+
+        Assert.False(r.Ok);
+        Assert.Null(r.Mismatch);
+        Assert.Equal(8, r.Errors);
+        Assert.Contains("closed the connection", r.FirstError);
+    }
+
+    [Fact]
+    public async Task Idle_connections_from_several_127_sources_all_echo_at_the_end()
+    {
+        var sources = new System.Collections.Concurrent.ConcurrentDictionary<IPAddress, int>();
+        await using var server = new LoopbackServer(observer: new SourceCounter(sources));
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Idle = 40 }).WaitAsync(Limit);
+
+        Assert.True(r.Ok, r.FirstError);
+        Assert.Equal(40, r.IdleConnected);
+        Assert.Equal(40, r.IdleEchoed);
+        Assert.Contains(IPAddress.Parse("127.0.0.2"), sources.Keys);
+        Assert.Contains(IPAddress.Parse("127.0.0.9"), sources.Keys);
+    }
+
+    [Fact]
+    public async Task Nothing_listening_throws_connection_refused()
+    {
+        await using var server = new LoopbackServer();
+        IPEndPoint closed = server.EndPoint;
+        await server.DisposeAsync();
+
+        var ex = await Assert.ThrowsAsync<Net.NetworkException>(() => EchoBench.RunAsync(Short(closed)).WaitAsync(Limit));
+        Assert.Equal(Net.NetworkErrorKind.ConnectionRefused, ex.Kind);
+    }
+
+    [Fact]
+    public void The_pattern_finds_the_first_wrong_byte_and_differs_between_connections()
+    {
+        var p = new EchoPattern();
+        byte[] data = p.Slice(EchoPattern.StartOf(3) + 70_000, 300_000).ToArray();
+        Assert.Equal(EchoPattern.MaxSlice, data.Length);
+        Assert.Equal(-1, p.FirstMismatch(data, EchoPattern.StartOf(3) + 70_000));
+        data[200_000] ^= 1;
+        Assert.Equal(200_000, p.FirstMismatch(data, EchoPattern.StartOf(3) + 70_000));
+        Assert.NotEqual(-1, p.FirstMismatch(p.Slice(EchoPattern.StartOf(4), 64).Span, EchoPattern.StartOf(5)));
+        Assert.NotEqual(-1, p.FirstMismatch(p.Slice(0, 64).Span, 64)); // Consecutive messages differ.
+    }
+
+    private sealed class SourceCounter(System.Collections.Concurrent.ConcurrentDictionary<IPAddress, int> sources) : IConnectionObserver
+    {
+        public void OnConnected(TcpConnection connection) => sources.AddOrUpdate(connection.RemoteEndPoint.Address, 1, (_, n) => n + 1);
+    }
+}

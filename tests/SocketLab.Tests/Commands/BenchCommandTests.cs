@@ -1,0 +1,115 @@
+using System.Text.Json;
+using SocketLab.Tests.Infrastructure;
+using SocketLab.Tests.Shared;
+
+namespace SocketLab.Tests.Commands;
+
+public class BenchCommandTests
+{
+    private static readonly TimeSpan Exit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Bench_against_socketlab_server_prints_json_with_counts_and_no_errors()
+    {
+        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
+        int port = await server.WaitForPortAsync();
+
+        string report = Path.Combine(Path.GetTempPath(), $"socketlab-bench-{Guid.NewGuid():N}.svg");
+        try
+        {
+            (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+                "bench", "127.0.0.1", port.ToString(), "-c", "20", "--size", "64", "--duration", "1s", "--warmup", "300ms",
+                "--idle", "30", "--json", "--report", report);
+
+            Assert.True(code == 0, $"exit {code}: {stderr}");
+            Assert.Equal("", stderr); // No progress line when stderr is not a terminal.
+            using JsonDocument doc = JsonDocument.Parse(stdout);
+            JsonElement r = doc.RootElement;
+            Assert.True(r.GetProperty("ok").GetBoolean());
+            Assert.Equal("ping-pong", r.GetProperty("mode").GetString());
+            Assert.Equal(20, r.GetProperty("connected").GetInt32());
+            Assert.True(r.GetProperty("messages").GetInt64() > 0);
+            Assert.True(r.GetProperty("messages_per_s").GetDouble() > 0);
+            Assert.Equal(r.GetProperty("messages").GetInt64() * 64, r.GetProperty("bytes").GetInt64());
+            Assert.Equal(0, r.GetProperty("errors").GetInt32());
+            Assert.Equal(0, r.GetProperty("connect_failures").GetInt32());
+            Assert.Equal(30, r.GetProperty("idle").GetProperty("echoed").GetInt32());
+            JsonElement latency = r.GetProperty("latency_us");
+            Assert.True(latency.GetProperty("p50").GetDouble() > 0);
+            Assert.True(latency.GetProperty("p99").GetDouble() >= latency.GetProperty("p50").GetDouble());
+            Assert.True(latency.GetProperty("max").GetDouble() >= latency.GetProperty("p99_9").GetDouble());
+
+            string svg = await File.ReadAllTextAsync(report);
+            Assert.StartsWith("<svg", svg);
+            Assert.Contains("<polyline", svg);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
+    }
+
+    [Fact]
+    public async Task Pipelined_text_summary_reports_rate_and_percentiles()
+    {
+        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
+        int port = await server.WaitForPortAsync();
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", port.ToString(), "-c", "2", "--size", "1k", "--depth", "32", "-d", "500ms", "--warmup", "0");
+
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Matches(@"2 connections x 1024 B, pipelined, depth 32", stdout);
+        Assert.Matches(@"messages +[\d,]+ echoed and checked: [\d,]+ msg/s", stdout);
+        Assert.Matches(@"latency us +p50 [\d.]+ +p90 [\d.]+ +p99 [\d.]+ +p99\.9 [\d.]+ +max [\d.]+", stdout);
+    }
+
+    [Fact]
+    public async Task A_corrupting_server_fails_the_run_with_exit_code_12()
+    {
+        await using var server = FaultyEchoServer.Corrupting(at: 3000);
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", server.EndPoint.Port.ToString(), "-c", "4", "--size", "32", "-d", "10s", "--warmup", "0");
+
+        Assert.Equal(12, code);
+        Assert.Matches(@"^socketlab bench: corrupted echo: connection \d+ got 0x[0-9a-f]{2} instead of 0x[0-9a-f]{2} at byte 3000 of its stream$", stderr);
+        Assert.Contains("messages", stdout);
+    }
+
+    [Fact]
+    public async Task A_server_that_drops_connections_fails_the_run_with_exit_code_11()
+    {
+        await using var server = FaultyEchoServer.Closing(at: 500);
+        (int code, _, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", server.EndPoint.Port.ToString(), "-c", "3", "--size", "50", "-d", "500ms", "--warmup", "0", "--json");
+
+        Assert.Equal(11, code);
+        Assert.Matches(@"^socketlab bench: 3 connections failed \(first: connection \d: the server closed the connection\)$", stderr);
+    }
+
+    [Fact]
+    public async Task Nothing_listening_exits_5_with_one_line()
+    {
+        int port = RawPeer.FreePort();
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, "bench", "127.0.0.1", port.ToString(), "-d", "1s");
+
+        Assert.Equal(5, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"socketlab: cannot connect to 127.0.0.1:{port}: connection refused (nothing is listening on that port)", stderr);
+    }
+
+    [Theory]
+    [InlineData("--size", "0", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '0'")]
+    [InlineData("--size", "12q", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '12q'")]
+    [InlineData("-c", "0", "--connections must be a whole number of at least 1, got '0'")]
+    [InlineData("--depth", "x", "--depth must be a whole number of at least 1, got 'x'")]
+    [InlineData("--report", "out.png", "--report takes a file name ending in .svg or .html, got 'out.png'")]
+    public async Task Bad_options_exit_2_with_one_line(string option, string value, string message)
+    {
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, "bench", "127.0.0.1", "9", option, value);
+
+        Assert.Equal(2, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"socketlab bench: {message} (see 'socketlab bench --help')", stderr);
+    }
+}
