@@ -36,6 +36,8 @@ public sealed record BenchResult
     /// <summary>Garbage collections in this process during the measured time (the generator's own).</summary>
     public required int Gen0Collections { get; init; }
     public required long AllocatedBytes { get; init; }
+    /// <summary>CPU time this process used while measuring: near Elapsed × cores means the generator was the limit.</summary>
+    public required TimeSpan GeneratorCpu { get; init; }
 
     public double MessagesPerSecond => Elapsed > TimeSpan.Zero ? Messages / Elapsed.TotalSeconds : 0;
     /// <summary>Echoed payload per second, one direction.</summary>

@@ -67,6 +67,7 @@ public static class EchoBench
                 Timeline = measured.Timeline,
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
+                GeneratorCpu = measured.Cpu,
             };
         }
         finally
@@ -78,7 +79,7 @@ public static class EchoBench
 
     private sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
 
-    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes);
+    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu);
 
     private static async Task<Opened> OpenAsync(BenchOptions options, int count, Func<int, IPAddress?> source, CancellationToken ct)
     {
@@ -146,6 +147,7 @@ public static class EchoBench
         long measureFrom = 0;
         int gen0 = 0;
         long allocated = 0;
+        TimeSpan cpu = TimeSpan.Zero;
         long lastCount = 0;
         long lastTick = started;
 
@@ -155,6 +157,7 @@ public static class EchoBench
             measureFrom = now;
             gen0 = GC.CollectionCount(0);
             allocated = GC.GetTotalAllocatedBytes();
+            cpu = Environment.CpuUsage.TotalTime;
             run.StartMeasuring();
         }
 
@@ -198,7 +201,7 @@ public static class EchoBench
             if (ending)
             {
                 return new Measured(Stopwatch.GetElapsedTime(measureFrom, now), total, timeline,
-                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated);
+                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated, Environment.CpuUsage.TotalTime - cpu);
             }
             if (!measuring && Stopwatch.GetElapsedTime(started, now) >= options.Warmup)
                 BeginMeasuring(now);

@@ -31,7 +31,7 @@ public static class BenchResultWriter
         t.Append(Inv, $"connected  {r.Connected} of {o.Connections}; connect failures {r.ConnectFailures}; errors {r.Errors}\n");
         if (o.Idle > 0)
             t.Append(Inv, $"idle       {r.IdleEchoed} of {o.Idle} idle connections still echoed at the end\n");
-        t.Append(Inv, $"generator  {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
+        t.Append(Inv, $"generator  {r.GeneratorCpu.TotalSeconds:0.##} s CPU, {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
         byte[] bytes = Encoding.UTF8.GetBytes(t.ToString());
         stdout.Write(bytes);
         stdout.Flush();
@@ -82,6 +82,7 @@ public static class BenchResultWriter
             w.WriteStartObject("generator");
             w.WriteNumber("gen0_collections", r.Gen0Collections);
             w.WriteNumber("allocated_bytes", r.AllocatedBytes);
+            w.WriteNumber("cpu_s", Math.Round(r.GeneratorCpu.TotalSeconds, 3));
             w.WriteEndObject();
             w.WriteStartArray("timeline");
             foreach (BenchSample s in r.Timeline.Where(s => s.Measuring))

@@ -1,0 +1,3 @@
+module socketlab/bench/go-echo
+
+go 1.19
