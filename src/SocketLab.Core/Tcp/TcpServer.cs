@@ -64,6 +64,11 @@ public sealed class TcpServer : IAsyncDisposable
         {
             if (address.AddressFamily == AddressFamily.InterNetworkV6)
                 listener.DualMode = true;
+            // As Go, Node and ncat do: a restarted server can listen at once although its last clients'
+            // connections still sit in TIME_WAIT. Only SO_REUSEADDR (SOL_SOCKET 1, option 2), so Linux
+            // still refuses a second listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
+            if (OperatingSystem.IsLinux())
+                listener.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(_options.Backlog);
             return listener;
