@@ -4,6 +4,8 @@ using SocketLab.Cli;
 using SocketLab.Cli.Commands;
 using SocketLab.Core.Net;
 
+SocketEngineSettings.Apply();
+
 var root = new RootCommand("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC")
 {
     ServerCommand.Create(),
