@@ -8,6 +8,7 @@
 #   --runs N       repeat the whole grid N times; the table shows medians [default: 3]
 #   --duration T   measured time per cell [default: 3s]     --warmup T  load before it [default: 1s]
 #   --servers "socketlab go node socat"   which servers to run
+#   --connections "1 50 1000 10000"  --sizes "32 512 65536"  --modes "ping-pong pipelined"  --no-idle
 # Environment: SOCKETLAB_SERVER_ENV="VAR=value ..." is passed to SocketLab's server (for trying runtime
 # settings); SOCAT_MAX_CONNECTIONS (default 1000) skips bigger cells for socat, which forks per connection.
 # Output: DIR/results.jsonl (one line per cell and run), DIR/summary.md (the tables), printed at the end.
@@ -17,6 +18,10 @@ root=$(pwd)
 
 runs=3 duration=3s warmup=1s quick=0 out="$root/bench/results/$(date -u +%Y%m%dT%H%M%SZ)"
 servers="socketlab go node socat"
+conns_list="1 50 1000 10000"
+sizes_list="32 512 65536"
+modes="ping-pong pipelined"
+idle=15000
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
@@ -25,15 +30,16 @@ while [ $# -gt 0 ]; do
     --warmup) warmup=$2; shift ;;
     --out) out=$2; shift ;;
     --servers) servers=$2; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    --connections) conns_list=$2; shift ;;
+    --sizes) sizes_list=$2; shift ;;
+    --modes) modes=$2; shift ;;
+    --no-idle) idle=0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 
-conns_list="1 50 1000 10000"
-sizes_list="32 512 65536"
-idle=15000
 if [ "$quick" = 1 ]; then
   conns_list="1 50"; sizes_list="32 65536"; runs=1; duration=1s; warmup=500ms; idle=2000
 fi
@@ -122,17 +128,18 @@ cell() {
        first_error, elapsed_s, depth, generator_cpu_s: .generator.cpu_s,
        server_cpu_s: ($cpu / $hz), bench_wall_s: ($wall / 1000)}' >> "$results"
   tail -n 1 "$results" | jq -r '"  \(.server) \(.cell): \(.messages_per_s // 0 | floor) msg/s p99 \(.p99_us // 0) us server cpu \(.server_cpu_s)s ok=\(.ok)"' >&2
-  sleep 1
+  sleep 0.5
 }
 
-# Idle memory: RSS after a small warm-up, then the peak while 15,000 extra connections stay open.
+# Idle memory: RSS after a small warm-up, then the peak while 15,000 extra connections stay open
+# (and one active connection echoes), sampled every 0.2 s.
 idle_cell() {
   local name=$1 run=$2 port base peak=0 r json
   port=$(port_of "$name")
   taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c 1 --size 64 -d 500ms --warmup 0 --json >/dev/null 2>&1 || true
   sleep 1
   base=$(rss_kib "$pid")
-  taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c 1 --size 64 --idle "$idle" -d 3s --warmup 0 --json > "$out/idle.json" 2>"$out/last-bench.err" &
+  taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c 1 --size 64 --idle "$idle" -d 2s --warmup 0 --json > "$out/idle.json" 2>"$out/last-bench.err" &
   local bpid=$!
   while kill -0 "$bpid" 2>/dev/null; do
     r=$(rss_kib "$pid"); [ "$r" -gt "$peak" ] && peak=$r
@@ -173,7 +180,9 @@ for run in $(seq "$runs"); do
   iperf "$run" "-l 64K --bidir" "both directions, 64 KiB writes"
   for name in $servers; do
     start_server "$name"
-    for mode in ping-pong pipelined; do
+    # Idle memory first, on the fresh server: after the grid its heap would already be grown.
+    if [ "$name" != socat ] && [ "$idle" -gt 0 ]; then idle_cell "$name" "$run"; fi
+    for mode in $modes; do
       for c in $conns_list; do
         for size in $sizes_list; do
           if [ "$name" = socat ] && [ "$c" -gt "$socat_max" ]; then continue; fi
@@ -181,7 +190,6 @@ for run in $(seq "$runs"); do
         done
       done
     done
-    if [ "$name" != socat ]; then idle_cell "$name" "$run"; fi
     stop_server
   done
 done
