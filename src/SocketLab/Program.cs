@@ -25,6 +25,11 @@ try
     // Signals are handled by the commands themselves (graceful stop, then forced).
     return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
 }
+catch (CliException ex)
+{
+    Console.Error.WriteLine($"socketlab: {ex.Message}");
+    return ex.ExitCode;
+}
 catch (NetworkException ex)
 {
     Console.Error.WriteLine($"socketlab: {ex.Message}");
