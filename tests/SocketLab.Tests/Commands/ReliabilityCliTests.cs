@@ -114,10 +114,21 @@ public sealed class ReliabilityCliTests : IDisposable
         Assert.False(limited.HasExited);
 
         held.ForEach(s => s.Dispose());
-        using Socket later = await RawPeer.ConnectAsync(port);
+        // Once the server has seen those closes, it serves again (until then, refusing is right).
         byte[] msg = Encoding.ASCII.GetBytes("after the storm");
-        await later.SendAsync(msg, SocketFlags.None);
-        Assert.Equal(msg, await RawPeer.ReadExactlyAsync(later, msg.Length));
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(20); ; await Task.Delay(200))
+        {
+            try
+            {
+                using Socket later = await RawPeer.ConnectAsync(port);
+                await later.SendAsync(msg, SocketFlags.None);
+                Assert.Equal(msg, await RawPeer.ReadExactlyAsync(later, msg.Length));
+                break;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset && DateTime.UtcNow < deadline)
+            {
+            }
+        }
         Assert.Single(limited.Stderr.Split('\n'), l => l.Contains("out of file descriptors")); // Logged once, not per refusal.
     }
 
