@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using SocketLab.Tests.Infrastructure;
+
+namespace SocketLab.Tests.Commands;
+
+/// <summary>
+/// <c>--oled</c> on server and client, as real processes on loopback. Their stdout is a pipe,
+/// so the panel is printed as a block of lines each time the screen changes.
+/// </summary>
+public class OledPanelTests
+{
+    private const string PanelTop = "┌─ mPython OLED";
+
+    /// <summary>The panels printed so far: 32 rows of 128 cells each.</summary>
+    private static List<string[]> Panels(CliProcess p)
+    {
+        IReadOnlyList<string> lines = p.StdoutLines;
+        var panels = new List<string[]>();
+        for (int i = 0; i + 33 < lines.Count; i++)
+            if (lines[i].StartsWith(PanelTop, StringComparison.Ordinal) && lines[i + 33].StartsWith('└'))
+                panels.Add(lines.Skip(i + 1).Take(32).Select(l => l[1..129]).ToArray());
+        return panels;
+    }
+
+    private static bool AnyInk(string[] panel, int firstRow, int rows) =>
+        panel.Skip(firstRow).Take(rows).Any(l => l.Trim().Length > 0);
+
+    private static async Task<string[]> WaitForPanelAsync(CliProcess p, Func<string[], bool> matches)
+    {
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Panels(p).LastOrDefault() is { } last && matches(last))
+                return last;
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"no matching OLED panel.\nstdout:\n{p.Stdout}\nstderr:\n{p.Stderr}");
+    }
+
+    [Fact]
+    public async Task Server_panel_shows_its_address_then_each_message_on_the_bottom_line()
+    {
+        await using CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--oled");
+        int port = await server.WaitForPortAsync();
+
+        string[] waiting = await WaitForPanelAsync(server, panel => AnyInk(panel, 0, 8));
+        Assert.True(AnyInk(waiting, 8, 8));    // accepting..... at y 16
+        Assert.False(AnyInk(waiting, 16, 16)); // nothing below y 32 yet
+
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        NetworkStream stream = client.GetStream();
+        byte[] message = Encoding.UTF8.GetBytes("你好，掌控板");
+        // Split inside a character: the panel must still draw it whole.
+        await stream.WriteAsync(message.AsMemory(0, 4));
+        await Task.Delay(200);
+        await stream.WriteAsync(message.AsMemory(4));
+
+        var echo = new byte[message.Length];
+        await stream.ReadExactlyAsync(echo);
+        Assert.Equal(message, echo);
+
+        string[] shown = await WaitForPanelAsync(server, panel => AnyInk(panel, 24, 8));
+        Assert.Equal(waiting[..16], shown[..16]);                     // the top half is unchanged
+        Assert.All(shown[24..32], l => Assert.Equal(new string(' ', 57), l[71..])); // 71 px of text, nothing after
+        Assert.DoesNotContain("\\x", server.Stdout);                  // no invalid-byte escapes were drawn or printed
+    }
+
+    [Fact]
+    public async Task Client_panel_clears_and_shows_each_message_at_the_top()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using CliProcess cli = CliProcess.Start("client", "127.0.0.1", port.ToString(), "--oled");
+
+        using TcpClient peer = await listener.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        NetworkStream stream = peer.GetStream();
+        var greeting = new byte[29];
+        await stream.ReadExactlyAsync(greeting);
+
+        await stream.WriteAsync(Encoding.UTF8.GetBytes("hello mPython,I am TCP Client"));
+        string[] first = await WaitForPanelAsync(cli, panel => AnyInk(panel, 0, 8));
+        Assert.False(AnyInk(first, 8, 24));
+        Assert.Contains(first[..8], l => l[120..].Trim().Length > 0); // the 20 characters that fit reach x 124
+
+        await stream.WriteAsync("ok"u8.ToArray());
+        string[] second = await WaitForPanelAsync(cli, panel => AnyInk(panel, 0, 8) && panel[..8].All(l => l[20..].Trim().Length == 0));
+        Assert.False(AnyInk(second, 8, 24));
+
+        peer.Client.Shutdown(SocketShutdown.Both);
+        Assert.Equal(0, await cli.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task Oled_with_json_is_refused_in_one_line()
+    {
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(TimeSpan.FromSeconds(30), "server", "--oled", "--json", "--port", "0");
+
+        Assert.Equal(2, code);
+        Assert.Empty(stdout);
+        Assert.Contains("--oled", Assert.Single(stderr.Split('\n')));
+    }
+}
