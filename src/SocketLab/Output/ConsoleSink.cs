@@ -142,9 +142,15 @@ public sealed class ConsoleSink : IAsyncDisposable
                 break;
             case EventKind.Closed:
                 FlushDecoder(e);
+                if (e.Reason == CloseReason.HandshakeFailed)
+                {
+                    _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} {e.Text}");
+                    break;
+                }
                 string why = e.Reason switch
                 {
                     CloseReason.Reset => $" ({e.Text ?? "connection reset by peer"})",
+                    CloseReason.IdleTimeout => " (idle timeout)",
                     CloseReason.LocalClosed when _options.Prefix => " (closed by server)",
                     _ => "",
                 };
@@ -252,6 +258,8 @@ public sealed class ConsoleSink : IAsyncDisposable
                     CloseReason.RemoteClosed => "remote_closed",
                     CloseReason.Reset => "reset",
                     CloseReason.LocalClosed => "local_closed",
+                    CloseReason.IdleTimeout => "idle_timeout",
+                    CloseReason.HandshakeFailed => "handshake_failed",
                     _ => "rejected",
                 });
                 if (e.Text is not null)
