@@ -74,6 +74,8 @@ public sealed class OledDisplay(GuixFont? font = null)
 
     private void DrawGlyph(Glyph glyph, int x, int y, TextMode mode)
     {
+        if (x >= Width || y >= Height || x + glyph.Width <= 0 || y + glyph.Height <= 0)
+            return; // wholly off the screen: a long string costs only its layout
         for (int row = 0; row < glyph.Height; row++)
         {
             int py = y + row;
