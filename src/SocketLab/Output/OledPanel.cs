@@ -15,7 +15,7 @@ namespace SocketLab.Cli.Output;
 /// </summary>
 public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
 {
-    public const long MaxPendingBytes = 4 * 1024 * 1024;
+    public const long MaxPendingBytes = 1024 * 1024;
     public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<Chunk> _chunks = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
@@ -27,6 +27,7 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     private readonly DisplayOptions _options;
     private readonly Task _loop;
     private OledFrame? _drawn;
+    private string? _pendingText;
     private long _pendingBytes;
     private long _skipped;
 
@@ -77,20 +78,27 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
         {
             while (reader.TryRead(out Chunk chunk))
                 Apply(chunk);
+            DrawPending();
             Redraw();
             await Task.Delay(RedrawInterval).ConfigureAwait(false);
         }
+        DrawPending();
         Redraw();
     }
 
+    /// <summary>
+    /// Decodes every chunk (the decoders need every byte) but only keeps the latest text: each
+    /// seed screen replaces the previous message, and only the last frame of a batch is drawn anyway.
+    /// </summary>
     private void Apply(Chunk chunk)
     {
-        string text;
         if (chunk.Step is not null)
         {
+            DrawPending();
             chunk.Step(_oled);
             return;
         }
+        string text;
         if (chunk.Buffer is null)
         {
             text = _decoders.Remove(chunk.ConnectionId, out StreamTextDecoder? closing) ? closing.Flush() : "";
@@ -103,7 +111,15 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
             Release(chunk.Buffer, chunk.Length);
         }
         if (text.Length > 0)
-            _draw(_oled, text);
+            _pendingText = text;
+    }
+
+    private void DrawPending()
+    {
+        if (_pendingText is null)
+            return;
+        _draw(_oled, _pendingText);
+        _pendingText = null;
     }
 
     private void Redraw()

@@ -69,6 +69,38 @@ public class OledPanelTests
     }
 
     [Fact]
+    public async Task A_flood_is_echoed_byte_exact_and_the_panel_redraws_at_most_every_50_ms()
+    {
+        await using CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--oled", "--quiet");
+        int port = await server.WaitForPortAsync();
+        using var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        NetworkStream stream = client.GetStream();
+
+        const int messages = 2000;
+        byte[][] sent = Enumerable.Range(0, messages).Select(i => Encoding.UTF8.GetBytes($"消息 {i:D5} " + new string('x', 1000))).ToArray();
+        long total = sent.Sum(m => (long)m.Length);
+        var started = DateTime.UtcNow;
+        Task<byte[]> echo = Task.Run(async () =>
+        {
+            var received = new byte[total];
+            await stream.ReadExactlyAsync(received);
+            return received;
+        });
+        foreach (byte[] m in sent)
+            await stream.WriteAsync(m);
+        byte[] back = await echo.WaitAsync(TimeSpan.FromSeconds(60));
+        TimeSpan elapsed = DateTime.UtcNow - started;
+
+        Assert.Equal(sent.SelectMany(m => m).ToArray(), back);
+        await WaitForPanelAsync(server, panel => AnyInk(panel, 24, 8));
+        await Task.Delay(300); // the last redraw
+        int frames = Panels(server).Count;
+        Assert.InRange(frames, 2, 2 + (int)((elapsed.TotalMilliseconds + 300) / 50));
+        Assert.True(frames < messages / 4, $"{frames} frames for {messages} messages: redraws were not coalesced");
+    }
+
+    [Fact]
     public async Task Client_panel_clears_and_shows_each_message_at_the_top()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
