@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using SocketLab.Tests.Infrastructure;
 
 namespace SocketLab.Tests.Commands;
@@ -124,6 +126,45 @@ public class OledPanelTests
 
         peer.Client.Shutdown(SocketShutdown.Both);
         Assert.Equal(0, await cli.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task In_a_terminal_the_panel_stays_on_top_and_the_terminal_is_given_back_on_exit()
+    {
+        // A real pseudo-terminal of 140x50 (util-linux script); the shell prints the server's pid so it can be stopped with SIGTERM.
+        string command = $"stty cols 140 rows 50; export TERM=xterm; dotnet '{CliProcess.CliPath}' server --port 0 --bind 127.0.0.1 --oled & echo PID=$!; wait $!";
+        var psi = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string a in new[] { "-qfec", command, "/dev/null" })
+            psi.ArgumentList.Add(a);
+        using Process script = Process.Start(psi)!;
+        var output = new StringBuilder();
+        Task pump = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int n;
+            while ((n = await script.StandardOutput.ReadAsync(buffer)) > 0)
+                lock (output) output.Append(buffer, 0, n);
+        });
+        string Text() { lock (output) return output.ToString(); }
+
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        Match pid;
+        while (!(pid = Regex.Match(Text(), @"PID=(\d+)")).Success || !Text().Contains("accepting.....") || !Text().Contains("\u001b8"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"no panel in the terminal:\n{Text()}");
+            await Task.Delay(100);
+        }
+        Process.Start("kill", ["-TERM", pid.Groups[1].Value])!.WaitForExit();
+        Assert.True(script.WaitForExit(20_000), $"did not stop:\n{Text()}");
+        await pump;
+        string screen = Text();
+
+        int region = screen.IndexOf("\u001b[2J\u001b[35;50r\u001b[35;1H", StringComparison.Ordinal); // clear, log below row 34
+        int panel = screen.IndexOf("\u001b7\u001b[1;1H" + PanelTop, StringComparison.Ordinal);         // panel drawn at the top
+        int log = screen.IndexOf("tcp waiting...", StringComparison.Ordinal);
+        int restore = screen.LastIndexOf("\u001b7\u001b[r\u001b8", StringComparison.Ordinal);          // scroll region given back
+        Assert.True(region >= 0 && panel > region && log > region && restore > panel, screen);
+        Assert.Contains("\u001b[34;1H└", screen);
     }
 
     [Fact]
