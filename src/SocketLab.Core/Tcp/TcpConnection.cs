@@ -54,6 +54,9 @@ public sealed class TcpConnection : IAsyncDisposable
     /// <summary>How long a graceful close waits for queued sends before it resets the connection.</summary>
     public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>After closing first, how long to wait for the peer's FIN before the socket is released.</summary>
+    public static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
+
     public long Id { get; }
     public IPEndPoint RemoteEndPoint { get; }
     public IPEndPoint LocalEndPoint { get; }
@@ -264,7 +267,8 @@ public sealed class TcpConnection : IAsyncDisposable
 
     private async Task FinishAsync(CloseReason reason)
     {
-        if (reason != CloseReason.Reset && !_aborting.IsCancellationRequested)
+        bool graceful = reason != CloseReason.Reset && !_aborting.IsCancellationRequested;
+        if (graceful)
         {
             // Let sends already queued go out first (bounded: a peer that never reads gets RST), then FIN.
             bool drained = false;
@@ -276,14 +280,42 @@ public sealed class TcpConnection : IAsyncDisposable
             }
             catch (Exception ex) when (IsClosing(ex)) { }
             if (!drained)
-                Abort();
-            if (_stream is SslStream ssl)
             {
-                try { await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
-                catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException) { }
+                Abort();
+                graceful = false;
             }
         }
-        Dispose(graceful: reason != CloseReason.Reset && !_aborting.IsCancellationRequested);
+        if (graceful && _stream is SslStream ssl)
+        {
+            try { await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException) { }
+        }
+        if (graceful && reason != CloseReason.RemoteClosed)
+            await LingerAsync().ConfigureAwait(false);
+        Dispose(graceful);
+    }
+
+    /// <summary>
+    /// We close first: send FIN, then read and drop what the peer still sends until its FIN (at most
+    /// <see cref="LingerTimeout"/>). Closing with unread data would make the kernel send RST, and an RST can
+    /// destroy echoes the peer has not read yet.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        using var deadline = new CancellationTokenSource(LingerTimeout);
+        byte[] sink = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            while (await _socket.ReceiveAsync(sink.AsMemory(), SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
+        }
     }
 
     private void Dispose(bool graceful)

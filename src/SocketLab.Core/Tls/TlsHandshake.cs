@@ -11,6 +11,28 @@ internal static class TlsHandshake
     /// <summary>What a plain-TCP client reads when it connects to a TLS port (like nginx's plain-HTTP-to-HTTPS page).</summary>
     public static readonly byte[] PlainClientNotice = Encoding.ASCII.GetBytes("socketlab: this port speaks TLS; connect with TLS (socketlab client --tls)\n");
 
+    /// <summary>
+    /// Sends the notice, then FIN, then reads what the client still sends (bounded) so that closing
+    /// does not turn into a reset that would destroy the notice before the client reads it.
+    /// </summary>
+    private static async Task TellPlainClientAsync(Socket socket, CancellationToken ct)
+    {
+        try
+        {
+            await socket.SendAsync(PlainClientNotice, SocketFlags.None, ct).ConfigureAwait(false);
+            socket.Shutdown(SocketShutdown.Send);
+            byte[] sink = new byte[4096];
+            for (int total = 0; total < 1024 * 1024;)
+            {
+                int n = await socket.ReceiveAsync(sink.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                if (n == 0)
+                    break;
+                total += n;
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException) { }
+    }
+
     /// <summary>Runs the handshake; returns null on success (after handing over the stream) or why it failed.</summary>
     public static async Task<string?> AcceptAsync(Socket socket, TlsServerOptions options, CancellationToken ct, Action<SslStream> ready)
     {
@@ -25,8 +47,7 @@ internal static class TlsHandshake
                 return "closed before the TLS handshake";
             if (first[0] != 0x16)
             {
-                try { await socket.SendAsync(PlainClientNotice, SocketFlags.None, deadline.Token).ConfigureAwait(false); }
-                catch (SocketException) { }
+                await TellPlainClientAsync(socket, deadline.Token).ConfigureAwait(false);
                 return "client did not start TLS (plain TCP on a TLS port?)";
             }
 
