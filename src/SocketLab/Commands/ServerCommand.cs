@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Threading.Channels;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -47,23 +48,32 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
-            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r)).ConfigureAwait(false);
+            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        // More observers (OLED panel, transcript) join the console here.
+        await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
+        // More observers (transcript) join the console here.
         var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        if (panel is not null)
+            observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
         server.Start();
 
         IPEndPoint local = server.LocalEndPoint;
         sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "tcp waiting...", Local = local });
+        if (panel is not null)
+        {
+            // The board shows its own address; a PC may have several, the first one stands in.
+            string ipPort = EndpointText.HostPort(new IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
+            panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
+        }
         if (!display.Json)
         {
             foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))

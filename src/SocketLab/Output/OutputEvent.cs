@@ -14,6 +14,9 @@ public enum EventKind
     Line,
     Error,
     Summary,
+
+    /// <summary>Text written to stdout exactly as given (the OLED panel's drawing); not part of JSON output.</summary>
+    Terminal,
 }
 
 /// <summary>
