@@ -10,6 +10,7 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
 {
     ServerCommand.Create(),
     ClientCommand.Create(),
+    OledCommand.Create(),
     BenchCommand.Create(),
 };
 
@@ -27,6 +28,11 @@ try
 {
     // Signals are handled by the commands themselves (graceful stop, then forced).
     return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (CliException ex)
+{
+    Console.Error.WriteLine($"socketlab: {ex.Message}");
+    return ex.ExitCode;
 }
 catch (NetworkException ex)
 {

@@ -16,10 +16,12 @@ public static class ExitCodes
     public const int ConnectionReset = 8;
     public const int Unreachable = 9;
     public const int AddressNotAvailable = 10;
+    public const int TlsFailed = 11;
+    public const int FileError = 12;
     /// <summary>socketlab bench: connections failed, were reset, or idle connections stopped echoing.</summary>
-    public const int BenchErrors = 11;
+    public const int BenchErrors = 13;
     /// <summary>socketlab bench: an echo came back different from what was sent.</summary>
-    public const int EchoMismatch = 12;
+    public const int EchoMismatch = 14;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch
@@ -32,6 +34,7 @@ public static class ExitCodes
         NetworkErrorKind.ConnectionReset => ConnectionReset,
         NetworkErrorKind.Unreachable => Unreachable,
         NetworkErrorKind.AddressNotAvailable => AddressNotAvailable,
+        NetworkErrorKind.TlsFailed => TlsFailed,
         _ => Failure,
     };
 }

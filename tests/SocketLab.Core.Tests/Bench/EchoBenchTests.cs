@@ -89,8 +89,8 @@ public class EchoBenchTests
         IPEndPoint closed = server.EndPoint;
         await server.DisposeAsync();
 
-        var ex = await Assert.ThrowsAsync<Net.NetworkException>(() => EchoBench.RunAsync(Short(closed)).WaitAsync(Limit));
-        Assert.Equal(Net.NetworkErrorKind.ConnectionRefused, ex.Kind);
+        var ex = await Assert.ThrowsAsync<SocketLab.Core.Net.NetworkException>(() => EchoBench.RunAsync(Short(closed)).WaitAsync(Limit));
+        Assert.Equal(SocketLab.Core.Net.NetworkErrorKind.ConnectionRefused, ex.Kind);
     }
 
     [Fact]
