@@ -44,9 +44,8 @@ public static class EchoBench
             int bufferSize = (int)Math.Clamp(BufferBudget / active.Sockets.Count, 4096, 64 * 1024);
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
             var connections = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize)).ToArray();
-            Task[] loops = connections.Select(c => c.RunAsync()).ToArray();
-
-            Measured measured = await SampleAsync(run, connections, progress, cancellationToken).ConfigureAwait(false);
+            Task[] loops = [];
+            Measured measured = await SampleAsync(run, connections, () => loops = connections.Select(c => c.RunAsync()).ToArray(), progress, cancellationToken).ConfigureAwait(false);
             await DrainAsync(run, connections, loops).ConfigureAwait(false);
             int idleEchoed = await CheckIdleAsync(run.Pattern, idle.Sockets, options.DrainTimeout).ConfigureAwait(false);
 
@@ -136,8 +135,11 @@ public static class EchoBench
         }
     }
 
-    /// <summary>Warm-up, then the measured time; samples throughput and latency every interval.</summary>
-    private static async Task<Measured> SampleAsync(BenchRun run, BenchConnection[] connections, Action<BenchSample>? progress, CancellationToken ct)
+    /// <summary>
+    /// Starts the load, then times warm-up and the measured time; samples throughput and latency every
+    /// interval. Without warm-up, measuring starts before the first message.
+    /// </summary>
+    private static async Task<Measured> SampleAsync(BenchRun run, BenchConnection[] connections, Action startLoad, Action<BenchSample>? progress, CancellationToken ct)
     {
         BenchOptions options = run.Options;
         var total = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
@@ -163,6 +165,7 @@ public static class EchoBench
 
         if (options.Warmup <= TimeSpan.Zero)
             BeginMeasuring(started);
+        startLoad();
         using var timer = new PeriodicTimer(options.SampleInterval);
         while (true)
         {
