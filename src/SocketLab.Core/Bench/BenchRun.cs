@@ -44,8 +44,9 @@ internal sealed class BenchRun
 
     public void Abort() => _aborted = true;
 
-    public void RecordLatency(long ticks) =>
-        _recorder.RecordValue(Math.Clamp((long)(ticks * NanosPerTick), 1, HighestLatencyNanos));
+    /// <summary>Records <paramref name="messages"/> messages that each took <paramref name="ticks"/>.</summary>
+    public void RecordLatency(long ticks, long messages) =>
+        _recorder.RecordValueWithCount(Math.Clamp((long)(ticks * NanosPerTick), 1, HighestLatencyNanos), messages);
 
     /// <summary>Moves what was recorded since the last call into <paramref name="interval"/> (cleared first).</summary>
     public void TakeInterval(HistogramBase interval) => _recorder.GetIntervalHistogramInto(interval);
