@@ -43,7 +43,7 @@ done
 if [ "$quick" = 1 ]; then
   conns_list="1 50"; sizes_list="32 65536"; runs=1; duration=1s; warmup=500ms; idle=2000
 fi
-socat_max=${SOCAT_MAX_CONNECTIONS:-1000}
+socat_max=${SOCAT_MAX_CONNECTIONS:-1000}  # two processes per connection (socat + cat)
 mkdir -p "$out"
 results="$out/results.jsonl"
 : > "$results"
@@ -81,7 +81,9 @@ start_server() {
     # GOMAXPROCS=1: one core for Go's scheduler, like the other servers' single thread (fair on one pinned CPU).
     go) GOMAXPROCS=1 taskset -c 0 "$out/go-echo" -addr "127.0.0.1:$port" 2>"$out/$name.err" & ;;
     node) taskset -c 0 node bench/peers/node-echo.js "$port" 127.0.0.1 2>"$out/$name.err" & ;;
-    socat) taskset -c 0 socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr,backlog=4096" PIPE 2>"$out/$name.err" & ;;
+    # EXEC:cat, not PIPE: with PIPE one process writes into and reads from its own pipe and stalls
+    # once the pipe is full (seen with pipelined 64 KiB messages).
+    socat) taskset -c 0 socat "TCP-LISTEN:$port,bind=127.0.0.1,fork,reuseaddr,backlog=4096" EXEC:/bin/cat 2>"$out/$name.err" & ;;
   esac
   pid=$!
   for _ in $(seq 100); do
@@ -159,12 +161,15 @@ iperf() {
   taskset -c 0 iperf3 -s -1 -p 7105 >/dev/null 2>&1 &
   local spid=$!
   sleep 0.5
-  bps=$(taskset -c 1 iperf3 -c 127.0.0.1 -p 7105 -t "$iperf_t" $args -J 2>/dev/null | jq '.end.sum_received.bits_per_second // .end.sum.bits_per_second // 0') || bps=0
+  # One way: what arrived. Both ways at once: the mean of the two directions, i.e. "each way".
+  bps=$(taskset -c 1 iperf3 -c 127.0.0.1 -p 7105 -t "$iperf_t" $args -J 2>/dev/null | jq '
+      if .end.sum_received_bidir_reverse then (.end.sum_received.bits_per_second + .end.sum_received_bidir_reverse.bits_per_second) / 2
+      else .end.sum_received.bits_per_second // 0 end') || bps=0
   wait "$spid" 2>/dev/null || true
   jq -nc --argjson run "$run" --arg what "$label" --argjson bps "${bps:-0}" \
      '{server: "iperf3", run: $run, cell: $what, mib_per_s: ($bps / 8 / 1048576)}' >> "$results"
   tail -n 1 "$results" | jq -r '"  iperf3 \(.cell): \(.mib_per_s | floor) MiB/s"' >&2
-  sleep 1
+  sleep 0.5
 }
 
 case "$duration" in
@@ -176,8 +181,9 @@ esac
 
 for run in $(seq "$runs"); do
   log "run $run of $runs"
-  iperf "$run" "-l 64K" "one stream, 64 KiB writes"
-  iperf "$run" "-l 64K --bidir" "both directions, 64 KiB writes"
+  iperf "$run" "-l 64K" "one way, 64 KiB writes"
+  iperf "$run" "-l 1M" "one way, 1 MiB writes"
+  iperf "$run" "-l 1M --bidir" "both ways at once, 1 MiB writes (each way)"
   for name in $servers; do
     start_server "$name"
     # Idle memory first, on the fresh server: after the grid its heap would already be grown.
