@@ -7,6 +7,7 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
 {
     ServerCommand.Create(),
     ClientCommand.Create(),
+    UiCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

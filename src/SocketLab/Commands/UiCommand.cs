@@ -1,0 +1,73 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+using SocketLab.Web.Hosting;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary><c>socketlab ui</c>: the phone's Network Test Utility as a local web page.</summary>
+public static class UiCommand
+{
+    public static Command Create()
+    {
+        Option<int> port = new("--port", "-p")
+        {
+            Description = "Port of the web page, 0-65535 [default: 0 = any free port]",
+            DefaultValueFactory = _ => 0,
+            CustomParser = r => CommonOptions.ParsePort(r, "--port"),
+        };
+        Option<IPAddress> bind = CommonOptions.Address("--bind", "Address the page listens on; anything but loopback lets others on the network reach it (the token is still required) [default: 127.0.0.1]", IPAddress.Loopback);
+        Option<bool> open = new("--open") { Description = "Open the page in the default browser" };
+
+        var command = new Command("ui", "Serve the Network Test Utility page (TCP server, TCP client, UDP) on this machine")
+        {
+            port, bind, open,
+        };
+        command.SetAction(async (r, _) => await RunAsync(r.GetValue(bind)!, r.GetValue(port), r.GetValue(open)).ConfigureAwait(false));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(IPAddress bind, int port, bool open)
+    {
+        using var termination = new Termination();
+        UiHost host;
+        try
+        {
+            host = await UiHost.StartAsync(new UiHostOptions { Bind = bind, Port = port }).ConfigureAwait(false);
+        }
+        catch (IOException ex) when (ex.InnerException is SocketException se)
+        {
+            throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, port))}");
+        }
+        await using (host.ConfigureAwait(false))
+        {
+            if (!IPAddress.IsLoopback(bind))
+                Console.Error.WriteLine($"socketlab ui: warning: listening on {bind}, not loopback: anyone who can reach this machine and knows the token can open sockets through it");
+            Console.Out.WriteLine(host.PageUri);
+            Console.Out.Flush();
+            Console.Error.WriteLine("socketlab ui: open the address above in a browser; Ctrl+C stops the page and every session");
+            if (open)
+                OpenBrowser(host.PageUri);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { }
+        }
+        return ExitCodes.Ok;
+    }
+
+    private static void OpenBrowser(Uri uri)
+    {
+        try
+        {
+            using Process? _ = Process.Start(new ProcessStartInfo(uri.ToString()) { UseShellExecute = true });
+        }
+        catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            Console.Error.WriteLine($"socketlab ui: could not open a browser ({ex.Message}); open the address yourself");
+        }
+    }
+}
