@@ -15,7 +15,7 @@ public static class EventSocket
     private const int SnapshotLogLines = 1000;
     private const int MaxBatchBytes = 256 * 1024;
 
-    public static async Task RunAsync(HttpContext http, SessionManager sessions, EventHub hub, UiHostOptions options)
+    public static async Task RunAsync(HttpContext http, SessionManager sessions, EventHub hub, UiHostOptions options, CancellationToken stopping)
     {
         if (!http.WebSockets.IsWebSocketRequest)
         {
@@ -24,7 +24,7 @@ public static class EventSocket
         }
         using WebSocket socket = await http.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
         EventHub.Subscriber subscriber = hub.Subscribe();
-        using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted);
+        using var done = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
         try
         {
             // Subscribed before the snapshot: an event may arrive twice, never be lost; the page dedupes by seq.

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SocketLab.Web.Api;
 using SocketLab.Web.Sessions;
@@ -42,6 +43,7 @@ public sealed class UiHost : IAsyncDisposable
         var guard = new AccessGuard(token, options.Bind);
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "SocketLab.Web" });
         builder.Logging.ClearProviders();
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(3));
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Listen(options.Bind, options.Port);
@@ -88,7 +90,8 @@ public sealed class UiHost : IAsyncDisposable
             OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = "no-cache",
         });
         SessionApi.Map(app, sessions, options);
-        app.Map("/ws", (HttpContext ctx) => EventSocket.RunAsync(ctx, sessions, hub, options));
+        IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+        app.Map("/ws", (HttpContext ctx) => EventSocket.RunAsync(ctx, sessions, hub, options, lifetime.ApplicationStopping));
 
         try
         {

@@ -46,7 +46,7 @@ function hexDump(bytes) {
   return lines.join('\n');
 }
 
-/** Text with control characters made visible; with showEol, CR/LF appear as ␍ ␊ (LF still breaks the line). */
+/** Text with control characters made visible; with showEol, CR/LF appear as \r \n marks (LF still breaks the line). */
 function renderText(el, text, showEol) {
   el.textContent = '';
   let buf = '';
@@ -54,8 +54,8 @@ function renderText(el, text, showEol) {
   const mark = s => { flush(); const m = document.createElement('span'); m.className = 'eol'; m.textContent = s; el.append(m); };
   for (const ch of text) {
     const c = ch.codePointAt(0);
-    if (ch === '\r') { if (showEol) mark('␍'); }
-    else if (ch === '\n') { if (showEol) mark('␊'); buf += '\n'; }
+    if (ch === '\r') { if (showEol) mark('\\r'); }
+    else if (ch === '\n') { if (showEol) mark('\\n'); buf += '\n'; }
     else if (ch === '\t') buf += ch;
     else if (c < 0x20 || c === 0x7f || (c >= 0x80 && c < 0xa0)) mark('\\x' + c.toString(16).padStart(2, '0').toUpperCase());
     else buf += ch;
