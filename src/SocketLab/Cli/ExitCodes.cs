@@ -16,6 +16,8 @@ public static class ExitCodes
     public const int ConnectionReset = 8;
     public const int Unreachable = 9;
     public const int AddressNotAvailable = 10;
+    public const int TlsFailed = 11;
+    public const int FileError = 12;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch
@@ -28,6 +30,7 @@ public static class ExitCodes
         NetworkErrorKind.ConnectionReset => ConnectionReset,
         NetworkErrorKind.Unreachable => Unreachable,
         NetworkErrorKind.AddressNotAvailable => AddressNotAvailable,
+        NetworkErrorKind.TlsFailed => TlsFailed,
         _ => Failure,
     };
 }

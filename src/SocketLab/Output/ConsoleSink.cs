@@ -139,9 +139,15 @@ public sealed class ConsoleSink : IAsyncDisposable
                 break;
             case EventKind.Closed:
                 FlushDecoder(e);
+                if (e.Reason == CloseReason.HandshakeFailed)
+                {
+                    _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} {e.Text}");
+                    break;
+                }
                 string why = e.Reason switch
                 {
                     CloseReason.Reset => $" ({e.Text ?? "connection reset by peer"})",
+                    CloseReason.IdleTimeout => " (idle timeout)",
                     CloseReason.LocalClosed when _options.Prefix => " (closed by server)",
                     _ => "",
                 };
@@ -244,6 +250,8 @@ public sealed class ConsoleSink : IAsyncDisposable
                     CloseReason.RemoteClosed => "remote_closed",
                     CloseReason.Reset => "reset",
                     CloseReason.LocalClosed => "local_closed",
+                    CloseReason.IdleTimeout => "idle_timeout",
+                    CloseReason.HandshakeFailed => "handshake_failed",
                     _ => "rejected",
                 });
                 if (e.Text is not null)
