@@ -33,6 +33,11 @@ public static class SessionApi
             {
                 return Results.Json(new { error = ex.Message }, Json.Options, statusCode: ex.Conflict ? 409 : 400);
             }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // The peer went away mid-send; its receive loop logs why.
+                return Results.Json(new { error = $"send failed: {ex.Message}" }, Json.Options, statusCode: 409);
+            }
         });
 
         api.MapGet("/info", () => Results.Json(new

@@ -159,7 +159,7 @@ public abstract class Session : IAsyncDisposable
             }
             catch (OperationCanceledException) { }
             catch (SessionException ex) { Fail($"repeat stopped: {ex.Message}"); }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException) { Fail($"repeat stopped: {ex.Message}"); }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { Fail($"repeat stopped: {ex.Message}"); }
             finally
             {
                 if (ReferenceEquals(_repeat, cts))

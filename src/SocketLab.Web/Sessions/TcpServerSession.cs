@@ -103,7 +103,10 @@ public sealed class TcpServerSession(string id, SessionServices services)
             await c.SendAsync(data, cancellationToken).ConfigureAwait(false);
             return 1;
         }
-        return await server.BroadcastAsync(data, cancellationToken).ConfigureAwait(false);
+        // Awaited (not TcpServer.Broadcast's fire-and-forget) so repeats and files pace themselves to the clients.
+        TcpConnection[] all = server.Connections.ToArray();
+        await Task.WhenAll(all.Select(c => SendQuietlyAsync(c, data, cancellationToken))).ConfigureAwait(false);
+        return all.Length;
     }
 
     public void Kick(long clientId)

@@ -32,10 +32,10 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
     public void OnSent(TcpConnection connection, ReadOnlySpan<byte> data) =>
         Record(LogDirection.Tx, EndpointText.HostPort(connection.RemoteEndPoint), data);
 
-    protected static async Task SendQuietlyAsync(TcpConnection connection, byte[] data)
+    protected static async Task SendQuietlyAsync(TcpConnection connection, byte[] data, CancellationToken cancellationToken = default)
     {
-        try { await connection.SendAsync(data).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        try { await connection.SendAsync(data, cancellationToken).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
         {
             // The connection is closing; its receive loop reports why.
         }
