@@ -37,7 +37,7 @@ public static class UiCommand
         {
             host = await UiHost.StartAsync(new UiHostOptions { Bind = bind, Port = port }).ConfigureAwait(false);
         }
-        catch (IOException ex) when (ex.InnerException is SocketException se)
+        catch (IOException ex) when (FindSocketError(ex) is { } se)
         {
             throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, port))}");
         }
@@ -57,6 +57,17 @@ public static class UiCommand
             catch (OperationCanceledException) { }
         }
         return ExitCodes.Ok;
+    }
+
+    // Kestrel wraps the socket error (IOException → AddressInUseException → SocketException).
+    private static SocketException? FindSocketError(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+        {
+            if (ex is SocketException se)
+                return se;
+        }
+        return null;
     }
 
     private static void OpenBrowser(Uri uri)
