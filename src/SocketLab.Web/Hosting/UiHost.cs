@@ -10,6 +10,7 @@ using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SocketLab.Web.Api;
+using SocketLab.Web.History;
 using SocketLab.Web.Sessions;
 
 namespace SocketLab.Web.Hosting;
@@ -19,15 +20,19 @@ public sealed class UiHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private UiHost(WebApplication app, SessionManager sessions, string token, Uri baseUri)
+    private UiHost(WebApplication app, SessionManager sessions, HistoryStore? history, string token, Uri baseUri)
     {
         _app = app;
+        History = history;
         Sessions = sessions;
         Token = token;
         BaseUri = baseUri;
     }
 
     public SessionManager Sessions { get; }
+
+    /// <summary>The SQLite history, or null when started without a data folder.</summary>
+    public HistoryStore? History { get; }
     public string Token { get; }
 
     /// <summary>Where the server listens, e.g. http://127.0.0.1:40123/.</summary>
@@ -57,8 +62,8 @@ public sealed class UiHost : IAsyncDisposable
         });
 
         var hub = new EventHub();
-        ISessionHistory history = NoHistory.Instance;
-        var sessions = new SessionManager(new SessionServices(hub, options.Screens, history, options.LogCapacity));
+        HistoryStore? history = options.DataDirectory is { } dir ? new HistoryStore(dir) : null;
+        var sessions = new SessionManager(new SessionServices(hub, options.Screens, (ISessionHistory?)history ?? NoHistory.Instance, options.LogCapacity));
 
         WebApplication app = builder.Build();
         app.Use(async (ctx, next) =>
@@ -90,6 +95,7 @@ public sealed class UiHost : IAsyncDisposable
             OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = "no-cache",
         });
         SessionApi.Map(app, sessions, options);
+        HistoryApi.Map(app, history);
         IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         app.Map("/ws", (HttpContext ctx) => EventSocket.RunAsync(ctx, sessions, hub, options, lifetime.ApplicationStopping));
 
@@ -100,13 +106,15 @@ public sealed class UiHost : IAsyncDisposable
         catch (IOException)
         {
             await sessions.DisposeAsync().ConfigureAwait(false);
+            if (history is not null)
+                await history.DisposeAsync().ConfigureAwait(false);
             await app.DisposeAsync().ConfigureAwait(false);
             throw;
         }
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var bound = new Uri(address);
         string host = options.Bind.Equals(IPAddress.Any) || options.Bind.Equals(IPAddress.IPv6Any) ? "127.0.0.1" : bound.Host;
-        return new UiHost(app, sessions, token, new Uri($"http://{host}:{bound.Port}/"));
+        return new UiHost(app, sessions, history, token, new Uri($"http://{host}:{bound.Port}/"));
     }
 
     public async ValueTask DisposeAsync()
@@ -114,5 +122,7 @@ public sealed class UiHost : IAsyncDisposable
         await Sessions.DisposeAsync().ConfigureAwait(false);
         await _app.StopAsync().ConfigureAwait(false);
         await _app.DisposeAsync().ConfigureAwait(false);
+        if (History is not null)
+            await History.DisposeAsync().ConfigureAwait(false);
     }
 }

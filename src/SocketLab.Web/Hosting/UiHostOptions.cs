@@ -14,7 +14,7 @@ public sealed record UiHostOptions
     /// <summary>Required on every API and WebSocket call; random when not given.</summary>
     public string? Token { get; init; }
 
-    /// <summary>Folder of the history database; null keeps no history.</summary>
+    /// <summary>Folder of the history database (history.db); null keeps no history.</summary>
     public string? DataDirectory { get; init; }
 
     /// <summary>Makes one OLED model per session; null when no display model is built in.</summary>

@@ -63,6 +63,33 @@ function renderText(el, text, showEol) {
   flush();
 }
 
+/** One log line: time, direction, peer, byte count, then the text (visible CR/LF) or a hex+ASCII dump. */
+function entryRow(e, hexView, showEol) {
+  const div = document.createElement('div');
+  div.className = `entry ${e.dir}${e.echo ? ' echo' : ''}`;
+  div.dataset.seq = e.seq;
+  const cell = (cls, text) => { const s = document.createElement('span'); s.className = cls; s.textContent = text; div.append(s); return s; };
+  const data = e.dir === 'rx' || e.dir === 'tx';
+  cell('t', clock(e.time));
+  cell('d', data ? t(e.dir) : e.dir === 'error' ? '!' : '·');
+  cell('p', e.peer);
+  cell('n', data ? e.len + ' B' : '');
+  const c = cell('c', '');
+  if (hexView && data) c.textContent = hexDump(bytesOf(e.b64));
+  else renderText(c, e.text, showEol);
+  return div;
+}
+
+async function download(path, name) {
+  const blob = await api('GET', path).catch(err => { toast(err.message); return null; });
+  if (!blob) return;
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
 class Panel {
   constructor(view) {
     this.id = view.id;
@@ -194,14 +221,8 @@ class Panel {
     this.q('.file-note').textContent = t('fileProgress', { name: e.name, sent: e.sent, total: e.total ?? '?' });
   }
 
-  async download(format) {
-    const blob = await this.call(() => api('GET', `/sessions/${this.id}/export?format=${format}`));
-    if (!blob) return;
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(blob);
-    a.download = `socketlab-${this.id}.${format === 'jsonl' ? 'jsonl' : 'txt'}`;
-    a.click();
-    setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  download(format) {
+    return download(`/sessions/${this.id}/export?format=${format}`, `socketlab-${this.id}.${format === 'jsonl' ? 'jsonl' : 'txt'}`);
   }
 
   togglePause() {
@@ -247,6 +268,7 @@ class Panel {
   }
 
   counters(c) {
+    this.count = { rxBytes: c.rxBytes, txBytes: c.txBytes, rxCount: c.rxCount, txCount: c.txCount };
     this.q('.counters').innerHTML = '';
     const add = (cls, label, bytes, count) => {
       const s = document.createElement('span');
@@ -337,6 +359,12 @@ class Panel {
     if (e.seq <= this.lastSeq) return;
     this.lastSeq = e.seq;
     this.entries.push(e);
+    // Counters move with the log at once; the once-a-second stats event corrects them.
+    if (this.count && (e.dir === 'rx' || e.dir === 'tx')) {
+      this.count[e.dir + 'Bytes'] += e.len;
+      this.count[e.dir + 'Count'] += 1;
+      this.counters(this.count);
+    }
     if (this.entries.length > MAX_ENTRIES) this.entries.shift();
     if (this.paused) { this.missed++; this.q('.paused-note').textContent = t('paused', { n: this.missed }); return; }
     if (!this.matches(e)) return;
@@ -362,20 +390,7 @@ class Panel {
     log.scrollTop = log.scrollHeight;
   }
 
-  row(e) {
-    const div = document.createElement('div');
-    div.className = `entry ${e.dir}${e.echo ? ' echo' : ''}`;
-    div.dataset.seq = e.seq;
-    const cell = (cls, text) => { const s = document.createElement('span'); s.className = cls; s.textContent = text; div.append(s); return s; };
-    cell('t', clock(e.time));
-    cell('d', e.dir === 'rx' || e.dir === 'tx' ? t(e.dir) : e.dir === 'error' ? '!' : '·');
-    cell('p', e.peer);
-    cell('n', e.dir === 'rx' || e.dir === 'tx' ? e.len + ' B' : '');
-    const c = cell('c', '');
-    if (this.f('view').value === 'hex' && (e.dir === 'rx' || e.dir === 'tx')) c.textContent = hexDump(bytesOf(e.b64));
-    else renderText(c, e.text, this.f('eol').checked);
-    return div;
-  }
+  row(e) { return entryRow(e, this.f('view').value === 'hex', this.f('eol').checked); }
 
   renderHistory() {
     const sel = this.f('history');
@@ -385,6 +400,45 @@ class Panel {
 
   remove() { this.el.remove(); this.tab.remove(); }
 }
+
+/** The History view: past sessions from the SQLite store, searchable and exportable. */
+const past = {
+  el: () => document.getElementById('history'),
+  selected: null,
+  async show(on) {
+    this.el().hidden = !on;
+    document.getElementById('panels').hidden = on;
+    document.getElementById('tabs').hidden = on;
+    if (on) await this.search();
+  },
+  async search() {
+    const q = document.getElementById('history-q').value.trim();
+    const list = await api('GET', '/history/sessions' + (q ? '?q=' + encodeURIComponent(q) : '')).catch(err => { toast(err.message); return []; });
+    const body = document.querySelector('#history-sessions tbody');
+    body.textContent = '';
+    for (const s of list) {
+      const tr = document.createElement('tr');
+      tr.dataset.history = s.id;
+      for (const v of [s.id, t(s.kind), s.title, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
+        const td = document.createElement('td'); td.textContent = v; tr.append(td);
+      }
+      tr.addEventListener('click', () => this.open(s.id));
+      body.append(tr);
+    }
+    document.getElementById('history-none').hidden = list.length > 0;
+    if (list.length && !list.some(s => s.id === this.selected)) this.open(list[0].id);
+  },
+  async open(id) {
+    this.selected = id;
+    for (const tr of document.querySelectorAll('#history-sessions tr[data-history]')) tr.classList.toggle('selected', Number(tr.dataset.history) === id);
+    const q = document.getElementById('history-q').value.trim();
+    const events = await api('GET', `/history/sessions/${id}/events` + (q ? '?q=' + encodeURIComponent(q) : '')).catch(err => { toast(err.message); return []; });
+    const log = document.getElementById('history-log');
+    log.textContent = '';
+    const hex = document.getElementById('history-view').value === 'hex';
+    for (const e of events) log.append(entryRow(e, hex, true));
+  },
+};
 
 function loadHistory() {
   try { return JSON.parse(localStorage.getItem(HISTORY_KEY) || '[]'); } catch { return []; }
@@ -476,7 +530,18 @@ async function main() {
       if (v) { upsert(v); activate(v.id); }
     });
   }
+  document.getElementById('history-open').addEventListener('click', () => past.show(past.el().hidden));
+  document.getElementById('history-back').addEventListener('click', () => past.show(false));
+  document.getElementById('history-search').addEventListener('click', () => past.search());
+  document.getElementById('history-q').addEventListener('keydown', e => { if (e.key === 'Enter') past.search(); });
+  document.getElementById('history-view').addEventListener('change', () => past.selected && past.open(past.selected));
+  for (const fmt of ['text', 'jsonl']) {
+    document.getElementById('history-export-' + fmt).addEventListener('click', () => {
+      if (past.selected) download(`/history/sessions/${past.selected}/export?format=${fmt}`, `socketlab-history-${past.selected}.${fmt === 'jsonl' ? 'jsonl' : 'txt'}`);
+    });
+  }
   try { info = await api('GET', '/info'); } catch (err) { toast(err.message); }
+  document.getElementById('history-open').hidden = !info.history;
   connect();
 }
 

@@ -22,6 +22,8 @@ const strings = {
     rulesHelp: 'Reply templates: {{counter}}, {{time}}, regex captures {{1}}, {{name}}.',
     rename: 'Rename', closeSession: 'Close this session?', sent: 'sent', fileProgress: 'file {name}: {sent} / {total} bytes',
     badHex: 'Bad hex', error: 'Error',
+    historyView: 'History', back: '← Sessions', historySearch: 'Search text in past sessions…', search: 'Search',
+    kind: 'Kind', name: 'Name', started: 'Started', events: 'Events', historyNone: 'Nothing stored yet (or nothing matches).',
   },
   zh: {
     title: 'SocketLab 网络测试工具', newServer: '+ TCP 服务器', newClient: '+ TCP 客户端', newUdp: '+ UDP',
@@ -45,6 +47,8 @@ const strings = {
     rulesHelp: '回复模板：{{counter}} 计数，{{time}} 时间，正则分组 {{1}}、{{name}}。',
     rename: '重命名', closeSession: '关闭这个会话？', sent: '已发送', fileProgress: '文件 {name}：{sent} / {total} 字节',
     badHex: '十六进制格式错误', error: '错误',
+    historyView: '历史记录', back: '← 返回会话', historySearch: '在历史会话中搜索文字…', search: '搜索',
+    kind: '类型', name: '名称', started: '开始时间', events: '事件', historyNone: '还没有记录（或没有匹配项）。',
   },
 };
 

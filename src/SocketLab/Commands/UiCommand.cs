@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
+using SocketLab.Web.History;
 using SocketLab.Web.Hosting;
 
 namespace SocketLab.Cli.Commands;
@@ -20,26 +21,51 @@ public static class UiCommand
         };
         Option<IPAddress> bind = CommonOptions.Address("--bind", "Address the page listens on; anything but loopback lets others on the network reach it (the token is still required) [default: 127.0.0.1]", IPAddress.Loopback);
         Option<bool> open = new("--open") { Description = "Open the page in the default browser" };
+        Option<string> dataDir = new("--data-dir")
+        {
+            Description = $"Folder of the session history database (history.db) [default: {DefaultDataDirectory()}]",
+            DefaultValueFactory = _ => DefaultDataDirectory(),
+        };
+        Option<bool> noHistory = new("--no-history") { Description = "Keep sessions in memory only; store nothing on disk" };
 
         var command = new Command("ui", "Serve the Network Test Utility page (TCP server, TCP client, UDP) on this machine")
         {
-            port, bind, open,
+            port, bind, open, dataDir, noHistory,
         };
-        command.SetAction(async (r, _) => await RunAsync(r.GetValue(bind)!, r.GetValue(port), r.GetValue(open)).ConfigureAwait(false));
+        command.SetAction(async (r, _) =>
+        {
+            var options = new UiHostOptions
+            {
+                Bind = r.GetValue(bind)!,
+                Port = r.GetValue(port),
+                DataDirectory = r.GetValue(noHistory) ? null : r.GetValue(dataDir),
+            };
+            return await RunAsync(options, r.GetValue(open)).ConfigureAwait(false);
+        });
         return command;
     }
 
-    private static async Task<int> RunAsync(IPAddress bind, int port, bool open)
+    /// <summary>The user's data folder, e.g. ~/.local/share/socketlab or %LOCALAPPDATA%\socketlab.</summary>
+    public static string DefaultDataDirectory() =>
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "socketlab");
+
+    private static async Task<int> RunAsync(UiHostOptions options, bool open)
     {
         using var termination = new Termination();
+        IPAddress bind = options.Bind;
         UiHost host;
         try
         {
-            host = await UiHost.StartAsync(new UiHostOptions { Bind = bind, Port = port }).ConfigureAwait(false);
+            host = await UiHost.StartAsync(options).ConfigureAwait(false);
         }
         catch (IOException ex) when (FindSocketError(ex) is { } se)
         {
-            throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, port))}");
+            throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, options.Port))}");
+        }
+        catch (HistoryUnavailableException ex)
+        {
+            Console.Error.WriteLine($"socketlab ui: {ex.Message} (use another --data-dir or --no-history)");
+            return ExitCodes.Failure;
         }
         await using (host.ConfigureAwait(false))
         {
@@ -48,6 +74,8 @@ public static class UiCommand
             Console.Out.WriteLine(host.PageUri);
             Console.Out.Flush();
             Console.Error.WriteLine("socketlab ui: open the address above in a browser; Ctrl+C stops the page and every session");
+            if (host.History is { } history)
+                Console.Error.WriteLine($"socketlab ui: history in {history.Path}");
             if (open)
                 OpenBrowser(host.PageUri);
             try
