@@ -65,7 +65,7 @@ public static class UiCommand
         catch (HistoryUnavailableException ex)
         {
             Console.Error.WriteLine($"socketlab ui: {ex.Message} (use another --data-dir or --no-history)");
-            return ExitCodes.Failure;
+            return ExitCodes.HistoryUnavailable;
         }
         await using (host.ConfigureAwait(false))
         {

@@ -12,7 +12,8 @@ public class UiCommandTests
     [Fact]
     public async Task Prints_a_loopback_url_with_a_token_that_the_api_requires_and_stops_on_sigterm()
     {
-        await using var ui = CliProcess.Start("ui");
+        string dir = Path.Combine(Path.GetTempPath(), "socketlab-ui-" + Guid.NewGuid().ToString("N"));
+        await using var ui = CliProcess.Start("ui", "--data-dir", dir);
         Match m = await ui.WaitForLineAsync(@"^http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{20,})$");
         string baseUrl = $"http://127.0.0.1:{m.Groups[1].Value}";
         using var http = new HttpClient();
@@ -22,8 +23,11 @@ public class UiCommandTests
         Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"{baseUrl}/")).StatusCode);
         Assert.DoesNotContain("warning", ui.Stderr);
 
+        await ui.WaitForLineAsync($"history in {Regex.Escape(Path.Combine(dir, "history.db"))}$", stderr: true);
+
         ui.Signal();
         Assert.Equal(0, await ui.WaitForExitAsync(Exit));
+        Directory.Delete(dir, recursive: true);
     }
 
     [Fact]
@@ -33,7 +37,7 @@ public class UiCommandTests
         taken.Start();
         int port = ((IPEndPoint)taken.LocalEndpoint).Port;
 
-        (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--port", port.ToString());
+        (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--port", port.ToString(), "--no-history");
         Assert.Equal(3, code);
         Assert.Equal($"socketlab: cannot serve the page on 127.0.0.1:{port}: address already in use (another program is listening there; pick another --port)", stderr.Trim());
     }
@@ -44,5 +48,23 @@ public class UiCommandTests
         (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--port", "70000");
         Assert.Equal(2, code);
         Assert.Contains("--port must be a number from 0 to 65535, got '70000'", stderr);
+    }
+
+    [Fact]
+    public async Task An_unusable_data_folder_is_one_line_and_exit_code_11()
+    {
+        string file = Path.GetTempFileName(); // a file where a folder is expected
+        try
+        {
+            (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--data-dir", file);
+            Assert.Equal(11, code);
+            string line = Assert.Single(stderr.Trim().Split('\n'));
+            Assert.StartsWith($"socketlab ui: cannot open the history {Path.Combine(file, "history.db")}:", line);
+            Assert.EndsWith("(use another --data-dir or --no-history)", line);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }
