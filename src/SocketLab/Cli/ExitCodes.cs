@@ -16,10 +16,10 @@ public static class ExitCodes
     public const int ConnectionReset = 8;
     public const int Unreachable = 9;
     public const int AddressNotAvailable = 10;
-    /// <summary>socketlab ui: the history database cannot be opened (unwritable folder, corrupt or newer file).</summary>
-    public const int HistoryUnavailable = 11;
     public const int TlsFailed = 11;
     public const int FileError = 12;
+    /// <summary>socketlab ui: the history database cannot be opened (unwritable folder, corrupt or newer file).</summary>
+    public const int HistoryUnavailable = 13;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch
