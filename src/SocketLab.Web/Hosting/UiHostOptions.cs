@@ -18,7 +18,7 @@ public sealed record UiHostOptions
     public string? DataDirectory { get; init; }
 
     /// <summary>Makes one OLED model per session; null when no display model is built in.</summary>
-    public Func<IOledScreen>? Screens { get; init; }
+    public Func<IBoardDisplay>? Screens { get; init; }
 
     /// <summary>Log lines kept in memory per session.</summary>
     public int LogCapacity { get; init; } = 5000;

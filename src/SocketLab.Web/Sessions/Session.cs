@@ -16,7 +16,8 @@ public abstract class Session : IAsyncDisposable
 
     private readonly Lock _recordLock = new();
     private readonly Dictionary<(string Peer, LogDirection Dir), StreamTextDecoder> _decoders = [];
-    private readonly IOledScreen? _oled;
+    private readonly IBoardDisplay? _oled;
+    private byte[]? _glass;
     private CancellationTokenSource? _repeat;
     private string _encodingName = "utf-8";
     private Encoding _encoding = TextEncodings.Get("utf-8");
@@ -61,7 +62,7 @@ public abstract class Session : IAsyncDisposable
             if (_oled is null)
                 return null;
             lock (_oled)
-                return _oled.Glass();
+                return _glass ??= _oled.Glass();
         }
     }
 
@@ -243,17 +244,14 @@ public abstract class Session : IAsyncDisposable
         Changed();
     }
 
-    /// <summary>Runs a seed OLED layout and pushes the new image to the pages.</summary>
-    protected void DrawOled(Action<IOledScreen> layout)
+    /// <summary>Runs one of the seed's screens on the board model and pushes the new image to the pages.</summary>
+    protected void DrawOled(Func<IBoardDisplay, byte[]> screen)
     {
         if (_oled is null)
             return;
         byte[] glass;
         lock (_oled)
-        {
-            layout(_oled);
-            glass = _oled.Glass();
-        }
+            _glass = glass = screen(_oled);
         Publish(new { type = "oled", session = Id, glass = Convert.ToBase64String(glass) });
     }
 

@@ -3,10 +3,10 @@ using SocketLab.Web.Board;
 namespace SocketLab.Web.Sessions;
 
 /// <summary>What every session shares: the live event fan-out, the OLED model (if built in) and the history.</summary>
-public sealed class SessionServices(EventHub hub, Func<IOledScreen>? screens, ISessionHistory history, int logCapacity)
+public sealed class SessionServices(EventHub hub, Func<IBoardDisplay>? screens, ISessionHistory history, int logCapacity)
 {
     public EventHub Hub { get; } = hub;
-    public Func<IOledScreen>? Screens { get; } = screens;
+    public Func<IBoardDisplay>? Screens { get; } = screens;
     public ISessionHistory History { get; } = history;
     public int LogCapacity { get; } = logCapacity;
 }

@@ -178,5 +178,5 @@ public sealed class TcpClientSession(string id, SessionServices services)
         Note($"close socket ({why})");
     }
 
-    protected override void DrawReceived(IOledScreen oled, string text) => SeedLayouts.ClientReceived(oled, text);
+    protected override byte[] DrawReceived(IBoardDisplay oled, string text) => oled.ClientReceived(text);
 }

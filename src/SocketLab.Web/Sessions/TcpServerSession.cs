@@ -62,7 +62,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
         IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
         Note($"listening on {_listeningOn}");
-        DrawOled(o => SeedLayouts.ServerListening(o, EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
+        DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
     }
@@ -152,5 +152,5 @@ public sealed class TcpServerSession(string id, SessionServices services)
         Changed();
     }
 
-    protected override void DrawReceived(IOledScreen oled, string text) => SeedLayouts.ServerReceived(oled, text);
+    protected override byte[] DrawReceived(IBoardDisplay oled, string text) => oled.ServerReceived(text);
 }

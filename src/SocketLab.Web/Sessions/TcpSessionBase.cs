@@ -9,8 +9,8 @@ namespace SocketLab.Web.Sessions;
 public abstract class TcpSessionBase(string id, SessionKind kind, SessionServices services)
     : Session(id, kind, services), IConnectionObserver
 {
-    /// <summary>The seed's OLED layout for received text (server and client differ).</summary>
-    protected abstract void DrawReceived(IOledScreen oled, string text);
+    /// <summary>The seed's OLED screen for received text (server and client differ).</summary>
+    protected abstract byte[] DrawReceived(IBoardDisplay oled, string text);
 
     public virtual void OnConnected(TcpConnection connection) { }
 
