@@ -194,7 +194,7 @@ class Panel {
 
   async send() {
     const data = this.f('data').value, hex = this.f('hex').checked;
-    if (hex && !/^[\s0-9a-fA-FxX,:-]*$/.test(data)) { toast(t('badHex') + ': ' + data.match(/[^\s0-9a-fA-FxX,:-]/)[0]); return; }
+    // The server checks hex (and everything else) before anything is sent and says what is wrong.
     const body = {
       data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value,
       repeatMs: Number(this.f('repeatMs').value || 0), repeatCount: Number(this.f('repeatCount').value || 0), ...this.sendTarget(),
