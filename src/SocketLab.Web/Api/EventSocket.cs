@@ -60,6 +60,7 @@ public static class EventSocket
             bool first = true;
             while (batch.Length < MaxBatchBytes && subscriber.Queue.Reader.TryRead(out byte[]? evt))
             {
+                subscriber.Taken(evt);
                 if (!first)
                     batch.WriteByte((byte)',');
                 batch.Write(evt);

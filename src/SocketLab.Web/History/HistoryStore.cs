@@ -159,7 +159,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         using SqliteConnection db = OpenReader();
         using SqliteCommand cmd = db.CreateCommand();
         cmd.CommandText = """
-            SELECT seq, time, dir, peer, data, text, echo FROM events
+            SELECT seq, time, dir, peer, data, text, echo, len FROM events
             WHERE session = $s AND ($q IS NULL OR instr(lower(text), lower($q)) > 0)
             ORDER BY id LIMIT $limit
             """;
@@ -171,7 +171,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         while (r.Read())
         {
             list.Add(new LogEntry(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)).ToLocalTime(),
-                Enum.Parse<LogDirection>(r.GetString(2), ignoreCase: true), r.GetString(3), (byte[])r[4], r.GetString(5), r.GetInt64(6) != 0));
+                Enum.Parse<LogDirection>(r.GetString(2), ignoreCase: true), r.GetString(3), (byte[])r[4], r.GetString(5), r.GetInt32(7), r.GetInt64(6) != 0));
         }
         return list;
     }

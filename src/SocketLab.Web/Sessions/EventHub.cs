@@ -12,6 +12,9 @@ namespace SocketLab.Web.Sessions;
 public sealed class EventHub
 {
     public const int QueueLimit = 8192;
+
+    /// <summary>Bytes of JSON one page may have waiting before it is dropped.</summary>
+    public const long QueueByteLimit = 16L * 1024 * 1024;
     private readonly Lock _lock = new();
     private readonly List<Subscriber> _subscribers = [];
 
@@ -51,7 +54,7 @@ public sealed class EventHub
         byte[] json = JsonSerializer.SerializeToUtf8Bytes(evt, evt.GetType(), Json.Options);
         foreach (Subscriber s in targets)
         {
-            if (!s.Queue.Writer.TryWrite(json))
+            if (Interlocked.Add(ref s.QueuedBytes, json.Length) > QueueByteLimit || !s.Queue.Writer.TryWrite(json))
                 s.Overflowed = true;
         }
     }
@@ -60,5 +63,9 @@ public sealed class EventHub
     {
         public Channel<byte[]> Queue { get; } = queue;
         public volatile bool Overflowed;
+        public long QueuedBytes;
+
+        /// <summary>Call for each event taken off the queue.</summary>
+        public void Taken(byte[] evt) => Interlocked.Add(ref QueuedBytes, -evt.Length);
     }
 }

@@ -9,8 +9,12 @@ public enum LogDirection
     Error,
 }
 
-/// <summary>One line of a session's log: bytes as they crossed the wire plus their decoded text.</summary>
-public sealed record LogEntry(long Seq, DateTimeOffset Time, LogDirection Dir, string Peer, byte[] Data, string Text, bool Echo = false)
+/// <summary>
+/// One line of a session's log: the bytes as they crossed the wire (the first
+/// <see cref="Session.MaxLoggedBytes"/> of a larger chunk) plus their decoded text;
+/// <paramref name="Length"/> is always the chunk's full size.
+/// </summary>
+public sealed record LogEntry(long Seq, DateTimeOffset Time, LogDirection Dir, string Peer, byte[] Data, string Text, int Length, bool Echo = false)
 {
-    public int Length => Data.Length;
+    public bool Truncated => Data.Length < Length;
 }

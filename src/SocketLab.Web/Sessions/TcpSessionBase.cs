@@ -23,7 +23,7 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
         DrawOled(o => DrawReceived(o, rx.Text));
         // TcpConnection writes the echo right after this call returns; log it now, in order.
         if (connection.Echo)
-            Record(LogDirection.Tx, peer, data, echo: true);
+            RecordEcho(rx, data);
         byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
         if (reply is not null)
             _ = SendQuietlyAsync(connection, reply);

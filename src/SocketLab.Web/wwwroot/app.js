@@ -75,7 +75,10 @@ function entryRow(e, hexView, showEol) {
   cell('p', e.peer);
   cell('n', data ? e.len + ' B' : '');
   const c = cell('c', '');
-  if (hexView && data) c.textContent = hexDump(bytesOf(e.b64));
+  if (hexView && data) {
+    const kept = bytesOf(e.b64);
+    c.textContent = hexDump(kept) + (kept.length < e.len ? `\n… ${e.len - kept.length} more bytes` : '');
+  }
   else renderText(c, e.text, showEol);
   return div;
 }

@@ -154,6 +154,25 @@ public sealed class TcpServerSessionTests
         }
     }
 
+    [Fact]
+    public async Task A_big_chunk_is_echoed_whole_counted_whole_and_logged_cut()
+    {
+        await using UiServer ui = await UiServer.StartAsync();
+        (string id, int port) = await ui.StartTcpServerAsync(echo: true);
+        using TcpClient board = await Wire.ConnectAsync(port);
+        byte[] big = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("掌控板", 3000))); // 27,000 bytes
+        await board.GetStream().WriteAsync(big);
+        Assert.Equal(big, await board.GetStream().ReadExactlyAsync(big.Length));
+
+        JsonElement session = await ui.GetAsync($"/api/sessions/{id}?tail=1000");
+        Assert.Equal(big.Length, session.GetProperty("rxBytes").GetInt64());
+        JsonElement[] rx = session.GetProperty("log").EnumerateArray().Where(e => e.GetProperty("dir").GetString() == "rx").ToArray();
+        Assert.Equal(big.Length, rx.Sum(e => e.GetProperty("len").GetInt32()));
+        Assert.All(rx, e => Assert.True(Convert.FromBase64String(e.GetProperty("b64").GetString()!).Length <= SocketLab.Web.Sessions.Session.MaxLoggedBytes));
+        // Text stays whole characters even where TCP split a character across reads.
+        Assert.All(rx, e => Assert.DoesNotContain("\\x", e.GetProperty("text").GetString()));
+    }
+
     internal static async Task<JsonElement[]> ReceiveAsync(ClientWebSocket ws, CancellationToken ct)
     {
         var buffer = new MemoryStream();

@@ -11,12 +11,12 @@ public sealed class SessionLogTests
     {
         var log = new SessionLog(3);
         for (int i = 1; i <= 5; i++)
-            log.Append(LogDirection.Rx, "p", [(byte)i], i.ToString());
+            log.Append(LogDirection.Rx, "p", [(byte)i], i.ToString(), 1);
         Assert.Equal(["3", "4", "5"], log.All().Select(e => e.Text));
         Assert.Equal(["4", "5"], log.Tail(2).Select(e => e.Text));
         log.Clear();
         Assert.Empty(log.All());
-        Assert.Equal(6, log.Append(LogDirection.Info, "", [], "x").Seq);
+        Assert.Equal(6, log.Append(LogDirection.Info, "", [], "x", 0).Seq);
     }
 
     [Theory]
