@@ -56,12 +56,12 @@ public static class ClientCommand
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 tls.Resolve(r));
-            return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r)).ConfigureAwait(false);
+            return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -78,8 +78,12 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
-        // More observers (OLED panel, transcript) join the console here.
-        var observer = new ObserverFanout(new List<IConnectionObserver> { new SinkObserver(sink) });
+        await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
+        // More observers (transcript) join the console here.
+        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        if (panel is not null)
+            observers.Add(panel);
+        var observer = new ObserverFanout(observers);
         var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
         int failures = 0;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Threading.Channels;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -18,6 +19,7 @@ public static class ServerCommand
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
+        Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var access = new AccessOptionSet();
@@ -25,7 +27,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout,
+            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats,
         };
         access.AddTo(command);
         tls.AddTo(command);
@@ -47,23 +49,32 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
-            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r)).ConfigureAwait(false);
+            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        // More observers (OLED panel, transcript) join the console here.
+        await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
+        // More observers (transcript) join the console here.
         var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        if (panel is not null)
+            observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
         server.Start();
 
         IPEndPoint local = server.LocalEndPoint;
         sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "tcp waiting...", Local = local });
+        if (panel is not null)
+        {
+            // The board shows its own address; a PC may have several, the first one stands in.
+            string ipPort = EndpointText.HostPort(new IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
+            panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
+        }
         if (!display.Json)
         {
             foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))
@@ -74,7 +85,11 @@ public static class ServerCommand
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
         try
         {
-            await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
+            if (statsInterval <= TimeSpan.Zero)
+                await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(statsInterval > TimeSpan.Zero ? statsInterval : TimeSpan.FromDays(1));
+            while (await timer.WaitForNextTickAsync(termination.Token).ConfigureAwait(false))
+                sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
         }
         catch (OperationCanceledException) { }
 

@@ -65,6 +65,9 @@ public sealed class ConsoleSink : IAsyncDisposable
     /// <summary>A plain line for the user (stdout in text mode, a "line" event in JSON).</summary>
     public void Line(string text) => Post(new OutputEvent { Kind = EventKind.Line, Text = text });
 
+    /// <summary>Text for the terminal, written as is and in order with the other output (no newline added).</summary>
+    public void Terminal(string text) => Post(new OutputEvent { Kind = EventKind.Terminal, Text = text });
+
     /// <summary>A diagnostic (always stderr, never mixed into data).</summary>
     public void Error(string text) => Post(new OutputEvent { Kind = EventKind.Error, Text = text });
 
@@ -160,9 +163,16 @@ public sealed class ConsoleSink : IAsyncDisposable
             case EventKind.Line:
                 _out.WriteLine(e.Text);
                 break;
+            case EventKind.Terminal:
+                _out.Write(e.Text);
+                break;
             case EventKind.Error:
                 _out.Flush();
                 _err.WriteLine($"socketlab: {e.Text}");
+                break;
+            case EventKind.Stats:
+                _out.Flush();
+                _err.WriteLine($"socketlab: stats: {e.Stats!.Format()}");
                 break;
             case EventKind.Summary:
                 _out.Flush();
@@ -209,6 +219,8 @@ public sealed class ConsoleSink : IAsyncDisposable
     private void WriteJson(OutputEvent e)
     {
         Utf8JsonWriter w = _json!;
+        if (e.Kind == EventKind.Terminal)
+            return;
         if (e.Kind == EventKind.Error)
         {
             w.Flush();
@@ -226,6 +238,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             EventKind.Closed => "closed",
             EventKind.Rejected => "rejected",
             EventKind.Summary => "summary",
+            EventKind.Stats => "stats",
             _ => "line",
         });
         if (e.ConnectionId != 0)
@@ -259,6 +272,9 @@ public sealed class ConsoleSink : IAsyncDisposable
                 w.WriteNumber("bytes_in", e.BytesIn);
                 w.WriteNumber("bytes_out", e.BytesOut);
                 _streams.Remove(e.ConnectionId);
+                break;
+            case EventKind.Stats:
+                e.Stats!.WriteJson(w);
                 break;
             case EventKind.Summary:
                 w.WriteNumber("connections", e.Count);

@@ -14,6 +14,12 @@ public enum EventKind
     Line,
     Error,
     Summary,
+
+    /// <summary>A periodic health line (--stats): clients, bytes, memory, GC.</summary>
+    Stats,
+
+    /// <summary>Text written to stdout exactly as given (the OLED panel's drawing); not part of JSON output.</summary>
+    Terminal,
 }
 
 /// <summary>
@@ -33,4 +39,5 @@ public sealed class OutputEvent
     public long BytesIn { get; init; }
     public long BytesOut { get; init; }
     public long Count { get; init; }
+    public ProcessStats? Stats { get; init; }
 }
