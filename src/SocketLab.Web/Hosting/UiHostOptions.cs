@@ -17,8 +17,8 @@ public sealed record UiHostOptions
     /// <summary>Folder of the history database (history.db); null keeps no history.</summary>
     public string? DataDirectory { get; init; }
 
-    /// <summary>Makes one OLED model per session; null when no display model is built in.</summary>
-    public Func<IBoardDisplay>? Screens { get; init; }
+    /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
+    public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
 
     /// <summary>Log lines kept in memory per session.</summary>
     public int LogCapacity { get; init; } = 5000;

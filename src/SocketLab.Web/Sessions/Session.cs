@@ -265,15 +265,37 @@ public abstract class Session : IAsyncDisposable
         Changed();
     }
 
-    /// <summary>Runs one of the seed's screens on the board model and pushes the new image to the pages.</summary>
+    /// <summary>
+    /// Runs one of the seed's screens on the board model (every message is drawn, in order, as the
+    /// board would) and pushes the image to the pages at most every <see cref="OledPublishInterval"/>,
+    /// so a flood costs the pages a few frames a second.
+    /// </summary>
     protected void DrawOled(Func<IBoardDisplay, byte[]> screen)
     {
         if (_oled is null)
             return;
-        byte[] glass;
         lock (_oled)
-            _glass = glass = screen(_oled);
-        Publish(new { type = "oled", session = Id, glass = Convert.ToBase64String(glass) });
+            _glass = screen(_oled);
+        if (Interlocked.Exchange(ref _oledPublishPending, 1) == 0)
+            _ = PublishOledAsync();
+    }
+
+    public static readonly TimeSpan OledPublishInterval = TimeSpan.FromMilliseconds(50);
+    private int _oledPublishPending;
+    private long _oledPublishedAt;
+
+    private async Task PublishOledAsync()
+    {
+        TimeSpan since = TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond - Interlocked.Read(ref _oledPublishedAt));
+        if (since < OledPublishInterval)
+            await Task.Delay(OledPublishInterval - since).ConfigureAwait(false);
+        Interlocked.Exchange(ref _oledPublishPending, 0);
+        Interlocked.Exchange(ref _oledPublishedAt, Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
+        byte[]? glass;
+        lock (_oled!)
+            glass = _glass;
+        if (glass is not null)
+            Publish(new { type = "oled", session = Id, glass = Convert.ToBase64String(glass) });
     }
 
     protected void Changed() => Publish(new { type = "session", session = SessionView.Of(this, logTail: 0) });

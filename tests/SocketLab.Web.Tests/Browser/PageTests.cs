@@ -47,6 +47,13 @@ public sealed class PageTests(BrowserFixture browser)
         await Assertions.Expect(log.Locator(".entry.rx .eol").First).ToHaveTextAsync("\\r");
         await Assertions.Expect(Field(page, "clients").Locator("tbody tr")).ToHaveCountAsync(1);
 
+        // The OLED shows what the board's tcpServer would: ip:port, accepting....., the last message at (0,48).
+        await s.WriteAsync(Encoding.UTF8.GetBytes("你好，掌控板"));
+        await Assertions.Expect(log.Locator(".entry.rx").Last).ToContainTextAsync("你好，掌控板");
+        var board_ = new SocketLab.Web.Board.BoardDisplay();
+        board_.ServerWaiting($"127.0.0.1:{port}");
+        await OledBits.ExpectAsync(page, board_.ServerReceived("你好，掌控板"));
+
         await Field(page, "send-text").FillAsync("收到 OK");
         await Field(page, "eol").SelectOptionAsync("crlf");
         await Field(page, "send").ClickAsync();
@@ -110,6 +117,8 @@ public sealed class PageTests(BrowserFixture browser)
         await Field(page, "send-text").FillAsync("你好，掌控板");
         await Field(page, "send").ClickAsync();
         await Assertions.Expect(log.Locator(".entry.rx").Filter(new() { HasText = "你好，掌控板" })).ToBeVisibleAsync();
+        // The board's tcpClient clears the screen and draws what it received at (0,0).
+        await OledBits.ExpectAsync(page, new SocketLab.Web.Board.BoardDisplay().ClientReceived("你好，掌控板"));
 
         await BrowserFixture.ScreenshotAsync(page, "client-page");
         await Field(page, "disconnect").ClickAsync();
