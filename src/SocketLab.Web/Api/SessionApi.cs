@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -8,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using SocketLab.Core.Net;
 using SocketLab.Core.Text;
 using SocketLab.Web.Hosting;
 using SocketLab.Web.Sessions;
@@ -154,29 +154,7 @@ public static class SessionApi
 
     private static IResult NotFound(string id) => Results.Json(new { error = $"no session '{id}'" }, Json.Options, statusCode: 404);
 
-    /// <summary>This machine's IPv4 addresses (the phone app's IP picker), loopback last; "0.0.0.0" means all.</summary>
-    private static string[] LocalAddresses()
-    {
-        var list = new List<string> { "0.0.0.0" };
-        try
-        {
-            foreach (NetworkInterface nic in NetworkInterface.GetAllNetworkInterfaces())
-            {
-                if (nic.OperationalStatus != OperationalStatus.Up && nic.NetworkInterfaceType != NetworkInterfaceType.Loopback)
-                    continue;
-                foreach (UnicastIPAddressInformation ua in nic.GetIPProperties().UnicastAddresses)
-                {
-                    if (ua.Address.AddressFamily == AddressFamily.InterNetwork)
-                        list.Add(ua.Address.ToString());
-                }
-            }
-        }
-        catch (NetworkInformationException)
-        {
-            // Listing interfaces is a convenience; 0.0.0.0 still works.
-        }
-        if (!list.Contains("127.0.0.1"))
-            list.Add("127.0.0.1");
-        return list.Distinct().OrderBy(a => a == "0.0.0.0" ? 0 : IPAddress.IsLoopback(IPAddress.Parse(a)) ? 2 : 1).ToArray();
-    }
+    /// <summary>This machine's IPv4 addresses (the phone app's IP picker): "0.0.0.0" (all) first, loopback last.</summary>
+    private static string[] LocalAddresses() =>
+        ["0.0.0.0", .. EndpointText.ReachableAddresses(IPAddress.Any).Append(IPAddress.Loopback).Select(a => a.ToString()).Distinct()];
 }

@@ -12,9 +12,7 @@ public sealed class TcpClientAndUdpSessionTests
     public async Task Client_session_greets_like_the_board_and_logs_what_the_server_sends()
     {
         await using UiServer ui = await UiServer.StartAsync();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Wire.Listen(out int port);
         string id = (await ui.PostAsync("/api/sessions", new { kind = "tcpClient" })).GetProperty("id").GetString()!;
 
         await ui.PostAsync($"/api/sessions/{id}/start", new { host = "127.0.0.1", port, echo = true, greeting = "hello mPython,I am TCP Client" });
@@ -38,11 +36,7 @@ public sealed class TcpClientAndUdpSessionTests
     {
         await using UiServer ui = await UiServer.StartAsync();
         int closed;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            closed = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        using (Wire.Listen(out closed)) { }
         string id = (await ui.PostAsync("/api/sessions", new { kind = "tcpClient" })).GetProperty("id").GetString()!;
         JsonElement error = await ui.PostAsync($"/api/sessions/{id}/start", new { host = "127.0.0.1", port = closed }, expect: 400);
         Assert.Contains("connection refused", error.GetProperty("error").GetString());
@@ -52,9 +46,7 @@ public sealed class TcpClientAndUdpSessionTests
     public async Task Client_session_reconnects_with_back_off_when_the_server_comes_back()
     {
         await using UiServer ui = await UiServer.StartAsync();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Wire.Listen(out int port);
         string id = (await ui.PostAsync("/api/sessions", new { kind = "tcpClient" })).GetProperty("id").GetString()!;
         await ui.PostAsync($"/api/sessions/{id}/start", new { host = "127.0.0.1", port, reconnect = true, greeting = "hi" });
 

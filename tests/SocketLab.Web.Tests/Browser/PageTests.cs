@@ -97,9 +97,7 @@ public sealed class PageTests(BrowserFixture browser)
     public async Task Client_page_connects_to_an_echo_server_greets_and_sees_the_echo()
     {
         await using UiServer ui = await UiServer.StartAsync();
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using TcpListener listener = Wire.Listen(out int port);
         Task echo = EchoOnceAsync(listener);
 
         (IPage page, List<string> errors) = await browser.NewPageAsync();

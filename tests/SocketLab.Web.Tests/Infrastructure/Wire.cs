@@ -29,6 +29,15 @@ public static class Wire
         }
     }
 
+    /// <summary>A listener on a free loopback port, started.</summary>
+    public static TcpListener Listen(out int port)
+    {
+        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        return listener;
+    }
+
     public static async Task<TcpClient> ConnectAsync(int port)
     {
         var client = new TcpClient { NoDelay = true };
