@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 using SocketLab.Cli;
 using SocketLab.Cli.Commands;
 using SocketLab.Core.Net;
@@ -7,12 +8,13 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
 {
     ServerCommand.Create(),
     ClientCommand.Create(),
+    UdpCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    string command = parsed.CommandResult.Command == root ? "socketlab" : $"socketlab {parsed.CommandResult.Command.Name}";
+    string command = string.Join(' ', CommandPath(parsed.CommandResult));
     Console.Error.WriteLine($"{command}: {parsed.Errors[0].Message} (see '{command} --help')");
     return ExitCodes.Usage;
 }
@@ -31,4 +33,17 @@ catch (Exception ex)
 {
     Console.Error.WriteLine($"socketlab: unexpected error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
     return ExitCodes.Failure;
+}
+
+
+// "socketlab udp send" for a subcommand, so the error names what the user typed.
+static IEnumerable<string> CommandPath(CommandResult result)
+{
+    var names = new Stack<string>();
+    for (SymbolResult? r = result; r is not null; r = r.Parent)
+    {
+        if (r is CommandResult c)
+            names.Push(c.Parent is null ? "socketlab" : c.Command.Name);
+    }
+    return names;
 }

@@ -17,9 +17,9 @@ public static class CommonOptions
         return 0;
     }
 
-    public static Option<int> Port(int defaultPort) => new("--port", "-p")
+    public static Option<int> Port(int defaultPort, string protocol = "TCP") => new("--port", "-p")
     {
-        Description = $"TCP port, 0-65535 (0 = any free port) [default: {defaultPort}]",
+        Description = $"{protocol} port, 0-65535 (0 = any free port) [default: {defaultPort}]",
         DefaultValueFactory = _ => defaultPort,
         CustomParser = r => ParsePort(r, "--port"),
     };
@@ -64,6 +64,21 @@ public static class CommonOptions
             if (IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? a))
                 return a;
             r.AddError($"{name} takes an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '{text}'");
+            return defaultValue;
+        },
+    };
+
+    /// <summary>A size such as 500k, 10M or 1G (powers of 1024); a bare number is bytes.</summary>
+    public static Option<long> Size(string name, string description, long defaultValue) => new(name)
+    {
+        Description = description,
+        DefaultValueFactory = _ => defaultValue,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (Sizes.TryParse(text, out long value))
+                return value;
+            r.AddError($"{name} takes a size such as 500k, 10M or 1G, got '{text}'");
             return defaultValue;
         },
     };

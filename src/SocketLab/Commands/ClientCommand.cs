@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
 
@@ -36,12 +37,16 @@ public static class ClientCommand
         Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         var display = new DisplayOptionSet();
+        var framing = new FramingOptionSet();
+        var record = new RecordOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
             host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax,
         };
         display.AddTo(command);
+        framing.AddTo(command);
+        record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             bool isInteractive = r.GetValue(interactive);
@@ -50,12 +55,16 @@ public static class ClientCommand
                 r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), isInteractive,
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
                 r.GetValue(backoff), r.GetValue(backoffMax));
-            return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r)).ConfigureAwait(false);
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r),
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -73,7 +82,7 @@ public static class ClientCommand
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
         // More observers (OLED panel, transcript) join the console here.
-        var observer = new ObserverFanout(new List<IConnectionObserver> { new SinkObserver(sink) });
+        var observer = new ObserverFanout(createObservers(sink));
         var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
         int failures = 0;

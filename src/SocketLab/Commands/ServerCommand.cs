@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
 
@@ -18,12 +19,16 @@ public static class ServerCommand
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         var display = new DisplayOptionSet();
+        var framing = new FramingOptionSet();
+        var record = new RecordOptionSet();
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
             port, bind, backlog, maxClients, noEcho,
         };
         display.AddTo(command);
+        framing.AddTo(command);
+        record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             var options = new TcpServerOptions
@@ -34,17 +39,20 @@ public static class ServerCommand
                 MaxClients = r.GetValue(maxClients),
                 Connection = new TcpConnectionOptions { Echo = !r.GetValue(noEcho) },
             };
-            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r)).ConfigureAwait(false);
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
         // More observers (OLED panel, transcript) join the console here.
-        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        List<IConnectionObserver> observers = createObservers(sink);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
         server.Start();
