@@ -9,6 +9,7 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
     ServerCommand.Create(),
     ClientCommand.Create(),
     UdpCommand.Create(),
+    ReplayCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -219,8 +219,7 @@ public sealed class ConsoleSink : IAsyncDisposable
     private string DatagramText(ReadOnlySpan<byte> bytes)
     {
         var decoder = new StreamTextDecoder(_options.Encoding, _options.Invalid);
-        string text = VisibleText.Render(decoder.Decode(bytes) + decoder.Flush(), showEol: false);
-        return text.Replace("\r", "\\r").Replace("\n", "\\n").Replace("\t", "\\t");
+        return VisibleText.OneLine(decoder.Decode(bytes) + decoder.Flush());
     }
 
     private void FlushDecoder(OutputEvent e)
