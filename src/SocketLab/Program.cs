@@ -10,6 +10,7 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
     ClientCommand.Create(),
     UdpCommand.Create(),
     ReplayCommand.Create(),
+    ExpectCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -1,6 +1,6 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using SocketLab.Core.Net;
 
 namespace SocketLab.Core.Replay;
 
@@ -23,16 +23,14 @@ public static class ReplayRunner
     /// <summary>Replays <paramref name="plan"/>; a speed of 2 is twice as fast as recorded, 0 means no pauses at all.</summary>
     public static async Task<ReplayResult> RunAsync(ReplayPlan plan, Socket socket, double speed, TimeSpan replyTimeout, CancellationToken cancellationToken = default)
     {
-        var inbox = new Inbox();
-        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        Task reader = ReadAsync(socket, inbox, stopReading.Token);
+        var inbox = new SocketInbox(socket);
         var clock = Stopwatch.StartNew();
         string? error = null;
         try
         {
             foreach (ReplayStep step in plan.Sends)
             {
-                await inbox.WaitForAsync(step.RepliesBefore, replyTimeout, Settle, cancellationToken).ConfigureAwait(false);
+                await WaitForAsync(inbox, step.RepliesBefore, replyTimeout, Settle, cancellationToken).ConfigureAwait(false);
                 if (speed > 0)
                 {
                     TimeSpan due = step.At / speed - clock.Elapsed;
@@ -43,8 +41,8 @@ public static class ReplayRunner
                     break; // The server hung up: what it sent so far is what gets compared.
                 await SendAllAsync(socket, step.Data, cancellationToken).ConfigureAwait(false);
             }
-            await inbox.WaitForAsync(plan.ExpectedReplies.Length, replyTimeout, replyTimeout, cancellationToken).ConfigureAwait(false);
-            await inbox.WaitForQuietAsync(Settle, replyTimeout, cancellationToken).ConfigureAwait(false);
+            await WaitForAsync(inbox, plan.ExpectedReplies.Length, replyTimeout, replyTimeout, cancellationToken).ConfigureAwait(false);
+            await WaitForQuietAsync(inbox, Settle, replyTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (SocketException ex)
         {
@@ -52,11 +50,9 @@ public static class ReplayRunner
         }
         finally
         {
-            stopReading.Cancel();
-            try { socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
-            await reader.ConfigureAwait(false);
+            await inbox.DisposeAsync().ConfigureAwait(false);
         }
-        byte[] received = inbox.Snapshot();
+        byte[] received = inbox.Peek();
         return new ReplayResult(received, StreamDifference.Compare(plan.ExpectedReplies, received), inbox.Closed, error ?? inbox.Error);
     }
 
@@ -66,81 +62,24 @@ public static class ReplayRunner
             data = data[await socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false)..];
     }
 
-    private static async Task ReadAsync(Socket socket, Inbox inbox, CancellationToken ct)
+    /// <summary>Waits until at least <paramref name="count"/> bytes arrived, the peer closed, nothing came for <paramref name="idle"/>, or <paramref name="timeout"/> passed.</summary>
+    private static async Task WaitForAsync(SocketInbox inbox, long count, TimeSpan timeout, TimeSpan idle, CancellationToken ct)
     {
-        byte[] buffer = new byte[16 * 1024];
-        try
+        var clock = Stopwatch.StartNew();
+        while (inbox.TotalReceived < count && !inbox.Closed)
         {
-            while (true)
-            {
-                int n = await socket.ReceiveAsync(buffer, SocketFlags.None, ct).ConfigureAwait(false);
-                if (n == 0)
-                    break;
-                inbox.Add(buffer.AsSpan(0, n));
-            }
-            inbox.Close(null);
-        }
-        catch (OperationCanceledException) { }
-        catch (ObjectDisposedException) { }
-        catch (SocketException ex)
-        {
-            inbox.Close(ex.SocketErrorCode == SocketError.ConnectionReset ? "connection reset by peer" : ex.Message);
+            TimeSpan left = timeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero || !await inbox.WaitForChangeAsync(left < idle ? left : idle, ct).ConfigureAwait(false))
+                return;
         }
     }
 
-    /// <summary>The received byte stream, with a way to wait for it to grow.</summary>
-    private sealed class Inbox
+    /// <summary>Waits until nothing arrived for <paramref name="quiet"/> (at most <paramref name="limit"/>).</summary>
+    private static async Task WaitForQuietAsync(SocketInbox inbox, TimeSpan quiet, TimeSpan limit, CancellationToken ct)
     {
-        private readonly Lock _lock = new();
-        private readonly ArrayBufferWriter<byte> _bytes = new();
-        private readonly SemaphoreSlim _changed = new(0);
-
-        public bool Closed { get; private set; }
-        public string? Error { get; private set; }
-
-        private long Count { get { lock (_lock) return _bytes.WrittenCount; } }
-
-        public void Add(ReadOnlySpan<byte> data)
+        var clock = Stopwatch.StartNew();
+        while (!inbox.Closed && clock.Elapsed < limit && await inbox.WaitForChangeAsync(quiet, ct).ConfigureAwait(false))
         {
-            lock (_lock)
-                _bytes.Write(data);
-            _changed.Release();
-        }
-
-        public void Close(string? error)
-        {
-            Error = error;
-            Closed = true;
-            _changed.Release();
-        }
-
-        public byte[] Snapshot()
-        {
-            lock (_lock)
-                return _bytes.WrittenSpan.ToArray();
-        }
-
-        /// <summary>Waits until at least <paramref name="count"/> bytes arrived, the peer closed, nothing came for <paramref name="idle"/>, or <paramref name="timeout"/> passed.</summary>
-        public async Task WaitForAsync(long count, TimeSpan timeout, TimeSpan idle, CancellationToken ct)
-        {
-            var clock = Stopwatch.StartNew();
-            while (Count < count && !Closed)
-            {
-                TimeSpan left = timeout - clock.Elapsed;
-                if (left <= TimeSpan.Zero)
-                    return;
-                if (!await _changed.WaitAsync(left < idle ? left : idle, ct).ConfigureAwait(false))
-                    return;
-            }
-        }
-
-        /// <summary>Waits until nothing arrived for <paramref name="quiet"/> (at most <paramref name="limit"/>).</summary>
-        public async Task WaitForQuietAsync(TimeSpan quiet, TimeSpan limit, CancellationToken ct)
-        {
-            var clock = Stopwatch.StartNew();
-            while (!Closed && clock.Elapsed < limit && await _changed.WaitAsync(quiet, ct).ConfigureAwait(false))
-            {
-            }
         }
     }
 }
