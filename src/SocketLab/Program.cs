@@ -17,7 +17,9 @@ ParseResult parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     string command = string.Join(' ', CommandPath(parsed.CommandResult));
-    Console.Error.WriteLine($"{command}: {parsed.Errors[0].Message} (see '{command} --help')");
+    // "Unrecognized …" says more than the "Required command was not provided" that comes with it.
+    ParseError first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
+    Console.Error.WriteLine($"{command}: {first.Message} (see '{command} --help')");
     return ExitCodes.Usage;
 }
 
@@ -25,6 +27,11 @@ try
 {
     // Signals are handled by the commands themselves (graceful stop, then forced).
     return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, EnableDefaultExceptionHandler = false });
+}
+catch (CliException ex)
+{
+    Console.Error.WriteLine($"socketlab: {ex.Message}");
+    return ex.ExitCode;
 }
 catch (NetworkException ex)
 {

@@ -12,4 +12,5 @@ public enum NetworkErrorKind
     UnknownHost,
     ConnectionReset,
     Unreachable,
+    TlsFailed,
 }

@@ -9,6 +9,10 @@ public enum CloseReason
     Reset,
     /// <summary>This side closed it: shutdown, a kick, or the user.</summary>
     LocalClosed,
-    /// <summary>Refused by a limit such as the maximum number of clients.</summary>
+    /// <summary>Refused by a limit or rule: the maximum number of clients, --deny/--allow.</summary>
     Rejected,
+    /// <summary>Nothing was sent or received for longer than the idle timeout.</summary>
+    IdleTimeout,
+    /// <summary>The TLS handshake failed or timed out; the detail says why.</summary>
+    HandshakeFailed,
 }

@@ -1,13 +1,16 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using SocketLab.Core.Tls;
 
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
-/// One TCP connection: a receive loop that (optionally) echoes every byte back before reading more,
-/// plus serialized sends from other callers. Reading waits for the echo to be written, so a peer that
-/// sends but never reads is slowed down by TCP itself and the memory held stays at one buffer.
+/// One TCP connection (optionally TLS): a receive loop that (optionally) echoes every byte back
+/// before reading more, plus ordered sends from other callers. Reading waits for the echo to be
+/// written, so a peer that sends but never reads is slowed down by TCP itself and the memory held
+/// stays at one buffer.
 /// </summary>
 public sealed class TcpConnection : IAsyncDisposable
 {
@@ -15,24 +18,44 @@ public sealed class TcpConnection : IAsyncDisposable
     private readonly TcpConnectionOptions _options;
     private readonly IConnectionObserver _observer;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
-    private readonly CancellationTokenSource _closing = new();
+    private readonly CancellationTokenSource _closing = new();   // stops reading
+    private readonly CancellationTokenSource _aborting = new();  // stops writing too
+    private readonly TlsServerOptions? _tlsServer;
+    private Stream? _stream;
     private long _bytesIn;
     private long _bytesOut;
+    private long _pendingSendBytes;
+    private long _lastActivity = Environment.TickCount64;
     private int _closeReported;
     private volatile bool _echo;
+    private volatile bool _idle;
 
-    public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer)
+    /// <summary>Wraps a connected socket; pass an authenticated <see cref="SslStream"/> as <c>stream</c> for TLS.</summary>
+    public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream = null)
+        : this(id, socket, options, observer, stream, tlsServer: null)
+    {
+    }
+
+    internal TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream, TlsServerOptions? tlsServer)
     {
         Id = id;
         _socket = socket;
         _options = options;
         _observer = observer;
+        _stream = stream;
+        _tlsServer = tlsServer;
         _echo = options.Echo;
         socket.NoDelay = options.NoDelay;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         ConnectedAt = DateTimeOffset.Now;
     }
+
+    /// <summary>How long a graceful close waits for queued sends before it resets the connection.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>After closing first, how long to wait for the peer's FIN before the socket is released.</summary>
+    public static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
 
     public long Id { get; }
     public IPEndPoint RemoteEndPoint { get; }
@@ -41,11 +64,20 @@ public sealed class TcpConnection : IAsyncDisposable
     public long BytesIn => Interlocked.Read(ref _bytesIn);
     public long BytesOut => Interlocked.Read(ref _bytesOut);
 
+    /// <summary>Bytes posted with <see cref="Post"/> and not yet written.</summary>
+    public long PendingSendBytes => Interlocked.Read(ref _pendingSendBytes);
+
+    /// <summary>True when the connection runs over TLS.</summary>
+    public bool IsTls => _stream is SslStream || _tlsServer is not null;
+
     /// <summary>Whether received bytes are sent back; can be switched while running.</summary>
     public bool Echo { get => _echo; set => _echo = value; }
 
     /// <summary>Free for the owner: the UI keeps per-connection state here.</summary>
     public object? Tag { get; set; }
+
+    internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
+    internal TimeSpan IdleTimeout => _options.IdleTimeout;
 
     /// <summary>
     /// Runs the receive loop until the peer closes, the connection fails or <see cref="Close"/> is called.
@@ -53,27 +85,43 @@ public sealed class TcpConnection : IAsyncDisposable
     /// </summary>
     public async Task RunAsync()
     {
+        if (_tlsServer is not null)
+        {
+            string? failure = await TlsHandshake.AcceptAsync(_socket, _tlsServer, _closing.Token, s => _stream = s).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                Dispose(graceful: false);
+                ReportClosed(CloseReason.HandshakeFailed, failure);
+                return;
+            }
+        }
+
+        bool watched = _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
+        if (watched)
+            IdleWatchdog.Watch(this);
         _observer.OnConnected(this);
         CloseReason reason = CloseReason.RemoteClosed;
         string? detail = null;
-        CancellationToken ct = _closing.Token;
+        CancellationToken reading = _closing.Token;
         try
         {
             while (true)
             {
                 if (_options.WaitForDataBeforeAllocatingBuffer)
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, ct).ConfigureAwait(false);
+                    await ReceiveAsync(Memory<byte>.Empty, reading).ConfigureAwait(false);
 
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
                 try
                 {
-                    int read = await _socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None, ct).ConfigureAwait(false);
+                    int read = await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
                     if (read == 0)
                         break;
                     Interlocked.Add(ref _bytesIn, read);
+                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
                     _observer.OnReceived(this, buffer.AsSpan(0, read));
+                    // The echo finishes even when a graceful close begins meanwhile: only an abort stops it.
                     if (_echo)
-                        await WriteAsync(buffer.AsMemory(0, read), ct).ConfigureAwait(false);
+                        await WriteAsync(buffer.AsMemory(0, read), _aborting.Token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -81,27 +129,20 @@ public sealed class TcpConnection : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception ex) when (IsClosing(ex))
         {
-            reason = CloseReason.LocalClosed;
+            reason = _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
         }
-        catch (ObjectDisposedException)
-        {
-            reason = CloseReason.LocalClosed;
-        }
-        catch (SocketException ex) when (_closing.IsCancellationRequested)
-        {
-            reason = CloseReason.LocalClosed;
-            detail = ex.SocketErrorCode.ToString();
-        }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or IOException)
         {
             reason = CloseReason.Reset;
-            detail = ex.SocketErrorCode == SocketError.ConnectionReset ? "connection reset by peer" : ex.Message;
+            detail = Describe(ex);
         }
         finally
         {
-            Shutdown(reason);
+            if (watched)
+                IdleWatchdog.Forget(this);
+            await FinishAsync(reason).ConfigureAwait(false);
             ReportClosed(reason, detail);
         }
     }
@@ -109,46 +150,114 @@ public sealed class TcpConnection : IAsyncDisposable
     /// <summary>Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closing.Token);
+        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborting.Token);
         await WriteAsync(data, linked.Token).ConfigureAwait(false);
         _observer.OnSent(this, data.Span);
     }
 
-    /// <summary>Stops sending: the peer reads end-of-stream, and can still send to us.</summary>
-    public void ShutdownSend()
+    /// <summary>
+    /// Queues a send without waiting for it. Returns false, sending nothing, when more than
+    /// <see cref="TcpConnectionOptions.MaxPendingSendBytes"/> would be waiting for a peer that does not read.
+    /// Failures are not thrown: the receive loop reports how the connection ended.
+    /// </summary>
+    public bool Post(ReadOnlyMemory<byte> data)
     {
-        try { _socket.Shutdown(SocketShutdown.Send); }
-        catch (SocketException) { }
-        catch (ObjectDisposedException) { }
+        if (Interlocked.Add(ref _pendingSendBytes, data.Length) > _options.MaxPendingSendBytes && data.Length > 0)
+        {
+            Interlocked.Add(ref _pendingSendBytes, -data.Length);
+            return false;
+        }
+        _ = PostCoreAsync(data);
+        return true;
     }
 
-    /// <summary>Closes the connection from this side; the receive loop ends with <see cref="CloseReason.LocalClosed"/>.</summary>
-    public void Close()
+    private async Task PostCoreAsync(ReadOnlyMemory<byte> data)
     {
-        try { _closing.Cancel(); }
-        catch (ObjectDisposedException) { }
+        try
+        {
+            await SendAsync(data).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException)
+        {
+        }
+        finally
+        {
+            Interlocked.Add(ref _pendingSendBytes, -data.Length);
+        }
     }
 
-    /// <summary>Closes at once with RST instead of FIN (SO_LINGER 0), for rejecting peers.</summary>
-    internal void Abort()
+    /// <summary>Stops sending (TLS close_notify, then FIN): the peer reads end-of-stream and can still send to us.</summary>
+    public async Task ShutdownSendAsync()
+    {
+        try
+        {
+            await _sendLock.WaitAsync(DrainTimeout, _aborting.Token).ConfigureAwait(false);
+            try
+            {
+                if (_stream is SslStream ssl)
+                    await ssl.ShutdownAsync().WaitAsync(DrainTimeout).ConfigureAwait(false);
+                _socket.Shutdown(SocketShutdown.Send);
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+        catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Closes from this side, gracefully: reading stops, an echo being written is finished, then
+    /// the peer gets FIN. The receive loop ends with <see cref="CloseReason.LocalClosed"/>.
+    /// </summary>
+    public void Close() => Cancel(_closing);
+
+    /// <summary>Closes at once with RST instead of FIN, dropping anything unsent.</summary>
+    public void Abort()
     {
         try { _socket.LingerState = new LingerOption(true, 0); }
-        catch (SocketException) { }
-        catch (ObjectDisposedException) { }
+        catch (Exception ex) when (IsClosing(ex) || ex is SocketException) { }
+        Cancel(_aborting);
+        Cancel(_closing);
+    }
+
+    internal void CloseIdle()
+    {
+        _idle = true;
         Close();
     }
+
+    private static void Cancel(CancellationTokenSource cts)
+    {
+        try { cts.Cancel(); }
+        catch (ObjectDisposedException) { }
+    }
+
+    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
+        _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
 
     private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
     {
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            while (!data.IsEmpty)
+            if (_stream is not null)
             {
-                int sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesOut, sent);
-                data = data[sent..];
+                await _stream.WriteAsync(data, ct).ConfigureAwait(false);
+                Interlocked.Add(ref _bytesOut, data.Length);
             }
+            else
+            {
+                while (!data.IsEmpty)
+                {
+                    int sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesOut, sent);
+                    data = data[sent..];
+                }
+            }
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
         }
         finally
         {
@@ -156,16 +265,81 @@ public sealed class TcpConnection : IAsyncDisposable
         }
     }
 
-    private void Shutdown(CloseReason reason)
+    private async Task FinishAsync(CloseReason reason)
     {
-        if (reason != CloseReason.Reset)
+        bool graceful = reason != CloseReason.Reset && !_aborting.IsCancellationRequested;
+        if (graceful)
+        {
+            // Let sends already queued go out first (bounded: a peer that never reads gets RST), then FIN.
+            bool drained = false;
+            try
+            {
+                drained = await _sendLock.WaitAsync(DrainTimeout, _aborting.Token).ConfigureAwait(false);
+                if (drained)
+                    _sendLock.Release();
+            }
+            catch (Exception ex) when (IsClosing(ex)) { }
+            if (!drained)
+            {
+                Abort();
+                graceful = false;
+            }
+        }
+        if (graceful && _stream is SslStream ssl)
+        {
+            try { await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException) { }
+        }
+        if (graceful && reason != CloseReason.RemoteClosed)
+            await LingerAsync().ConfigureAwait(false);
+        Dispose(graceful);
+    }
+
+    /// <summary>
+    /// We close first: send FIN, then read and drop what the peer still sends until its FIN (at most
+    /// <see cref="LingerTimeout"/>). Closing with unread data would make the kernel send RST, and an RST can
+    /// destroy echoes the peer has not read yet.
+    /// </summary>
+    private async Task LingerAsync()
+    {
+        using var deadline = new CancellationTokenSource(LingerTimeout);
+        byte[] sink = ArrayPool<byte>.Shared.Rent(4096);
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            while (await _socket.ReceiveAsync(sink.AsMemory(), SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException) { }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(sink);
+        }
+    }
+
+    private void Dispose(bool graceful)
+    {
+        if (graceful)
         {
             try { _socket.Shutdown(SocketShutdown.Both); }
-            catch (SocketException) { }
-            catch (ObjectDisposedException) { }
+            catch (Exception ex) when (IsClosing(ex) || ex is SocketException) { }
         }
+        _stream?.Dispose();
         _socket.Dispose();
     }
+
+    private bool IsClosing(Exception ex) =>
+        ex is ObjectDisposedException
+        || (ex is OperationCanceledException && (_closing.IsCancellationRequested || _aborting.IsCancellationRequested))
+        || (ex is SocketException or IOException && (_closing.IsCancellationRequested || _aborting.IsCancellationRequested));
+
+    private static string Describe(Exception ex) => ex switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset by peer",
+        IOException { InnerException: SocketException inner } => Describe(inner),
+        _ => ex.Message,
+    };
 
     private void ReportClosed(CloseReason reason, string? detail)
     {
@@ -173,17 +347,19 @@ public sealed class TcpConnection : IAsyncDisposable
             _observer.OnClosed(this, reason, detail);
     }
 
-    internal void ReportRejected(string detail)
+    internal void Reject(string detail)
     {
-        Shutdown(CloseReason.Rejected);
+        Abort();
+        Dispose(graceful: false);
         ReportClosed(CloseReason.Rejected, detail);
     }
 
     public ValueTask DisposeAsync()
     {
-        Close();
-        _socket.Dispose();
+        Abort();
+        Dispose(graceful: false);
         _closing.Dispose();
+        _aborting.Dispose();
         _sendLock.Dispose();
         return ValueTask.CompletedTask;
     }

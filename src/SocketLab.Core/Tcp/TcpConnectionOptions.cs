@@ -17,4 +17,15 @@ public sealed record TcpConnectionOptions
 
     /// <summary>Disable Nagle so small echoes leave at once. Default true.</summary>
     public bool NoDelay { get; init; } = true;
+
+    /// <summary>
+    /// Bytes that <see cref="TcpConnection.Post"/> may queue for a peer that is not reading;
+    /// beyond this a post is refused instead of growing memory. Default 1 MiB.
+    /// </summary>
+    public long MaxPendingSendBytes { get; init; } = DefaultMaxPendingSendBytes;
+
+    public const long DefaultMaxPendingSendBytes = 1024 * 1024;
+
+    /// <summary>Close a connection after this long with nothing received or sent. Default: never.</summary>
+    public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 }

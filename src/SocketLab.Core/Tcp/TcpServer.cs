@@ -79,24 +79,28 @@ public sealed class TcpServer : IAsyncDisposable
 
     public TcpConnection? Find(long id) => _connections.GetValueOrDefault(id);
 
-    /// <summary>Sends to every connected client at once; a slow client does not hold up the others.</summary>
-    public async Task<int> BroadcastAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Queues <paramref name="data"/> for every connected client without waiting, so a slow client
+    /// holds up no one. Returns how many clients got it and how many were skipped because they
+    /// already had <see cref="TcpConnectionOptions.MaxPendingSendBytes"/> waiting.
+    /// </summary>
+    public (int Sent, int Skipped) Broadcast(ReadOnlyMemory<byte> data)
     {
-        TcpConnection[] targets = _connections.Values.ToArray();
-        await Task.WhenAll(targets.Select(c => SendQuietlyAsync(c, data, cancellationToken))).ConfigureAwait(false);
-        return targets.Length;
-    }
-
-    private static async Task SendQuietlyAsync(TcpConnection connection, ReadOnlyMemory<byte> data, CancellationToken ct)
-    {
-        try { await connection.SendAsync(data, ct).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        int sent = 0, skipped = 0;
+        foreach (TcpConnection c in _connections.Values)
         {
-            // The connection is closing; its receive loop reports why.
+            if (c.Post(data))
+                sent++;
+            else
+                skipped++;
         }
+        return (sent, skipped);
     }
 
-    /// <summary>Stops accepting, closes every connection and waits for them (at most <paramref name="timeout"/>).</summary>
+    /// <summary>
+    /// Stops accepting, closes every connection gracefully (what is owed is sent, then FIN) and
+    /// waits up to <paramref name="timeout"/>; connections still open then are reset.
+    /// </summary>
     public async Task StopAsync(TimeSpan timeout)
     {
         if (!_stopping.IsCancellationRequested)
@@ -107,7 +111,12 @@ public sealed class TcpServer : IAsyncDisposable
         foreach (TcpConnection c in _connections.Values)
             c.Close();
         Task all = Task.WhenAll(_running.Values);
-        await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false);
+        if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
+        {
+            foreach (TcpConnection c in _connections.Values)
+                c.Abort();
+            await Task.WhenAny(all, Task.Delay(TimeSpan.FromSeconds(1))).ConfigureAwait(false);
+        }
     }
 
     private async Task AcceptLoopAsync()
@@ -147,7 +156,7 @@ public sealed class TcpServer : IAsyncDisposable
             TcpConnection connection;
             try
             {
-                connection = new TcpConnection(id, socket, _options.Connection, _observer);
+                connection = new TcpConnection(id, socket, _options.Connection, _observer, stream: null, _options.Tls);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -155,10 +164,16 @@ public sealed class TcpServer : IAsyncDisposable
                 continue;
             }
 
+            if (_options.Access is { } access && !access.Permits(connection.RemoteEndPoint.Address))
+            {
+                Interlocked.Increment(ref _rejected);
+                connection.Reject("denied by --allow/--deny");
+                continue;
+            }
             if (_options.MaxClients > 0 && _connections.Count >= _options.MaxClients)
             {
                 Interlocked.Increment(ref _rejected);
-                connection.ReportRejected($"more than --max-clients {_options.MaxClients}");
+                connection.Reject($"more than --max-clients {_options.MaxClients}");
                 continue;
             }
 
@@ -187,7 +202,7 @@ public sealed class TcpServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
         _stopping.Dispose();
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using SocketLab.Core.Net;
+using SocketLab.Core.Tls;
 
 namespace SocketLab.Core.Tcp;
 
@@ -19,6 +21,15 @@ public sealed record TcpServerOptions
 
     /// <summary>Connections served at once; one more is accepted and closed straight away. 0 = no limit.</summary>
     public int MaxClients { get; init; }
+
+    /// <summary>Peers allowed to connect (--allow/--deny); others are closed at once. Default: everyone.</summary>
+    public AccessList? Access { get; init; }
+
+    /// <summary>Serve TLS instead of plain TCP. Default: plain.</summary>
+    public TlsServerOptions? Tls { get; init; }
+
+    /// <summary>On stop, how long connections get to finish what they owe before they are reset. Default 5 s.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TcpConnectionOptions Connection { get; init; } = new();
 }

@@ -24,15 +24,7 @@ public sealed class TcpTranscriptRecorder(TranscriptWriter writer, string role) 
         writer.Write(Event(c, TranscriptEventKind.Data) with { Direction = TranscriptDirection.Out, Data = data.ToArray() });
 
     public void OnClosed(TcpConnection c, CloseReason reason, string? detail) =>
-        writer.Write(Event(c, TranscriptEventKind.Close) with { Reason = ReasonText(reason), Detail = detail });
-
-    public static string ReasonText(CloseReason reason) => reason switch
-    {
-        CloseReason.RemoteClosed => "remote_closed",
-        CloseReason.Reset => "reset",
-        CloseReason.LocalClosed => "local_closed",
-        _ => "rejected",
-    };
+        writer.Write(Event(c, TranscriptEventKind.Close) with { Reason = reason.Code(), Detail = detail });
 
     private TranscriptEvent Event(TcpConnection c, TranscriptEventKind kind) => new()
     {

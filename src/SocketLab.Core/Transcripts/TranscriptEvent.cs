@@ -37,7 +37,7 @@ public sealed record TranscriptEvent
     public string? Local { get; init; }
     public string? Remote { get; init; }
     public ReadOnlyMemory<byte> Data { get; init; }
-    /// <summary>Close reason: remote_closed, reset, local_closed, rejected.</summary>
+    /// <summary>Close reason: remote_closed, reset, local_closed, rejected, idle_timeout, handshake_failed.</summary>
     public string? Reason { get; init; }
     public string? Detail { get; init; }
 }

@@ -16,10 +16,10 @@ public static class ExitCodes
     public const int ConnectionReset = 8;
     public const int Unreachable = 9;
     public const int AddressNotAvailable = 10;
-    /// <summary>An expectation of <c>socketlab expect</c> failed, or <c>socketlab replay</c> got different replies.</summary>
-    public const int ExpectationFailed = 11;
-    /// <summary>A file named on the command line cannot be read or written, or is not in the expected format.</summary>
+    public const int TlsFailed = 11;
     public const int FileError = 12;
+    /// <summary>An expectation of <c>socketlab expect</c> failed, or <c>socketlab replay</c> got different replies.</summary>
+    public const int ExpectationFailed = 13;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch
@@ -32,6 +32,7 @@ public static class ExitCodes
         NetworkErrorKind.ConnectionReset => ConnectionReset,
         NetworkErrorKind.Unreachable => Unreachable,
         NetworkErrorKind.AddressNotAvailable => AddressNotAvailable,
+        NetworkErrorKind.TlsFailed => TlsFailed,
         _ => Failure,
     };
 }

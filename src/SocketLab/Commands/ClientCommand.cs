@@ -5,6 +5,7 @@ using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Transcripts;
+using SocketLab.Core.Tls;
 
 namespace SocketLab.Cli.Commands;
 
@@ -15,7 +16,7 @@ public static class ClientCommand
 
     private sealed record Settings(
         string Host, int Port, string Greeting, bool Echo, bool Interactive, TimeSpan ConnectTimeout,
-        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax);
+        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls);
 
     public static Command Create()
     {
@@ -36,14 +37,17 @@ public static class ClientCommand
         Option<int> maxAttempts = CommonOptions.Count("--max-attempts", "With --reconnect: give up after this many failed connects in a row (0 = never) [default: 0]", 0);
         Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
+        Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
+        var tls = new ClientTlsOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
-            host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax,
+            host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
         };
+        tls.AddTo(command);
         display.AddTo(command);
         framing.AddTo(command);
         record.AddTo(command);
@@ -54,7 +58,9 @@ public static class ClientCommand
                 r.GetValue(host)!, r.GetValue(port), r.GetValue(greeting) ?? "",
                 r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), isInteractive,
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
-                r.GetValue(backoff), r.GetValue(backoffMax));
+                r.GetValue(backoff), r.GetValue(backoffMax),
+                r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
+                tls.Resolve(r));
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
@@ -113,9 +119,34 @@ public static class ClientCommand
                 continue;
             }
 
+            Stream? stream = null;
+            if (s.Tls is not null)
+            {
+                try
+                {
+                    stream = await TlsClient.AuthenticateAsync(socket, s.Host, s.Tls, stop).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is NetworkException or OperationCanceledException)
+                {
+                    socket.Dispose();
+                    if (ex is OperationCanceledException)
+                        break;
+                    var tlsError = (NetworkException)ex;
+                    failures++;
+                    if (!s.Reconnect || (s.MaxAttempts > 0 && failures >= s.MaxAttempts))
+                    {
+                        sink.Error(tlsError.Message);
+                        return ExitCodes.For(tlsError.Kind);
+                    }
+                    if (!await WaitAsync(sink, backoff, tlsError.Message, stop).ConfigureAwait(false))
+                        break;
+                    continue;
+                }
+            }
+
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo }, watcher);
+            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo, IdleTimeout = s.IdleTimeout }, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();
@@ -146,7 +177,12 @@ public static class ClientCommand
             if (stop.IsCancellationRequested)
                 break;
             if (!s.Reconnect)
-                return outcome.Reason == CloseReason.Reset ? ExitCodes.ConnectionReset : ExitCodes.Ok;
+                return outcome.Reason switch
+                {
+                    CloseReason.Reset => ExitCodes.ConnectionReset,
+                    CloseReason.IdleTimeout => ExitCodes.TimedOut,
+                    _ => ExitCodes.Ok,
+                };
             if (DateTimeOffset.Now - connectedAt > TimeSpan.FromSeconds(5))
                 backoff.Reset();
             string why = outcome.Reason == CloseReason.Reset ? outcome.Detail ?? "connection reset" : "server closed the connection";
@@ -185,7 +221,7 @@ public static class ClientCommand
                 await connection.SendAsync(bytes, ct).ConfigureAwait(false);
             }
             // End of input: half-close, and keep showing what the server still sends.
-            connection.ShutdownSend();
+            await connection.ShutdownSendAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {

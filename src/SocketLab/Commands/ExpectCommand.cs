@@ -26,7 +26,7 @@ public static class ExpectCommand
         };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print each script line to stderr as it runs" };
 
-        var command = new Command("expect", "Run a script (connect, send, expect text/regex/hex/bytes within a timeout, sleep, close): exit 0 when every expectation holds, 11 at the first miss")
+        var command = new Command("expect", "Run a script (connect, send, expect text/regex/hex/bytes within a timeout, sleep, close): exit 0 when every expectation holds, 13 at the first miss")
         {
             script, vars, verbose,
         };

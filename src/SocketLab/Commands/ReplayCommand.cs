@@ -50,7 +50,7 @@ public static class ReplayCommand
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
         Option<string> encoding = CommonOptions.Encoding();
 
-        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server and compare its replies byte for byte (exit 11 when they differ)")
+        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server and compare its replies byte for byte (exit 13 when they differ)")
         {
             file, to, speed, connection, timeout, connectTimeout, encoding,
         };

@@ -18,14 +18,20 @@ public static class ServerCommand
         Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
+        Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
+        Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
+        var access = new AccessOptionSet();
+        var tls = new ServerTlsOptionSet();
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho,
+            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout,
         };
+        access.AddTo(command);
+        tls.AddTo(command);
         display.AddTo(command);
         framing.AddTo(command);
         record.AddTo(command);
@@ -37,7 +43,14 @@ public static class ServerCommand
                 BindAddress = r.GetValue(bind)!,
                 Backlog = r.GetValue(backlog),
                 MaxClients = r.GetValue(maxClients),
-                Connection = new TcpConnectionOptions { Echo = !r.GetValue(noEcho) },
+                Access = access.Resolve(r),
+                Tls = tls.Resolve(r, line => Console.Error.WriteLine($"socketlab: {line}")),
+                ShutdownTimeout = r.GetValue(shutdownTimeout),
+                Connection = new TcpConnectionOptions
+                {
+                    Echo = !r.GetValue(noEcho),
+                    IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
+                },
             };
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
@@ -73,7 +86,7 @@ public static class ServerCommand
         }
         catch (OperationCanceledException) { }
 
-        await server.StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await server.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
         sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });
         _ = stdin;
         return ExitCodes.Ok;
@@ -86,12 +99,12 @@ public static class ServerCommand
         try
         {
             await foreach (string line in lines.ReadAllAsync(ct).ConfigureAwait(false))
-                await HandleLineAsync(server, sink, input, line, ct).ConfigureAwait(false);
+                HandleLine(server, sink, input, line);
         }
         catch (OperationCanceledException) { }
     }
 
-    internal static async Task HandleLineAsync(TcpServer server, ConsoleSink sink, SendInput input, string line, CancellationToken ct)
+    internal static void HandleLine(TcpServer server, ConsoleSink sink, SendInput input, string line)
     {
         string text = line;
         TcpConnection? target = null;
@@ -138,15 +151,14 @@ public static class ServerCommand
         }
         if (target is not null)
         {
-            try { await target.SendAsync(bytes, ct).ConfigureAwait(false); }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ObjectDisposedException)
-            {
-                sink.Error($"#{target.Id} is closing; nothing sent");
-            }
+            if (!target.Post(bytes))
+                sink.Error($"#{target.Id} is not reading (over {TcpConnectionOptions.DefaultMaxPendingSendBytes / 1024} KiB waiting); nothing sent");
+            return;
         }
-        else if (await server.BroadcastAsync(bytes, ct).ConfigureAwait(false) == 0)
-        {
+        (int sent, int skipped) = server.Broadcast(bytes);
+        if (sent + skipped == 0)
             sink.Error("no clients connected; nothing sent");
-        }
+        else if (skipped > 0)
+            sink.Error($"sent to {sent} clients; {skipped} not reading, skipped");
     }
 }

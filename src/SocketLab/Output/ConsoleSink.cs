@@ -143,9 +143,15 @@ public sealed class ConsoleSink : IAsyncDisposable
                 break;
             case EventKind.Closed:
                 FlushDecoder(e);
+                if (e.Reason == CloseReason.HandshakeFailed)
+                {
+                    _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} {e.Text}");
+                    break;
+                }
                 string why = e.Reason switch
                 {
                     CloseReason.Reset => $" ({e.Text ?? "connection reset by peer"})",
+                    CloseReason.IdleTimeout => " (idle timeout)",
                     CloseReason.LocalClosed when _options.Prefix => " (closed by server)",
                     _ => "",
                 };
@@ -280,13 +286,7 @@ public sealed class ConsoleSink : IAsyncDisposable
                 w.WriteBase64String("data", datagram);
                 break;
             case EventKind.Closed:
-                w.WriteString("reason", e.Reason switch
-                {
-                    CloseReason.RemoteClosed => "remote_closed",
-                    CloseReason.Reset => "reset",
-                    CloseReason.LocalClosed => "local_closed",
-                    _ => "rejected",
-                });
+                w.WriteString("reason", e.Reason.Code());
                 if (e.Text is not null)
                     w.WriteString("detail", e.Text);
                 w.WriteNumber("bytes_in", e.BytesIn);

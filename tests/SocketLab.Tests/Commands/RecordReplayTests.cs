@@ -63,7 +63,7 @@ public sealed class RecordReplayTests : IDisposable
         await using CliProcess silent = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--no-echo");
         int silentPort = await silent.WaitForPortAsync();
         (code, stdout, _) = await CliProcess.RunAsync(Wait, "replay", clientFile, "--to", $"127.0.0.1:{silentPort}", "--speed", "0", "--timeout", "500ms");
-        Assert.Equal(11, code);
+        Assert.Equal(13, code);
         Assert.Contains("replies stop short: got 0 of 46 recorded bytes (in recorded reply #1", stdout);
         Assert.Contains("expected: \"hello mPython", stdout);
     }
@@ -89,7 +89,7 @@ public sealed class RecordReplayTests : IDisposable
         int port = ((IPEndPoint)listener.LocalEndPoint!).Port;
 
         // First server: sends the right bytes one at a time. Second: one wrong byte.
-        foreach ((string reply, int expectedCode) in new[] { ("abcdef", 0), ("abcXef", 11) })
+        foreach ((string reply, int expectedCode) in new[] { ("abcdef", 0), ("abcXef", 13) })
         {
             Task<(int, string, string)> replay = CliProcess.RunAsync(Wait, "replay", file, "--to", $"127.0.0.1:{port}", "--speed", "0", "--timeout", "2s");
             using Socket peer = await listener.AcceptAsync();

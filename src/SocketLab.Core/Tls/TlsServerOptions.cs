@@ -1,0 +1,10 @@
+using System.Security.Cryptography.X509Certificates;
+
+namespace SocketLab.Core.Tls;
+
+/// <summary>TLS for a listener: the certificate it presents and how long a handshake may take.</summary>
+public sealed record TlsServerOptions(X509Certificate2 Certificate)
+{
+    /// <summary>A client that has not finished its handshake by then is closed. Default 10 s.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,182 @@
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using SocketLab.Core.Tcp;
+
+namespace SocketLab.Core.Tests.Tcp;
+
+public class EchoTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Echo_is_byte_exact_for_many_clients_under_random_chunking(bool waitForData)
+    {
+        await using var server = new LoopbackServer(new TcpConnectionOptions { WaitForDataBeforeAllocatingBuffer = waitForData, ReceiveBufferSize = 4096 });
+        var clients = Enumerable.Range(0, 24).Select(i => RoundTripAsync(server, seed: i, length: 20_000 + i * 37_013));
+        await Task.WhenAll(clients).WaitAsync(Limit);
+    }
+
+    private static async Task RoundTripAsync(LoopbackServer server, int seed, int length)
+    {
+        var random = new Random(seed);
+        byte[] payload = new byte[length];
+        random.NextBytes(payload); // Every byte value, invalid UTF-8 included.
+        using Socket socket = await server.ConnectAsync();
+
+        Task writer = Task.Run(async () =>
+        {
+            int sent = 0;
+            while (sent < payload.Length)
+            {
+                int chunk = Math.Min(random.Next(1, 9000), payload.Length - sent);
+                sent += await socket.SendAsync(payload.AsMemory(sent, chunk), SocketFlags.None);
+                if (random.Next(8) == 0)
+                    await Task.Delay(1);
+            }
+        });
+
+        byte[] received = new byte[payload.Length];
+        int got = 0;
+        var readRandom = new Random(seed + 1000);
+        while (got < received.Length)
+        {
+            int want = Math.Min(readRandom.Next(1, 5000), received.Length - got);
+            int n = await socket.ReceiveAsync(received.AsMemory(got, want), SocketFlags.None);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        await writer;
+        Assert.Equal(SHA256.HashData(payload), SHA256.HashData(received));
+        Assert.True(payload.AsSpan().SequenceEqual(received));
+    }
+
+    [Fact]
+    public async Task Half_close_gets_every_byte_back_then_end_of_stream()
+    {
+        await using var server = new LoopbackServer();
+        using Socket socket = await server.ConnectAsync();
+        byte[] payload = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
+        await socket.SendAsync(payload, SocketFlags.None);
+        socket.Shutdown(SocketShutdown.Send);
+
+        using var ms = new MemoryStream();
+        byte[] buffer = new byte[65536];
+        while (true)
+        {
+            int n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit);
+            if (n == 0)
+                break;
+            ms.Write(buffer, 0, n);
+        }
+        Assert.True(payload.AsSpan().SequenceEqual(ms.ToArray()));
+    }
+
+    [Fact]
+    public async Task No_echo_server_sends_nothing_back_but_still_reads()
+    {
+        var seen = new RecordingObserver();
+        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen);
+        using Socket socket = await server.ConnectAsync();
+        await socket.SendAsync("hello"u8.ToArray(), SocketFlags.None);
+        socket.Shutdown(SocketShutdown.Send);
+        byte[] buffer = new byte[16];
+        Assert.Equal(0, await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit));
+        await seen.Closed.Task.WaitAsync(Limit);
+        Assert.Equal("hello", seen.ReceivedText);
+    }
+
+    [Fact]
+    public async Task Server_sends_to_one_client_or_to_all()
+    {
+        var seen = new RecordingObserver();
+        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen);
+        using Socket a = await server.ConnectAsync();
+        using Socket b = await server.ConnectAsync();
+        await WaitUntil(() => server.Server.Connections.Count == 2);
+
+        Assert.Equal((2, 0), server.Server.Broadcast("all"u8.ToArray()));
+        Assert.Equal("all", await ReadExactly(a, 3));
+        Assert.Equal("all", await ReadExactly(b, 3));
+
+        TcpConnection first = server.Server.Connections.OrderBy(c => c.Id).First();
+        await first.SendAsync("one"u8.ToArray());
+        Assert.Equal("one", await ReadExactly(a, 3));
+        Assert.Equal(2, server.Server.Connections.Count);
+    }
+
+    [Fact]
+    public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working()
+    {
+        var seen = new RecordingObserver();
+        await using var server = new LoopbackServer(maxClients: 2, observer: seen);
+        using Socket a = await server.ConnectAsync();
+        using Socket b = await server.ConnectAsync();
+        await WaitUntil(() => server.Server.Connections.Count == 2);
+        // The third is accepted and reset at once: the reset may even beat the connect's completion.
+        try
+        {
+            using Socket c = await server.ConnectAsync();
+            byte[] buffer = new byte[8];
+            var ex = await Assert.ThrowsAsync<SocketException>(() => c.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit));
+            Assert.Equal(SocketError.ConnectionReset, ex.SocketErrorCode);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
+        {
+        }
+        await WaitUntil(() => server.Server.TotalRejected == 1);
+
+        await a.SendAsync("ok"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("ok", await ReadExactly(a, 2));
+    }
+
+    [Fact]
+    public async Task Stop_closes_every_connection_and_counts_bytes()
+    {
+        var server = new LoopbackServer();
+        using Socket a = await server.ConnectAsync();
+        await a.SendAsync("12345"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("12345", await ReadExactly(a, 5));
+        await server.Server.StopAsync(TimeSpan.FromSeconds(5));
+
+        byte[] buffer = new byte[8];
+        Assert.Equal(0, await a.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit));
+        Assert.Equal(1, server.Server.TotalAccepted);
+        Assert.Equal(5, server.Server.TotalBytesIn);
+        Assert.Equal(5, server.Server.TotalBytesOut);
+        await server.DisposeAsync();
+    }
+
+    internal static async Task<string> ReadExactly(Socket s, int count)
+    {
+        byte[] buffer = new byte[count];
+        int got = 0;
+        while (got < count)
+        {
+            int n = await s.ReceiveAsync(buffer.AsMemory(got), SocketFlags.None).AsTask().WaitAsync(Limit);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer);
+    }
+
+    internal static async Task WaitUntil(Func<bool> condition)
+    {
+        DateTime deadline = DateTime.UtcNow + Limit;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
+            await Task.Delay(10);
+        }
+    }
+
+    private sealed class RecordingObserver : IConnectionObserver
+    {
+        private readonly MemoryStream _received = new();
+        public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string ReceivedText { get { lock (_received) return System.Text.Encoding.UTF8.GetString(_received.ToArray()); } }
+        public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) { lock (_received) _received.Write(data); }
+        public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) => Closed.TrySetResult();
+    }
+}

@@ -1,0 +1,136 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+using SocketLab.Core.Tcp;
+
+namespace SocketLab.Core.Tests.Tcp;
+
+public class LimitsTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Idle_connections_are_closed_and_busy_ones_are_not()
+    {
+        var closed = new ClosedReasons();
+        await using var server = new LoopbackServer(new TcpConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(2) }, observer: closed);
+        using Socket idle = await server.ConnectAsync();
+        using Socket busy = await server.ConnectAsync();
+        Task chatter = Task.Run(async () =>
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                await busy.SendAsync("x"u8.ToArray(), SocketFlags.None);
+                await EchoTests.ReadExactly(busy, 1);
+                await Task.Delay(100);
+            }
+        });
+        Assert.Empty(await ReadToEnd(idle)); // FIN after 2-2.5 s of silence.
+        await chatter; // 4 s of traffic, never 2 s apart: never timed out.
+        await EchoTests.WaitUntil(() => closed.Reasons.Contains(CloseReason.IdleTimeout));
+        Assert.Single(server.Server.Connections);
+    }
+
+    [Fact]
+    public async Task Denied_peers_are_closed_at_once_and_allowed_ones_served()
+    {
+        var access = new AccessList();
+        Assert.True(AccessList.TryParseEntry("127.0.0.2", out IPNetwork only));
+        access.Allow(only);
+        var server = new TcpServer(new TcpServerOptions { BindAddress = IPAddress.Any, Port = 0, Access = access }, new ClosedReasons());
+        server.Start();
+        await using var _ = server;
+        int port = server.LocalEndPoint.Port;
+
+        using var denied = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            await denied.ConnectAsync(IPAddress.Loopback, port);
+            await Assert.ThrowsAsync<SocketException>(() => denied.ReceiveAsync(new byte[4].AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit));
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset) { }
+
+        using var allowed = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        allowed.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+        await allowed.ConnectAsync(IPAddress.Loopback, port);
+        await allowed.SendAsync("ok"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("ok", await EchoTests.ReadExactly(allowed, 2));
+        Assert.Equal(1, server.TotalRejected);
+    }
+
+    [Fact]
+    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected()
+    {
+        await using var server = new LoopbackServer();
+        using Socket hog = await server.ConnectAsync();
+        hog.ReceiveBufferSize = 4096;
+        // It sends and never reads: once the socket buffers are full its own send stalls.
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        long pushed = 0;
+        Task hogging = Task.Run(async () =>
+        {
+            byte[] chunk = new byte[64 * 1024];
+            try
+            {
+                while (true)
+                    pushed += await hog.SendAsync(chunk, SocketFlags.None, stop.Token);
+            }
+            catch (OperationCanceledException) { }
+        });
+
+        using Socket polite = await server.ConnectAsync();
+        for (int i = 0; i < 50; i++)
+        {
+            await polite.SendAsync("ping"u8.ToArray(), SocketFlags.None);
+            Assert.Equal("ping", await EchoTests.ReadExactly(polite, 4));
+        }
+        await hogging;
+        Assert.InRange(pushed, 1, 64L * 1024 * 1024); // Stalled by TCP, far below 3 s of loopback speed.
+
+        // Posted sends to it are refused past the bound instead of piling up.
+        TcpConnection hogConnection = server.Server.Connections.OrderBy(c => c.Id).First();
+        int accepted = 0;
+        for (int i = 0; i < 64; i++)
+            accepted += hogConnection.Post(new byte[64 * 1024]) ? 1 : 0;
+        Assert.InRange(accepted, 1, 17);
+        Assert.True(hogConnection.PendingSendBytes <= TcpConnectionOptions.DefaultMaxPendingSendBytes);
+    }
+
+    [Fact]
+    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin()
+    {
+        var server = new LoopbackServer();
+        using Socket client = await server.ConnectAsync();
+        byte[] payload = new byte[8 * 1024 * 1024];
+        Random.Shared.NextBytes(payload);
+        Task sending = client.SendAsync(payload, SocketFlags.None);
+        await Task.Delay(50);
+        Task stopping = server.Server.StopAsync(TimeSpan.FromSeconds(10));
+        byte[] back = await ReadToEnd(client);
+        await stopping;
+        // Every byte the server read was echoed whole before FIN: what came back is a prefix of what was sent.
+        Assert.True(back.Length > 0);
+        Assert.True(payload.AsSpan(0, back.Length).SequenceEqual(back));
+        try { await sending.WaitAsync(Limit); } catch (SocketException) { }
+        await server.DisposeAsync();
+    }
+
+    private static async Task<byte[]> ReadToEnd(Socket s)
+    {
+        using var ms = new MemoryStream();
+        byte[] buffer = new byte[65536];
+        while (true)
+        {
+            int n = await s.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit);
+            if (n == 0)
+                return ms.ToArray();
+            ms.Write(buffer, 0, n);
+        }
+    }
+
+    private sealed class ClosedReasons : IConnectionObserver
+    {
+        public System.Collections.Concurrent.ConcurrentBag<CloseReason> Reasons { get; } = [];
+        public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) => Reasons.Add(reason);
+    }
+}

@@ -1,0 +1,123 @@
+using System.Net.Sockets;
+using SocketLab.Tests.Infrastructure;
+
+namespace SocketLab.Tests.Commands;
+
+/// <summary>Every bad input: one line on stderr, no stack trace, the documented exit code.</summary>
+public class BadInputTests
+{
+    private static readonly TimeSpan Exit = TimeSpan.FromSeconds(30);
+
+    private static void AssertOneCleanLine(string stderr, string expected)
+    {
+        string[] lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.True(lines.Length == 1, $"expected one line, got:\n{stderr}");
+        Assert.Contains(expected, lines[0]);
+        Assert.DoesNotContain("   at ", stderr);
+        Assert.DoesNotContain("Exception", stderr);
+    }
+
+    [Theory]
+    [InlineData("70000", "--port must be a number from 0 to 65535, got '70000'")]
+    [InlineData("-1", "--port must be a number from 0 to 65535, got '-1'")]
+    [InlineData("abc", "--port must be a number from 0 to 65535, got 'abc'")]
+    public async Task Bad_port(string port, string message)
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "server", "--port", port);
+        Assert.Equal(2, code);
+        AssertOneCleanLine(stderr, message);
+    }
+
+    [Theory]
+    [InlineData(new[] { "server", "--bogus" }, "Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "server", "--encoding", "klingon" }, "unknown encoding 'klingon'")]
+    [InlineData(new[] { "server", "--bind", "300.1.1.1" }, "--bind takes an IP address")]
+    [InlineData(new[] { "server", "--eol", "lfcr" }, "--eol takes one of none, cr, lf, crlf, got 'lfcr'")]
+    [InlineData(new[] { "client", "127.0.0.1", "99999" }, "PORT must be a number from 0 to 65535, got '99999'")]
+    [InlineData(new[] { "client", "127.0.0.1", "--connect-timeout", "soon" }, "--connect-timeout takes a time such as 500ms, 5s or 2m, got 'soon'")]
+    [InlineData(new[] { "client" }, "Required argument missing")]
+    [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
+    public async Task Bad_arguments(string[] args, string message)
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, args);
+        Assert.Equal(2, code);
+        AssertOneCleanLine(stderr, message);
+    }
+
+    [Fact]
+    public async Task Address_in_use()
+    {
+        using Socket taken = RawPeer.Listen();
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "server", "--bind", "127.0.0.1", "--port", RawPeer.PortOf(taken).ToString());
+        Assert.Equal(3, code);
+        AssertOneCleanLine(stderr, "address already in use");
+    }
+
+    [Fact]
+    public async Task Permission_denied_on_a_low_port()
+    {
+        string[] args = [CliProcess.CliPath, "server", "--bind", "127.0.0.1", "--port", "81"];
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.UserName == "root" ? "setpriv" : "dotnet") { RedirectStandardError = true, UseShellExecute = false };
+        if (Environment.UserName == "root")
+        {
+            // Root may bind anything: drop to an unprivileged user for this check.
+            foreach (string a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet" })
+                psi.ArgumentList.Add(a);
+        }
+        foreach (string a in args)
+            psi.ArgumentList.Add(a);
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        string stderr = await p.StandardError.ReadToEndAsync().WaitAsync(Exit);
+        await p.WaitForExitAsync().WaitAsync(Exit);
+        Assert.Equal(4, p.ExitCode);
+        AssertOneCleanLine(stderr, "permission denied");
+    }
+
+    [Fact]
+    public async Task Connection_refused()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", RawPeer.FreePort().ToString());
+        Assert.Equal(5, code);
+        AssertOneCleanLine(stderr, "connection refused");
+    }
+
+    [Fact]
+    public async Task Connect_timeout()
+    {
+        using Socket listener = RawPeer.Listen(backlog: 1);
+        var fillers = new List<Socket>();
+        for (int i = 0; i < 8; i++)
+        {
+            var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { Blocking = false };
+            try { s.Connect(listener.LocalEndPoint!); } catch (SocketException) { }
+            fillers.Add(s);
+        }
+        await Task.Delay(200); // The accept queue is full now: further SYNs are dropped.
+        try
+        {
+            var (code, _, stderr) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", RawPeer.PortOf(listener).ToString(), "--connect-timeout", "300ms");
+            Assert.Equal(6, code);
+            AssertOneCleanLine(stderr, "timed out after 0.3 s");
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_host()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "client", "no-such-host.invalid");
+        Assert.Equal(7, code);
+        AssertOneCleanLine(stderr, "unknown host 'no-such-host.invalid'");
+    }
+
+    [Fact]
+    public async Task Address_not_on_this_machine()
+    {
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "server", "--bind", "192.0.2.123", "--port", "0");
+        Assert.Equal(10, code);
+        AssertOneCleanLine(stderr, "address not available");
+    }
+}
