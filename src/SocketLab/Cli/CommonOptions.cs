@@ -69,19 +69,28 @@ public static class CommonOptions
     };
 
     /// <summary>A size such as 500k, 10M or 1G (powers of 1024); a bare number is bytes.</summary>
-    public static Option<long> Size(string name, string description, long defaultValue) => new(name)
+    public static Option<long> Size(string name, string description, long defaultValue) =>
+        Parsed(new Option<long>(name) { Description = description, DefaultValueFactory = _ => defaultValue },
+            text => (Sizes.TryParse(text, out long v), v), "a size such as 500k, 10M or 1G");
+
+    /// <summary>An optional time above zero ("2s", "500ms"); null when the option is absent.</summary>
+    public static Option<TimeSpan?> PositiveDuration(string name, string description, params string[] aliases) =>
+        Parsed(new Option<TimeSpan?>(name, aliases) { Description = description },
+            text => Durations.TryParse(text, out TimeSpan v) && v > TimeSpan.Zero ? (true, v) : (false, null), "a time above zero such as 500ms, 2s or 1m");
+
+    /// <summary>Gives <paramref name="option"/> a parser; a value it refuses is the one-line "NAME takes WHAT, got 'TEXT'".</summary>
+    private static Option<T> Parsed<T>(Option<T> option, Func<string, (bool Ok, T Value)> parse, string what)
     {
-        Description = description,
-        DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
+        option.CustomParser = r =>
         {
             string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (Sizes.TryParse(text, out long value))
-                return value;
-            r.AddError($"{name} takes a size such as 500k, 10M or 1G, got '{text}'");
-            return defaultValue;
-        },
-    };
+            (bool ok, T value) = parse(text);
+            if (!ok)
+                r.AddError($"{option.Name} takes {what}, got '{text}'");
+            return value;
+        };
+        return option;
+    }
 
     public static Option<string> Encoding() => new("--encoding", "-e")
     {

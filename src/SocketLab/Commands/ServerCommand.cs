@@ -70,21 +70,12 @@ public static class ServerCommand
         server.Warning += sink.Error;
         server.Start();
 
-        IPEndPoint local = server.LocalEndPoint;
-        sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "tcp waiting...", Local = local });
+        sink.Listening("tcp waiting...", server.LocalEndPoint);
         if (!display.Json)
-        {
-            foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))
-                sink.Line(EndpointText.HostPort(new IPEndPoint(a, local.Port)));
             sink.Line("accepting.....");
-        }
 
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
+        await termination.WaitAsync().ConfigureAwait(false);
 
         await server.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
         sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });

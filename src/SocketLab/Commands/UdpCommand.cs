@@ -109,20 +109,9 @@ public static class UdpCommand
         endpoint.Warning += sink.Error;
         endpoint.Start();
 
-        IPEndPoint local = endpoint.LocalEndPoint;
-        sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "waiting...", Local = local });
-        if (!display.Json)
-        {
-            foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))
-                sink.Line(EndpointText.HostPort(new IPEndPoint(a, local.Port)));
-        }
-
+        sink.Listening("waiting...", endpoint.LocalEndPoint);
         Task stdin = PumpStdinAsync(endpoint, sink, input, termination.Token);
-        try
-        {
-            await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) { }
+        await termination.WaitAsync().ConfigureAwait(false);
 
         await endpoint.StopAsync().ConfigureAwait(false);
         await stdin.ConfigureAwait(false);
@@ -222,31 +211,9 @@ public static class UdpCommand
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "hello message from mPython\\r\\n",
         };
-        Option<TimeSpan?> every = new("--every")
-        {
-            Description = "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C",
-            CustomParser = r =>
-            {
-                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (Durations.TryParse(t, out TimeSpan v) && v > TimeSpan.Zero)
-                    return v;
-                r.AddError($"--every takes a time above zero such as 500ms, 2s or 1m, got '{t}'");
-                return null;
-            },
-        };
+        Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C");
         Option<int> count = CommonOptions.Count("--count", "How many datagrams to send (0 = until Ctrl+C) [default: 1, or 0 with --every]", -1, min: 0);
-        Option<TimeSpan?> waitReply = new("--wait-reply", "-w")
-        {
-            Description = "After each send, wait this long for a reply and print it; no reply exits with code 6",
-            CustomParser = r =>
-            {
-                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (Durations.TryParse(t, out TimeSpan v) && v > TimeSpan.Zero)
-                    return v;
-                r.AddError($"--wait-reply takes a time above zero such as 500ms or 2s, got '{t}'");
-                return null;
-            },
-        };
+        Option<TimeSpan?> waitReply = CommonOptions.PositiveDuration("--wait-reply", "After each send, wait this long for a reply and print it; no reply exits with code 6", "-w");
         Option<bool> broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address such as 255.255.255.255 or 192.168.1.255" };
         Option<IPAddress[]> join = Join();
         Option<IPAddress?> nic = Interface();

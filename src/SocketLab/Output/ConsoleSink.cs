@@ -66,6 +66,19 @@ public sealed class ConsoleSink : IAsyncDisposable
 
     public void Post(OutputEvent e) => _channel.Writer.TryWrite(e);
 
+    /// <summary>
+    /// The listener's first lines, as the board prints them: <paramref name="text"/> ("tcp waiting...",
+    /// "waiting..."), then each address:port a peer on the LAN can reach (one "listening" event in JSON).
+    /// </summary>
+    public void Listening(string text, System.Net.IPEndPoint local)
+    {
+        Post(new OutputEvent { Kind = EventKind.Listening, Text = text, Local = local });
+        if (_options.Json)
+            return;
+        foreach (System.Net.IPAddress a in EndpointText.ReachableAddresses(local.Address))
+            Line(EndpointText.HostPort(new System.Net.IPEndPoint(a, local.Port)));
+    }
+
     /// <summary>A plain line for the user (stdout in text mode, a "line" event in JSON).</summary>
     public void Line(string text) => Post(new OutputEvent { Kind = EventKind.Line, Text = text });
 
