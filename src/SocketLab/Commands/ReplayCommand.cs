@@ -45,7 +45,18 @@ public static class ReplayCommand
                 return 1.0;
             },
         };
-        Option<long?> connection = new("--connection", "-c") { Description = "Which recorded connection to replay (the 'conn' id); needed when the file holds several" };
+        Option<long?> connection = new("--connection", "-c")
+        {
+            Description = "Which recorded connection to replay (the 'conn' id); needed when the file holds several",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value.TrimStart('#') : "";
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
+                    return id;
+                r.AddError($"--connection takes a connection number such as 3, got '{text}'");
+                return null;
+            },
+        };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "Longest wait for the replies recorded before each send, and after the last [default: 5s]", TimeSpan.FromSeconds(5));
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
         Option<string> encoding = CommonOptions.Encoding();

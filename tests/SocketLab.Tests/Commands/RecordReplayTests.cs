@@ -129,6 +129,10 @@ public sealed class RecordReplayTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("pick one with --connection ID", stderr);
 
+        (code, _, stderr) = await CliProcess.RunAsync(Wait, "replay", two, "--to", "127.0.0.1:9", "--connection", "two");
+        Assert.Equal(2, code);
+        Assert.Contains("--connection takes a connection number", stderr);
+
         (code, _, stderr) = await CliProcess.RunAsync(Wait, "replay", two, "--to", "nowhere");
         Assert.Equal(2, code);
         Assert.Contains("expected HOST:PORT", stderr);

@@ -189,4 +189,36 @@ public sealed class UdpCommandTests
         Assert.Contains($"sent 3 bytes to [::1]:{PortOf(server)}", stderr);
         Assert.Equal("six"u8.ToArray(), (await ReceiveAsync(server)).Data);
     }
+
+    [Fact]
+    public async Task Listen_on_a_port_in_use_is_one_line_and_exit_code_3()
+    {
+        using Socket taken = LoopbackUdp();
+        var (code, _, stderr) = await CliProcess.RunAsync(Wait, "udp", "listen", "--bind", "127.0.0.1", "--port", PortOf(taken).ToString());
+        Assert.Equal(3, code);
+        Assert.Equal($"socketlab: cannot bind UDP 127.0.0.1:{PortOf(taken)}: address already in use (another program is listening there; pick another --port)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Send_records_what_it_sent_and_the_reply()
+    {
+        string record = Path.Combine(Path.GetTempPath(), $"socketlab-send-{Guid.NewGuid():N}.jsonl");
+        try
+        {
+            using Socket server = LoopbackUdp();
+            Task<(int, string, string)> run = CliProcess.RunAsync(Wait, "udp", "send", "127.0.0.1", PortOf(server).ToString(), "q", "-w", "5s", "--record", record);
+            (_, IPEndPoint from) = await ReceiveAsync(server);
+            await server.SendToAsync("a"u8.ToArray(), from);
+            var (code, _, stderr) = await run;
+            Assert.True(code == 0, stderr);
+            IReadOnlyList<TranscriptEvent> events = TranscriptReader.ReadFile(record);
+            Assert.Equal([TranscriptDirection.Out, TranscriptDirection.In], events.Select(e => e.Direction));
+            Assert.Equal(["q", "a"], events.Select(e => Encoding.UTF8.GetString(e.Data.Span)));
+            Assert.All(events, e => Assert.Equal($"127.0.0.1:{PortOf(server)}", e.Remote));
+        }
+        finally
+        {
+            File.Delete(record);
+        }
+    }
 }
