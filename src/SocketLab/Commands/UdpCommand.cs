@@ -200,19 +200,30 @@ public static class UdpCommand
         Argument<string> host = new("host") { Description = "Name or IP address to send to (a broadcast or multicast address works too)" };
         Argument<int> port = new("port")
         {
-            Description = $"UDP port [default: {UdpEndpointOptions.DefaultPort}]",
+            Description = "UDP port",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => UdpEndpointOptions.DefaultPort,
             CustomParser = r => CommonOptions.ParsePort(r, "PORT"),
         };
         Argument<string> text = new("text")
         {
-            Description = "What to send; escapes \\r \\n \\t \\0 \\\\ \\xNN work; hex with --hex [default: \"hello message from mPython\\r\\n\"]",
+            Description = "What to send; escapes \\r \\n \\t \\0 \\\\ \\xNN work; hex with --hex",
             Arity = ArgumentArity.ZeroOrOne,
             DefaultValueFactory = _ => "hello message from mPython\\r\\n",
         };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C");
-        Option<int> count = CommonOptions.Count("--count", "How many datagrams to send (0 = until Ctrl+C) [default: 1, or 0 with --every]", -1, min: 0);
+        Option<int?> count = new("--count")
+        {
+            Description = "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]",
+            CustomParser = r =>
+            {
+                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (int.TryParse(t, out int n) && n >= 0)
+                    return n;
+                r.AddError($"--count must be a whole number of at least 0, got '{t}'");
+                return null;
+            },
+        };
         Option<TimeSpan?> waitReply = CommonOptions.PositiveDuration("--wait-reply", "After each send, wait this long for a reply and print it; no reply exits with code 6", "-w");
         Option<bool> broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address such as 255.255.255.255 or 192.168.1.255" };
         Option<IPAddress[]> join = Join();
@@ -255,9 +266,8 @@ public static class UdpCommand
                 return ExitCodes.Usage;
             }
             TimeSpan? interval = r.GetValue(every);
-            int n = r.GetValue(count);
             var settings = new SendSettings(
-                r.GetValue(host)!, r.GetValue(port), payload, interval, n >= 0 ? n : interval is null ? 1 : 0,
+                r.GetValue(host)!, r.GetValue(port), payload, interval, r.GetValue(count) ?? (interval is null ? 1 : 0),
                 r.GetValue(waitReply), r.GetValue(broadcast), r.GetValue(join) ?? [], r.GetValue(nic), r.GetValue(localPort));
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;

@@ -10,7 +10,7 @@ public sealed class EscapesTests
     {
         Assert.True(Escapes.TryDecode(@"a\r\n\t\0\\\""\xff你", Encoding.UTF8, out byte[]? bytes, out _));
         Assert.Equal([(byte)'a', 13, 10, 9, 0, (byte)'\\', (byte)'"', 0xff, 0xe4, 0xbd, 0xa0], bytes);
-        Assert.True(Escapes.TryDecode("你", Encoding.GetEncoding("gb18030"), out bytes, out _));
+        Assert.True(Escapes.TryDecode("你", TextEncodings.Get("gb18030"), out bytes, out _));
         Assert.Equal(2, bytes.Length);
     }
 
