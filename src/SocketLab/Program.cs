@@ -11,6 +11,7 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
     UdpCommand.Create(),
     ReplayCommand.Create(),
     ExpectCommand.Create(),
+    OledCommand.Create(),
 };
 
 ParseResult parsed = root.Parse(args);

@@ -1,8 +1,11 @@
 namespace SocketLab.Core.Tcp;
 
 /// <summary>Passes every connection event to several observers in order (console, OLED, transcript…).</summary>
-public sealed class ObserverFanout(params IReadOnlyList<IConnectionObserver> observers) : IConnectionObserver
+public sealed class ObserverFanout(params IReadOnlyList<IConnectionObserver> list) : IConnectionObserver
 {
+    // An array, iterated by foreach, allocates no enumerator on the per-message path.
+    private readonly IConnectionObserver[] observers = [.. list];
+
     public void OnConnected(TcpConnection connection)
     {
         foreach (IConnectionObserver o in observers)

@@ -23,6 +23,8 @@ public sealed class TcpServer : IAsyncDisposable
     private long _rejected;
     private long _closedBytesIn;
     private long _closedBytesOut;
+    private int _fdBudget;
+    private bool _fdWarned;
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
@@ -54,8 +56,12 @@ public sealed class TcpServer : IAsyncDisposable
         {
             _listener = Listen(IPAddress.Any); // No IPv6 here: every IPv4 interface instead.
         }
+        _fdBudget = Net.FileDescriptorBudget.ConnectionsAvailable() ?? 0;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
+
+    /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
+    public int ConnectionBudget => _fdBudget;
 
     private Socket Listen(IPAddress address)
     {
@@ -170,6 +176,18 @@ public sealed class TcpServer : IAsyncDisposable
                 connection.Reject("denied by --allow/--deny");
                 continue;
             }
+            if (_fdBudget > 0 && _connections.Count >= _fdBudget)
+            {
+                Interlocked.Increment(ref _rejected);
+                if (!_fdWarned)
+                {
+                    Warning?.Invoke($"out of file descriptors: {_fdBudget} connections fit under the open-file limit (ulimit -n); refusing more until some close");
+                    _fdWarned = true;
+                }
+                connection.Reject("out of file descriptors (ulimit -n)");
+                continue;
+            }
+            _fdWarned = _fdWarned && _connections.Count > _fdBudget / 2;
             if (_options.MaxClients > 0 && _connections.Count >= _options.MaxClients)
             {
                 Interlocked.Increment(ref _rejected);

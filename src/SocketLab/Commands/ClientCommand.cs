@@ -64,13 +64,13 @@ public static class ClientCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r),
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -87,8 +87,12 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
-        // More observers (OLED panel, transcript) join the console here.
-        var observer = new ObserverFanout(createObservers(sink));
+        await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
+        // The console (behind --frame), the --record transcript, then the OLED panel.
+        List<IConnectionObserver> observers = createObservers(sink);
+        if (panel is not null)
+            observers.Add(panel);
+        var observer = new ObserverFanout(observers);
         var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
         int failures = 0;

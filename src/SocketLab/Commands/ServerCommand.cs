@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Threading.Channels;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -55,22 +56,33 @@ public static class ServerCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled),
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        // More observers (OLED panel, transcript) join the console here.
+        await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
+        // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
+        if (panel is not null)
+            observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
         server.Start();
 
-        sink.Listening("tcp waiting...", server.LocalEndPoint);
+        IPEndPoint local = server.LocalEndPoint;
+        sink.Listening("tcp waiting...", local);
+        if (panel is not null)
+        {
+            // The board shows its own address; a PC may have several, the first one stands in.
+            string ipPort = EndpointText.HostPort(new IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
+            panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
+        }
         if (!display.Json)
             sink.Line("accepting.....");
 

@@ -73,7 +73,7 @@ public static class UdpCommand
         {
             port, bind, echo, broadcast, join, nic,
         };
-        display.AddTo(command);
+        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
@@ -240,7 +240,7 @@ public static class UdpCommand
         {
             host, port, text, every, count, waitReply, broadcast, join, nic, localPort,
         };
-        display.AddTo(command);
+        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {

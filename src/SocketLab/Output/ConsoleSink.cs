@@ -82,6 +82,9 @@ public sealed class ConsoleSink : IAsyncDisposable
     /// <summary>A plain line for the user (stdout in text mode, a "line" event in JSON).</summary>
     public void Line(string text) => Post(new OutputEvent { Kind = EventKind.Line, Text = text });
 
+    /// <summary>Text for the terminal, written as is and in order with the other output (no newline added).</summary>
+    public void Terminal(string text) => Post(new OutputEvent { Kind = EventKind.Terminal, Text = text });
+
     /// <summary>A diagnostic (always stderr, never mixed into data).</summary>
     public void Error(string text) => Post(new OutputEvent { Kind = EventKind.Error, Text = text });
 
@@ -181,6 +184,9 @@ public sealed class ConsoleSink : IAsyncDisposable
             case EventKind.Line:
                 _out.WriteLine(e.Text);
                 break;
+            case EventKind.Terminal:
+                _out.Write(e.Text);
+                break;
             case EventKind.Error:
                 _out.Flush();
                 _err.WriteLine($"socketlab: {e.Text}");
@@ -253,6 +259,8 @@ public sealed class ConsoleSink : IAsyncDisposable
     private void WriteJson(OutputEvent e)
     {
         Utf8JsonWriter w = _json!;
+        if (e.Kind == EventKind.Terminal)
+            return;
         if (e.Kind == EventKind.Error)
         {
             w.Flush();

@@ -18,6 +18,9 @@ public enum EventKind
     DatagramReceived,
     /// <summary>A UDP datagram sent.</summary>
     DatagramSent,
+
+    /// <summary>Text written to stdout exactly as given (the OLED panel's drawing); not part of JSON output.</summary>
+    Terminal,
 }
 
 /// <summary>

@@ -128,6 +128,7 @@ public sealed class UdpCommandTests
     [InlineData("x --join 10.0.0.1", "--join takes a multicast address")]
     [InlineData("x --count -1", "--count must be a whole number")]
     [InlineData("x --wait-reply soon", "--wait-reply takes a time")]
+    [InlineData("x --oled", "Unrecognized command or argument '--oled'")] // Not drawn for UDP yet.
     public async Task Bad_input_is_one_line_and_exit_code_2(string args, string message)
     {
         var (code, _, stderr) = await CliProcess.RunAsync(Wait, ["udp", "send", "127.0.0.1", "6000", .. args.Split(' ')]);

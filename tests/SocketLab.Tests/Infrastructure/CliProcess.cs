@@ -25,9 +25,13 @@ public sealed partial class CliProcess : IAsyncDisposable
 
     public static CliProcess Start(params string[] args) => Start(args, redirectStdin: true);
 
-    public static CliProcess Start(string[] args, bool redirectStdin, IDictionary<string, string>? env = null)
+    public static CliProcess Start(string[] args, bool redirectStdin, IDictionary<string, string>? env = null) =>
+        StartWith("dotnet", [CliPath, .. args], redirectStdin, env);
+
+    /// <summary>Runs another program (e.g. prlimit wrapping the CLI) with the same capture.</summary>
+    public static CliProcess StartWith(string program, string[] args, bool redirectStdin = true, IDictionary<string, string>? env = null)
     {
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -36,7 +40,6 @@ public sealed partial class CliProcess : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
-        psi.ArgumentList.Add(CliPath);
         foreach (string a in args)
             psi.ArgumentList.Add(a);
         if (env is not null)

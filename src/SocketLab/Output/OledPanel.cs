@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Threading.Channels;
+using SocketLab.Board.Oled;
+using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
+
+namespace SocketLab.Cli.Output;
+
+/// <summary>
+/// The board's OLED as a live terminal panel for <c>--oled</c>. The socket thread only copies the
+/// bytes; a panel thread decodes them per connection (split-safe), draws them as the seed's
+/// program would (<see cref="BoardScreen"/>) and sends a shown frame to the terminal — only when
+/// the screen changed, and at most every <see cref="RedrawInterval"/>, so a flood is coalesced.
+/// Beyond <see cref="MaxPendingBytes"/> waiting, data is not drawn (and counted): the sockets never wait.
+/// </summary>
+public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
+{
+    public const long MaxPendingBytes = 1024 * 1024;
+    public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(50);
+
+    private readonly Channel<Chunk> _chunks = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<long, StreamTextDecoder> _decoders = [];
+    private readonly OledDisplay _oled = new();
+    private readonly Func<OledDisplay, string, OledFrame> _draw;
+    private readonly ConsoleSink _sink;
+    private readonly OledPanelView _view;
+    private readonly DisplayOptions _options;
+    private readonly Task _loop;
+    private OledFrame? _drawn;
+    private string? _pendingText;
+    private long _pendingBytes;
+    private long _skipped;
+
+    private OledPanel(ConsoleSink sink, OledPanelView view, Func<OledDisplay, string, OledFrame> draw)
+    {
+        _sink = sink;
+        _view = view;
+        _draw = draw;
+        _options = sink.Options;
+        if (view.Begin() is { } begin)
+            sink.Terminal(begin);
+        _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>tcpServer's screen: each message on the bottom line (post <see cref="BoardScreen.ServerWaiting"/> once listening).</summary>
+    public static OledPanel ForServer(ConsoleSink sink, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ServerReceived);
+
+    /// <summary>tcpClient's screen: cleared, then each message at the top.</summary>
+    public static OledPanel ForClient(ConsoleSink sink, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ClientReceived);
+
+    /// <summary>Runs a drawing step on the panel thread, in order with the received data (e.g. the server's start screen).</summary>
+    public void Post(Action<OledDisplay> step) => _chunks.Writer.TryWrite(new Chunk(0, null, 0, step));
+
+    public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data)
+    {
+        if (Interlocked.Add(ref _pendingBytes, data.Length) > MaxPendingBytes)
+        {
+            Interlocked.Add(ref _pendingBytes, -data.Length);
+            Interlocked.Increment(ref _skipped);
+            return;
+        }
+        byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
+        data.CopyTo(copy);
+        if (!_chunks.Writer.TryWrite(new Chunk(connection.Id, copy, data.Length, null)))
+            Release(copy, data.Length);
+    }
+
+    public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) =>
+        _chunks.Writer.TryWrite(new Chunk(connection.Id, null, 0, null));
+
+    private async Task RunAsync()
+    {
+        ChannelReader<Chunk> reader = _chunks.Reader;
+        Redraw();
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (reader.TryRead(out Chunk chunk))
+                Apply(chunk);
+            DrawPending();
+            Redraw();
+            await Task.Delay(RedrawInterval).ConfigureAwait(false);
+        }
+        DrawPending();
+        Redraw();
+    }
+
+    /// <summary>
+    /// Decodes every chunk (the decoders need every byte) but only keeps the latest text: each
+    /// seed screen replaces the previous message, and only the last frame of a batch is drawn anyway.
+    /// </summary>
+    private void Apply(Chunk chunk)
+    {
+        if (chunk.Step is not null)
+        {
+            DrawPending();
+            chunk.Step(_oled);
+            return;
+        }
+        string text;
+        if (chunk.Buffer is null)
+        {
+            text = _decoders.Remove(chunk.ConnectionId, out StreamTextDecoder? closing) ? closing.Flush() : "";
+        }
+        else
+        {
+            if (!_decoders.TryGetValue(chunk.ConnectionId, out StreamTextDecoder? decoder))
+                _decoders[chunk.ConnectionId] = decoder = new StreamTextDecoder(_options.Encoding, _options.Invalid);
+            text = decoder.Decode(chunk.Buffer.AsSpan(0, chunk.Length));
+            Release(chunk.Buffer, chunk.Length);
+        }
+        if (text.Length > 0)
+            _pendingText = text;
+    }
+
+    private void DrawPending()
+    {
+        if (_pendingText is null)
+            return;
+        _draw(_oled, _pendingText);
+        _pendingText = null;
+    }
+
+    private void Redraw()
+    {
+        long skipped = Interlocked.Exchange(ref _skipped, 0);
+        if (skipped > 0)
+            _sink.Error($"OLED panel fell behind; {skipped} messages not drawn (echo unaffected)");
+        OledFrame shown = _oled.Shown;
+        if (_drawn is not null && shown.ContentEquals(_drawn))
+            return;
+        if (_drawn is null && ReferenceEquals(shown, OledFrame.Blank) && _view is OledPanelView.Inline)
+            return; // Nothing shown yet: a pipe gets no empty screen.
+        _drawn = shown;
+        _sink.Terminal(_view.Frame(shown));
+    }
+
+    private void Release(byte[] buffer, int length)
+    {
+        Interlocked.Add(ref _pendingBytes, -length);
+        ArrayPool<byte>.Shared.Return(buffer);
+    }
+
+    /// <summary>Draws what is still queued, then gives the terminal back. Dispose before the sink.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _chunks.Writer.TryComplete();
+        await _loop.ConfigureAwait(false);
+        if (_view.End() is { } end)
+            _sink.Terminal(end);
+    }
+
+    /// <summary>Bytes received on a connection (a null buffer: it closed), or a drawing step.</summary>
+    private readonly record struct Chunk(long ConnectionId, byte[]? Buffer, int Length, Action<OledDisplay>? Step);
+}
