@@ -19,6 +19,9 @@ public sealed class UdpEndpoint : IAsyncDisposable
     private readonly IUdpObserver _observer;
     private readonly ConcurrentDictionary<IPEndPoint, UdpPeer> _peers = new();
     private readonly CancellationTokenSource _stopping = new();
+    // A send is reported once the datagram left; holding this while sending and reporting keeps a
+    // fast reply from being reported before the send that caused it.
+    private readonly SemaphoreSlim _reportOrder = new(1, 1);
     private Socket? _socket;
     private Task? _receiveLoop;
     private UdpPeer? _lastPeer;
@@ -116,17 +119,22 @@ public sealed class UdpEndpoint : IAsyncDisposable
         IPEndPoint target = peer.EndPoint;
         if (socket.AddressFamily == AddressFamily.InterNetworkV6 && target.AddressFamily == AddressFamily.InterNetwork)
             target = new IPEndPoint(target.Address.MapToIPv6(), target.Port);
+        await _reportOrder.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             await socket.SendToAsync(data, SocketFlags.None, target, ct).ConfigureAwait(false);
+            peer.CountOut(data.Length);
+            _observer.OnSent(this, peer, data.Span, echo);
         }
         catch (SocketException ex)
         {
             string hint = ex.SocketErrorCode == SocketError.AccessDenied && !_options.Broadcast ? " (a broadcast address needs --broadcast)" : "";
             throw new NetworkException(NetworkException.Classify(ex.SocketErrorCode), $"cannot send to {EndpointText.HostPort(peer.EndPoint)}: {ex.Message}{hint}", ex);
         }
-        peer.CountOut(data.Length);
-        _observer.OnSent(this, peer, data.Span, echo);
+        finally
+        {
+            _reportOrder.Release();
+        }
     }
 
     private UdpPeer Track(IPEndPoint endPoint)
@@ -168,7 +176,19 @@ public sealed class UdpEndpoint : IAsyncDisposable
             UdpPeer peer = Track((IPEndPoint)result.RemoteEndPoint);
             peer.CountIn(result.ReceivedBytes);
             Volatile.Write(ref _lastPeer, peer);
-            _observer.OnReceived(this, peer, buffer.AsSpan(0, result.ReceivedBytes));
+            try
+            {
+                await _reportOrder.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            try
+            {
+                _observer.OnReceived(this, peer, buffer.AsSpan(0, result.ReceivedBytes));
+            }
+            finally
+            {
+                _reportOrder.Release();
+            }
             if (Echo)
             {
                 try
@@ -197,5 +217,6 @@ public sealed class UdpEndpoint : IAsyncDisposable
     {
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
+        _reportOrder.Dispose();
     }
 }

@@ -148,4 +148,40 @@ public sealed class UdpEndpointTests
         var ex = Assert.Throws<NetworkException>(second.Start);
         Assert.Equal(NetworkErrorKind.AddressInUse, ex.Kind);
     }
+
+    /// <summary>Logs the order in which sends and receipts are reported.</summary>
+    private sealed class OrderLog : IUdpObserver
+    {
+        public List<string> Events { get; } = [];
+        public SemaphoreSlim Received { get; } = new(0);
+
+        public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data)
+        {
+            lock (Events) Events.Add("in");
+            Received.Release();
+        }
+
+        public void OnSent(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data, bool echo)
+        {
+            Thread.Sleep(10); // A slow observer (console, disk): the echo is back before the send is reported.
+            lock (Events) Events.Add("out");
+        }
+    }
+
+    [Fact]
+    public async Task A_send_is_always_reported_before_the_reply_it_caused()
+    {
+        await using var echo = new UdpEndpoint(new UdpEndpointOptions { Port = 0, BindAddress = IPAddress.Loopback, Echo = true }, new Inbox());
+        echo.Start();
+        var log = new OrderLog();
+        await using var sender = new UdpEndpoint(new UdpEndpointOptions { Port = 0, BindAddress = IPAddress.Loopback }, log);
+        sender.Start();
+        for (int i = 0; i < 50; i++)
+        {
+            await sender.SendAsync(echo.LocalEndPoint, new byte[] { (byte)i });
+            Assert.True(await log.Received.WaitAsync(Wait));
+        }
+        lock (log.Events)
+            Assert.Equal(Enumerable.Repeat<string[]>(["out", "in"], 50).SelectMany(x => x), log.Events);
+    }
 }
