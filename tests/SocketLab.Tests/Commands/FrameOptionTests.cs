@@ -61,4 +61,50 @@ public sealed class FrameOptionTests
         Assert.Contains(message, stderr);
         Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    [Fact]
+    public async Task A_frame_over_frame_max_warns_once_and_the_connection_is_shown_raw()
+    {
+        await using CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--frame", "line", "--frame-max", "8");
+        int port = await server.WaitForPortAsync();
+        using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        await client.SendAsync("ok\nthis line is far too long"u8.ToArray());
+        await server.WaitForLineAsync("#1: --frame line: no delimiter within 8 bytes; showing raw data from here", stderr: true);
+        await server.WaitForLineAsync("#1 this line is far too long$");
+        Assert.Contains(server.StdoutLines, l => l.EndsWith("#1 ok", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Record_max_size_rotates_the_transcript()
+    {
+        string dir = Directory.CreateTempSubdirectory("socketlab-rotate-").FullName;
+        try
+        {
+            string record = Path.Combine(dir, "s.jsonl");
+            await using (CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet", "--record", record, "--record-max-size", "2k"))
+            {
+                int port = await server.WaitForPortAsync();
+                using var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                byte[] buffer = new byte[100];
+                for (int i = 0; i < 30; i++)
+                {
+                    await client.SendAsync(new byte[100]);
+                    int n = 0;
+                    while (n < 100)
+                        n += await client.ReceiveAsync(buffer.AsMemory(n));
+                }
+                server.Signal();
+                Assert.Equal(0, await server.WaitForExitAsync(Wait));
+            }
+            string[] files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToArray()!;
+            Assert.Equal(["s.1.jsonl", "s.2.jsonl", "s.3.jsonl", "s.4.jsonl", "s.5.jsonl", "s.jsonl"], files);
+            Assert.All(Directory.GetFiles(dir), f => Assert.True(new FileInfo(f).Length <= 2048));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }
