@@ -11,6 +11,7 @@ public sealed class Termination : IDisposable
     private readonly CancellationTokenSource _cts = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _signals;
+    private long _firstSignalAt;
 
     public Termination()
     {
@@ -33,11 +34,17 @@ public sealed class Termination : IDisposable
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;
+        long now = Environment.TickCount64;
         if (Interlocked.Increment(ref _signals) == 1)
         {
+            _firstSignalAt = now;
             _cts.Cancel();
             return;
         }
+        // `timeout` and some supervisors deliver one stop twice (to the process and to its group):
+        // only a second signal a moment later is a person pressing Ctrl+C again.
+        if (now - _firstSignalAt < 300)
+            return;
         Console.Error.WriteLine("socketlab: forced stop");
         Environment.Exit(ExitCodes.Interrupted);
     }

@@ -20,6 +20,7 @@ public static class ServerCommand
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
+        Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
@@ -29,7 +30,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout,
+            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats,
         };
         access.AddTo(command);
         tls.AddTo(command);
@@ -56,13 +57,13 @@ public static class ServerCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled),
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
@@ -87,7 +88,15 @@ public static class ServerCommand
             sink.Line("accepting.....");
 
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
-        await termination.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (statsInterval <= TimeSpan.Zero)
+                await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
+            using var timer = new PeriodicTimer(statsInterval > TimeSpan.Zero ? statsInterval : TimeSpan.FromDays(1));
+            while (await timer.WaitForNextTickAsync(termination.Token).ConfigureAwait(false))
+                sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
+        }
+        catch (OperationCanceledException) { }
 
         await server.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
         sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });

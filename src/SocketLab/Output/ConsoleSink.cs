@@ -191,6 +191,10 @@ public sealed class ConsoleSink : IAsyncDisposable
                 _out.Flush();
                 _err.WriteLine($"socketlab: {e.Text}");
                 break;
+            case EventKind.Stats:
+                _out.Flush();
+                _err.WriteLine($"socketlab: stats: {e.Stats!.Format()}");
+                break;
             case EventKind.Summary:
                 _out.Flush();
                 _err.WriteLine($"socketlab: {e.Count} connections, {e.BytesIn} bytes in, {e.BytesOut} bytes out");
@@ -280,6 +284,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             EventKind.Summary => "summary",
             EventKind.DatagramReceived => "received",
             EventKind.DatagramSent => "sent",
+            EventKind.Stats => "stats",
             _ => "line",
         });
         if (e.ConnectionId != 0)
@@ -313,6 +318,9 @@ public sealed class ConsoleSink : IAsyncDisposable
                 w.WriteNumber("bytes_in", e.BytesIn);
                 w.WriteNumber("bytes_out", e.BytesOut);
                 _streams.Remove(e.ConnectionId);
+                break;
+            case EventKind.Stats:
+                e.Stats!.WriteJson(w);
                 break;
             case EventKind.Summary:
                 w.WriteNumber("connections", e.Count);

@@ -19,6 +19,9 @@ public enum EventKind
     /// <summary>A UDP datagram sent.</summary>
     DatagramSent,
 
+    /// <summary>A periodic health line (--stats): clients, bytes, memory, GC.</summary>
+    Stats,
+
     /// <summary>Text written to stdout exactly as given (the OLED panel's drawing); not part of JSON output.</summary>
     Terminal,
 }
@@ -40,4 +43,5 @@ public sealed class OutputEvent
     public long BytesIn { get; init; }
     public long BytesOut { get; init; }
     public long Count { get; init; }
+    public ProcessStats? Stats { get; init; }
 }

@@ -181,4 +181,34 @@ public class ServerCommandTests
         Assert.Empty(await RawPeer.ReadToEndAsync(client)); // Closed cleanly with FIN.
         Assert.Contains("socketlab: 1 connections", server.Stderr);
     }
+
+    [Fact]
+    public async Task Stats_are_printed_periodically_for_long_runs()
+    {
+        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--json", "--stats", "200ms");
+        await server.WaitForLineAsync("\"event\":\"listening\"");
+        using JsonDocument first = JsonDocument.Parse(server.StdoutLines[0]);
+        string local = first.RootElement.GetProperty("local").GetString()!;
+        using Socket client = await RawPeer.ConnectAsync(int.Parse(local[(local.LastIndexOf(':') + 1)..]));
+        await client.SendAsync("abc"u8.ToArray(), SocketFlags.None);
+        await RawPeer.ReadExactlyAsync(client, 3);
+        var line = await server.WaitForLineAsync("\"event\":\"stats\",\"clients\":1,\"accepted\":1,\"rejected\":0,\"bytes_in\":3,\"bytes_out\":3,");
+        using JsonDocument stats = JsonDocument.Parse(server.StdoutLines.First(l => l.Contains("\"bytes_in\":3")));
+        Assert.True(stats.RootElement.GetProperty("rss_bytes").GetInt64() > 1_000_000);
+        Assert.True(stats.RootElement.GetProperty("fds").GetInt32() > 3);
+        Assert.True(line.Success);
+    }
+
+    [Fact]
+    public async Task A_stop_delivered_twice_at_once_is_still_graceful()
+    {
+        // GNU timeout signals the process and its group: the same SIGTERM arrives twice.
+        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1");
+        await server.WaitForPortAsync();
+        server.Signal();
+        server.Signal();
+        Assert.Equal(0, await server.WaitForExitAsync(Exit));
+        Assert.DoesNotContain("forced stop", server.Stderr);
+        Assert.Contains("socketlab: 0 connections", server.Stderr);
+    }
 }
