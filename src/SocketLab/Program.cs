@@ -14,8 +14,9 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
     OledCommand.Create(),
 };
 
+TidyHelp.Install(root);
 ParseResult parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+if (parsed.Errors.Count > 0 && parsed.Action is not TidyHelp)
 {
     string command = string.Join(' ', CommandPath(parsed.CommandResult));
     // "Unrecognized …" says more than the "Required command was not provided" that comes with it.
