@@ -18,8 +18,10 @@ public static class ExitCodes
     public const int AddressNotAvailable = 10;
     public const int TlsFailed = 11;
     public const int FileError = 12;
+    /// <summary>An expectation of <c>socketlab expect</c> failed, or <c>socketlab replay</c> got different replies.</summary>
+    public const int ExpectationFailed = 13;
     /// <summary>socketlab ui: the history database cannot be opened (unwritable folder, corrupt or newer file).</summary>
-    public const int HistoryUnavailable = 13;
+    public const int HistoryUnavailable = 14;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 using SocketLab.Core.Tls;
 
 namespace SocketLab.Cli.Commands;
@@ -38,6 +39,8 @@ public static class ClientCommand
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         var display = new DisplayOptionSet();
+        var framing = new FramingOptionSet();
+        var record = new RecordOptionSet();
         var tls = new ClientTlsOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
@@ -46,6 +49,8 @@ public static class ClientCommand
         };
         tls.AddTo(command);
         display.AddTo(command);
+        framing.AddTo(command);
+        record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             bool isInteractive = r.GetValue(interactive);
@@ -56,12 +61,16 @@ public static class ClientCommand
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 tls.Resolve(r));
-            return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled)).ConfigureAwait(false);
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -79,8 +88,8 @@ public static class ClientCommand
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
         await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
-        // More observers (transcript) join the console here.
-        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        // The console (behind --frame), the --record transcript, then the OLED panel.
+        List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)
             observers.Add(panel);
         var observer = new ObserverFanout(observers);

@@ -51,13 +51,13 @@ public class UiCommandTests
     }
 
     [Fact]
-    public async Task An_unusable_data_folder_is_one_line_and_exit_code_13()
+    public async Task An_unusable_data_folder_is_one_line_and_exit_code_14()
     {
         string file = Path.GetTempFileName(); // a file where a folder is expected
         try
         {
             (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--data-dir", file);
-            Assert.Equal(13, code);
+            Assert.Equal(14, code);
             string line = Assert.Single(stderr.Trim().Split('\n'));
             Assert.StartsWith($"socketlab ui: cannot open the history {Path.Combine(file, "history.db")}:", line);
             Assert.EndsWith("(use another --data-dir or --no-history)", line);
