@@ -48,7 +48,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 throw new SessionException("already connected; disconnect first", conflict: true);
             _run = run;
         }
-        _echo = request.Echo;
+        _echo = request.Echo ?? true;
         _reconnect = request.Reconnect;
         _target = $"{host}:{request.Port}";
         SetState("connecting");

@@ -39,13 +39,13 @@ public sealed class TcpServerSession(string id, SessionServices services)
         {
             BindAddress = address,
             Port = request.Port.Value,
-            Connection = new TcpConnectionOptions { Echo = request.Echo },
+            Connection = new TcpConnectionOptions { Echo = request.Echo ?? true },
         }, this);
         lock (_lifecycle)
         {
             if (_server is not null)
                 throw new SessionException("already listening; stop first", conflict: true);
-            _echo = request.Echo;
+            _echo = request.Echo ?? true;
             try
             {
                 server.Start();

@@ -1,28 +1,37 @@
 using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
+using SocketLab.Core.Udp;
 
 namespace SocketLab.Web.Sessions;
 
 /// <summary>
-/// The Android "UDP Sender / Receiver": a local port, a default remote host/port, Receive-only mode,
-/// a read timeout (after a send, note when nothing came back in time) and broadcast.
-/// Kept small on purpose: plain <see cref="Socket"/> datagrams, one receive loop.
+/// The Android "UDP Sender / Receiver" on <see cref="UdpEndpoint"/>: a local port, a default remote
+/// host/port, Receive-only mode, a read timeout (after a send, note when nothing came back in time),
+/// broadcast, and echo like the other sessions.
 /// </summary>
-public sealed class UdpSession(string id, SessionServices services) : Session(id, SessionKind.Udp, services)
+public sealed class UdpSession(string id, SessionServices services) : Session(id, SessionKind.Udp, services), IUdpObserver
 {
-    public const int MaxDatagram = 65507;
-
     private readonly Lock _lifecycle = new();
-    private Socket? _socket;
-    private CancellationTokenSource? _run;
-    private Task? _loop;
+    private UdpEndpoint? _endpoint;
     private StartRequest _settings = new();
     private string? _local;
     private long _lastReceiveTicks;
+    private bool _echo;
+    // The receive loop echoes a datagram right after reporting it, so the echo's text is this one's.
+    private LogEntry? _lastRx;
 
-    /// <summary>UDP has no echo in the Android app; kept so the page can treat every session alike.</summary>
-    public override bool Echo { get => false; set { } }
+    public override bool Echo
+    {
+        get => _echo;
+        set
+        {
+            _echo = value;
+            if (_endpoint is { } e)
+                e.Echo = value && !_settings.ReceiveOnly;
+            Changed();
+        }
+    }
 
     public override Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
@@ -32,90 +41,73 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             throw new SessionException("remote port must be 1–65535");
         if (request.ReadTimeoutMs < 0)
             throw new SessionException("read timeout must not be negative");
+        var endpoint = new UdpEndpoint(new UdpEndpointOptions
+        {
+            Port = request.Port.Value,
+            Broadcast = request.Broadcast,
+            Echo = (request.Echo ?? false) && !request.ReceiveOnly,
+        }, this);
         lock (_lifecycle)
         {
-            if (_socket is not null)
+            if (_endpoint is not null)
                 throw new SessionException("already open; close first", conflict: true);
-            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             try
             {
-                socket.EnableBroadcast = request.Broadcast;
-                socket.Bind(new IPEndPoint(IPAddress.Any, request.Port.Value));
+                endpoint.Start();
             }
-            catch (SocketException ex)
+            catch (NetworkException ex)
             {
-                socket.Dispose();
-                string message = NetworkException.From(ex, $"open UDP port {request.Port}").Message;
-                SetState("idle", message);
-                throw new SessionException(message);
+                SetState("idle", ex.Message);
+                throw new SessionException(ex.Message);
             }
-            _socket = socket;
+            _endpoint = endpoint;
             _settings = request;
-            _run = new CancellationTokenSource();
-            _local = EndpointText.HostPort((IPEndPoint)socket.LocalEndPoint!);
-            _loop = Task.Run(() => ReceiveLoopAsync(socket, _run.Token));
+            _echo = request.Echo ?? false;
+            _local = EndpointText.HostPort(endpoint.LocalEndPoint);
         }
+        endpoint.Warning += Fail;
         Note(request.ReceiveOnly ? $"receiving only on {_local}" : $"open on {_local}");
         SetState("open");
         return Task.CompletedTask;
     }
 
-    private async Task ReceiveLoopAsync(Socket socket, CancellationToken ct)
-    {
-        byte[] buffer = new byte[MaxDatagram];
-        EndPoint any = new IPEndPoint(IPAddress.Any, 0);
-        while (!ct.IsCancellationRequested)
-        {
-            SocketReceiveFromResult r;
-            try
-            {
-                r = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) { break; }
-            catch (ObjectDisposedException) { break; }
-            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.ConnectionReset)
-            {
-                continue; // An ICMP "port unreachable" for an earlier send; the socket is fine.
-            }
-            catch (SocketException ex)
-            {
-                Fail($"receive failed: {ex.Message}");
-                break;
-            }
-            Interlocked.Exchange(ref _lastReceiveTicks, DateTime.UtcNow.Ticks);
-            var from = (IPEndPoint)r.RemoteEndPoint;
-            LogEntry rx = Record(LogDirection.Rx, EndpointText.HostPort(from), buffer.AsSpan(0, r.ReceivedBytes));
-            byte[]? reply = Rules.Answer(buffer.AsSpan(0, r.ReceivedBytes), rx.Text, Encoding, DateTimeOffset.Now);
-            if (reply is not null && !_settings.ReceiveOnly)
-                await SendToAsync(socket, reply, from, ct).ConfigureAwait(false);
-        }
-    }
-
     public override async Task StopAsync()
     {
-        Socket? socket;
-        Task? loop;
+        UdpEndpoint? endpoint;
         lock (_lifecycle)
         {
-            socket = _socket;
-            loop = _loop;
-            _socket = null;
-            _run?.Cancel();
-            _run = null;
+            endpoint = _endpoint;
+            _endpoint = null;
         }
-        if (socket is null)
+        if (endpoint is null)
             return;
         StopRepeat();
-        socket.Dispose();
-        if (loop is not null)
-            await loop.ConfigureAwait(false);
+        await endpoint.DisposeAsync().ConfigureAwait(false);
         Note("closed");
         SetState("idle");
     }
 
+    public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data)
+    {
+        Interlocked.Exchange(ref _lastReceiveTicks, DateTime.UtcNow.Ticks);
+        LogEntry rx = Record(LogDirection.Rx, EndpointText.HostPort(peer.EndPoint), data);
+        _lastRx = rx;
+        byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
+        if (reply is not null && !_settings.ReceiveOnly)
+            _ = ReplyAsync(endpoint, peer.EndPoint, reply);
+    }
+
+    public void OnSent(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data, bool echo)
+    {
+        if (echo && _lastRx is { } rx)
+            RecordEcho(rx, data);
+        else
+            Record(LogDirection.Tx, EndpointText.HostPort(peer.EndPoint), data);
+    }
+
     protected override void ValidateSend(SendRequest request)
     {
-        if (_socket is null)
+        if (_endpoint is null)
             throw new SessionException("not open", conflict: true);
         if (_settings.ReceiveOnly)
             throw new SessionException("receive-only mode: sending is off", conflict: true);
@@ -127,37 +119,39 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
 
     protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
     {
-        Socket socket = _socket ?? throw new SessionException("not open", conflict: true);
-        if (data.Length > MaxDatagram)
-            throw new SessionException($"a UDP datagram holds at most {MaxDatagram} bytes");
+        UdpEndpoint endpoint = _endpoint ?? throw new SessionException("not open", conflict: true);
+        if (data.Length > UdpEndpoint.MaxDatagram - 28)
+            throw new SessionException($"a UDP datagram holds at most {UdpEndpoint.MaxDatagram - 28} bytes");
         string host = request.RemoteHost ?? _settings.Host!;
         int port = request.RemotePort ?? _settings.RemotePort!.Value;
         IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
-        var to = new IPEndPoint(address, port);
         long sentAt = DateTime.UtcNow.Ticks;
-        await SendToAsync(socket, data, to, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await endpoint.SendAsync(new IPEndPoint(address, port), data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NetworkException ex)
+        {
+            throw new SessionException(ex.Message);
+        }
         if (_settings.ReadTimeoutMs > 0)
             _ = WatchForReplyAsync(sentAt, _settings.ReadTimeoutMs);
         return 1;
     }
 
-    private async Task SendToAsync(Socket socket, byte[] data, IPEndPoint to, CancellationToken ct)
+    private async Task ReplyAsync(UdpEndpoint endpoint, IPEndPoint to, byte[] reply)
     {
-        try
+        try { await endpoint.SendAsync(to, reply).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is NetworkException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            await socket.SendToAsync(data, SocketFlags.None, to, ct).ConfigureAwait(false);
+            Fail($"auto-reply to {EndpointText.HostPort(to)} failed: {ex.Message}");
         }
-        catch (SocketException ex)
-        {
-            throw new SessionException(NetworkException.From(ex, $"send to {EndpointText.HostPort(to)}").Message);
-        }
-        Record(LogDirection.Tx, EndpointText.HostPort(to), data);
     }
 
     private async Task WatchForReplyAsync(long sentAt, int timeoutMs)
     {
         await Task.Delay(timeoutMs).ConfigureAwait(false);
-        if (Interlocked.Read(ref _lastReceiveTicks) < sentAt && _socket is not null)
+        if (Interlocked.Read(ref _lastReceiveTicks) < sentAt && _endpoint is not null)
             Note($"no reply within {timeoutMs / 1000.0:0.###} s (read timeout)");
     }
 
@@ -167,7 +161,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             return literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal;
         try
         {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host, AddressFamily.InterNetwork, ct).ConfigureAwait(false);
+            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
             return all.Length > 0 ? all[0] : throw new SessionException($"unknown host '{host}'");
         }
         catch (SocketException)

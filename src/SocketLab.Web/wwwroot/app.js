@@ -131,6 +131,7 @@ class Panel {
     for (const name of ['encoding', 'sendEncoding']) for (const e of info.encodings) this.f(name).add(new Option(e, e));
     const greeting = this.f('greeting');
     if (greeting) greeting.value = info.greeting;
+    if (this.kind === 'udp') this.f('echo').checked = false; // the UDP apps do not echo unless asked
   }
 
   bind() {
@@ -182,7 +183,7 @@ class Panel {
     const echo = this.f('echo').checked;
     if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo };
     if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked };
-    return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked };
+    return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo };
   }
 
   sendTarget() {

@@ -80,6 +80,14 @@ public sealed class TcpClientAndUdpSessionTests
         JsonElement rx = await ui.WaitForLogAsync(id, e => e.GetProperty("dir").GetString() == "rx");
         Assert.Equal(message, Convert.FromBase64String(rx.GetProperty("b64").GetString()!));
 
+        // Echo on: the datagram comes back byte-exact, and the log marks the echo.
+        await ui.PostAsync($"/api/sessions/{id}/stop");
+        open = await ui.PostAsync($"/api/sessions/{id}/start", new { port = 0, echo = true });
+        local = open.GetProperty("details").GetProperty("local").GetString()!;
+        await peer.SendAsync(new byte[] { 0x00, 0xff, 0x0d }, new IPEndPoint(IPAddress.Loopback, int.Parse(local[(local.LastIndexOf(':') + 1)..])));
+        Assert.Equal(new byte[] { 0x00, 0xff, 0x0d }, (await peer.ReceiveAsync(cts.Token)).Buffer);
+        await ui.WaitForLogAsync(id, e => e.GetProperty("dir").GetString() == "tx" && e.GetProperty("echo").GetBoolean());
+
         await ui.PostAsync($"/api/sessions/{id}/stop");
         await ui.PostAsync($"/api/sessions/{id}/start", new { port = 0, receiveOnly = true });
         JsonElement refused = await ui.PostAsync($"/api/sessions/{id}/send", new { data = "x", remoteHost = "127.0.0.1", remotePort = peerPort }, expect: 409);
