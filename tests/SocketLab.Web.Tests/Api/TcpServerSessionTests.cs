@@ -173,6 +173,35 @@ public sealed class TcpServerSessionTests
         Assert.All(rx, e => Assert.DoesNotContain("\\x", e.GetProperty("text").GetString()));
     }
 
+    [Fact]
+    public async Task The_log_decodes_in_the_chosen_encoding_and_stats_carry_the_rate()
+    {
+        await using UiServer ui = await UiServer.StartAsync();
+        (string id, int port) = await ui.StartTcpServerAsync(echo: false);
+        using HttpResponseMessage put = await ui.Http.PutAsJsonAsync($"/api/sessions/{id}/settings", new { encoding = "gbk" });
+        Assert.True(put.IsSuccessStatusCode);
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new Uri($"ws://{ui.Host.BaseUri.Authority}/ws?token={ui.Host.Token}"), CancellationToken.None);
+        using TcpClient board = await Wire.ConnectAsync(port);
+        byte[] gbk = [0xc4, 0xe3, 0xba, 0xc3]; // 你好 in GBK
+        await board.GetStream().WriteAsync(gbk);
+
+        await ui.WaitForLogAsync(id, e => e.GetProperty("dir").GetString() == "rx" && e.GetProperty("text").GetString() == "你好");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            JsonElement[] stats = (await ReceiveAsync(ws, cts.Token))
+                .Where(e => e.GetProperty("type").GetString() == "stats" && e.GetProperty("rate").GetProperty("rx").GetInt64() > 0).ToArray();
+            if (stats is [JsonElement st, ..])
+            {
+                // One second's sample holds exactly the 4 bytes.
+                Assert.Equal(4, st.GetProperty("rate").GetProperty("rx").GetInt64());
+                Assert.Equal(4, st.GetProperty("rxBytes").GetInt64());
+                break;
+            }
+        }
+    }
+
     internal static async Task<JsonElement[]> ReceiveAsync(ClientWebSocket ws, CancellationToken ct)
     {
         var buffer = new MemoryStream();
