@@ -14,6 +14,10 @@ public sealed class BoardDisplay : IBoardDisplay
 
     public byte[] ClientReceived(string text) => Keep(BoardScreen.ClientReceived(_oled, text));
 
+    public byte[] UdpWaiting(string ipPort) => Keep(BoardScreen.UdpWaiting(_oled, ipPort));
+
+    public byte[] UdpReceived(string text, string fromIp) => Keep(BoardScreen.UdpReceived(_oled, text, fromIp));
+
     public byte[] Glass() => _shown.Bytes.ToArray();
 
     private byte[] Keep(OledFrame frame)

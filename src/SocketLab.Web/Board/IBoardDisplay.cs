@@ -16,6 +16,12 @@ public interface IBoardDisplay
     /// <summary>tcpClient on data: clear, the text at (0,0), show.</summary>
     byte[] ClientReceived(string text);
 
+    /// <summary>udp_server (the sibling UDP tutorial) after binding: "ip:port" at (0,0), show.</summary>
+    byte[] UdpWaiting(string ipPort);
+
+    /// <summary>udp_server on a datagram: clear, the data at (0,15), "from" + ip at (0,31), show.</summary>
+    byte[] UdpReceived(string text, string fromIp);
+
     /// <summary>What the glass shows now.</summary>
     byte[] Glass();
 }

@@ -41,7 +41,7 @@ public abstract class Session : IAsyncDisposable
             SessionKind.TcpClient => "TCP Client",
             _ => "UDP",
         };
-        if (kind != SessionKind.Udp && services.Screens is { } make)
+        if (services.Screens is { } make)
             _oled = make();
     }
 

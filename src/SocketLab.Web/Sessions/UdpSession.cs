@@ -66,6 +66,9 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             _local = EndpointText.HostPort(endpoint.LocalEndPoint);
         }
         endpoint.Warning += Fail;
+        IPEndPoint bound = endpoint.LocalEndPoint;
+        IPAddress shown = EndpointText.ReachableAddresses(IPAddress.Any)[0];
+        DrawOled(o => o.UdpWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
         Note(request.ReceiveOnly ? $"receiving only on {_local}" : $"open on {_local}");
         SetState("open");
         return Task.CompletedTask;
@@ -92,6 +95,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         Interlocked.Exchange(ref _lastReceiveTicks, DateTime.UtcNow.Ticks);
         LogEntry rx = Record(LogDirection.Rx, EndpointText.HostPort(peer.EndPoint), data);
         _lastRx = rx;
+        DrawOled(o => o.UdpReceived(rx.Text, EndpointText.Plain(peer.EndPoint.Address).ToString()));
         byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
         if (reply is not null && !_settings.ReceiveOnly)
             _ = ReplyAsync(endpoint, peer.EndPoint, reply);

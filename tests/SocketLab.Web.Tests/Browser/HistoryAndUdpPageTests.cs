@@ -40,6 +40,8 @@ public sealed class HistoryAndUdpPageTests(BrowserFixture browser) : IDisposable
 
         await peer.SendAsync(Encoding.UTF8.GetBytes("来自掌控板的 UDP\r\n"), new IPEndPoint(IPAddress.Loopback, sessionPort));
         await Assertions.Expect(Field(page, "log").Locator(".entry.rx")).ToContainTextAsync("来自掌控板的 UDP");
+        // The sibling tutorial's udp_server screen: the data at (0,15), "from" + ip at (0,31).
+        await OledBits.ExpectAsync(page, new SocketLab.Web.Board.BoardDisplay().UdpReceived("来自掌控板的 UDP\r\n", "127.0.0.1"));
         await BrowserFixture.ScreenshotAsync(page, "udp-page-zh");
 
         await page.GetByTestId("history-open").ClickAsync();

@@ -35,6 +35,10 @@ public sealed class OledPanelTests(BrowserFixture browser)
 
         public byte[] ClientReceived(string text) => Glass();
 
+        public byte[] UdpWaiting(string ipPort) => Glass();
+
+        public byte[] UdpReceived(string text, string fromIp) => Glass();
+
         public byte[] Glass() => (byte[])_fb.Clone();
     }
 
