@@ -102,9 +102,10 @@ public static class ClientCommand
         {
             attempt++;
             Socket socket;
+            Stream? stream;
             try
             {
-                socket = await TcpConnector.ConnectAsync(s.Host, s.Port, s.ConnectTimeout, stop).ConfigureAwait(false);
+                (socket, stream) = await OpenAsync(s, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -121,31 +122,6 @@ public static class ClientCommand
                 if (!await WaitAsync(sink, backoff, ex.Message, stop).ConfigureAwait(false))
                     break;
                 continue;
-            }
-
-            Stream? stream = null;
-            if (s.Tls is not null)
-            {
-                try
-                {
-                    stream = await TlsClient.AuthenticateAsync(socket, s.Host, s.Tls, stop).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NetworkException or OperationCanceledException)
-                {
-                    socket.Dispose();
-                    if (ex is OperationCanceledException)
-                        break;
-                    var tlsError = (NetworkException)ex;
-                    failures++;
-                    if (!s.Reconnect || (s.MaxAttempts > 0 && failures >= s.MaxAttempts))
-                    {
-                        sink.Error(tlsError.Message);
-                        return ExitCodes.For(tlsError.Kind);
-                    }
-                    if (!await WaitAsync(sink, backoff, tlsError.Message, stop).ConfigureAwait(false))
-                        break;
-                    continue;
-                }
             }
 
             failures = 0;
@@ -194,6 +170,23 @@ public static class ClientCommand
                 break;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Connects and, with --tls, runs the handshake; failures of either are <see cref="NetworkException"/>s.</summary>
+    private static async Task<(Socket Socket, Stream? Stream)> OpenAsync(Settings s, CancellationToken stop)
+    {
+        Socket socket = await TcpConnector.ConnectAsync(s.Host, s.Port, s.ConnectTimeout, stop).ConfigureAwait(false);
+        if (s.Tls is null)
+            return (socket, null);
+        try
+        {
+            return (socket, await TlsClient.AuthenticateAsync(socket, s.Host, s.Tls, stop).ConfigureAwait(false));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static async Task<bool> WaitAsync(ConsoleSink sink, ReconnectBackoff backoff, string why, CancellationToken stop)
