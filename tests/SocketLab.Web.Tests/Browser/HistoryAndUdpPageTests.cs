@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SocketLab.Web.Hosting;
 using SocketLab.Web.Tests.Infrastructure;
+using static SocketLab.Web.Tests.Infrastructure.PageSteps;
 
 namespace SocketLab.Web.Tests.Browser;
 
@@ -12,8 +12,6 @@ namespace SocketLab.Web.Tests.Browser;
 public sealed class HistoryAndUdpPageTests(BrowserFixture browser) : IDisposable
 {
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "socketlab-history-" + Guid.NewGuid().ToString("N"));
-
-    private static ILocator Field(IPage page, string testId) => page.Locator("section.panel.active").GetByTestId(testId);
 
     [Fact]
     public async Task Udp_page_sends_hex_and_shows_a_reply_then_history_finds_it_by_text()
@@ -30,7 +28,7 @@ public sealed class HistoryAndUdpPageTests(BrowserFixture browser) : IDisposable
         await Field(page, "remote-port").FillAsync(peerPort.ToString());
         await Field(page, "open").ClickAsync();
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "open");
-        int sessionPort = int.Parse(Regex.Match(await Field(page, "where").InnerTextAsync(), @":(\d+)$").Groups[1].Value);
+        int sessionPort = await ShownPortAsync(page);
 
         await Field(page, "hex").CheckAsync();
         await Field(page, "send-text").FillAsync("01ae");

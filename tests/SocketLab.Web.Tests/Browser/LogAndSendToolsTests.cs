@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SocketLab.Web.Tests.Infrastructure;
+using static SocketLab.Web.Tests.Infrastructure.PageSteps;
 
 namespace SocketLab.Web.Tests.Browser;
 
@@ -10,21 +10,13 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class LogAndSendToolsTests(BrowserFixture browser)
 {
-    private static ILocator Field(IPage page, string testId) => page.Locator("section.panel.active").GetByTestId(testId);
-
     [Fact]
     public async Task Filter_pause_repeat_and_file_send_work_from_the_page()
     {
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpServer").ClickAsync();
-        await Field(page, "address").SelectOptionAsync("127.0.0.1");
-        await Field(page, "port").FillAsync("0");
-        await Field(page, "echo").UncheckAsync();
-        await Field(page, "listen").ClickAsync();
-        await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
-        int port = int.Parse(Regex.Match(await Field(page, "where").InnerTextAsync(), @":(\d+)$").Groups[1].Value);
+        int port = await ListenAsync(page, echo: false);
         using TcpClient board = await Wire.ConnectAsync(port);
         NetworkStream s = board.GetStream();
         ILocator log = Field(page, "log");

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text;
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SocketLab.Web.Board;
 using SocketLab.Web.Hosting;
@@ -48,14 +47,9 @@ public sealed class OledPanelTests(BrowserFixture browser)
         await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { Screens = () => new MarkerDisplay() });
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        int port = await PageSteps.ListenAsync(page, echo: true);
         ILocator panel = page.Locator("section.panel.active");
-        await panel.GetByTestId("address").SelectOptionAsync("127.0.0.1");
-        await panel.GetByTestId("port").FillAsync("0");
-        await panel.GetByTestId("listen").ClickAsync();
-        await Assertions.Expect(panel.GetByTestId("state")).ToHaveAttributeAsync("data-state", "listening");
         await Assertions.Expect(panel.GetByTestId("oled-missing")).ToBeHiddenAsync();
-        int port = int.Parse(Regex.Match(await panel.GetByTestId("where").InnerTextAsync(), @":(\d+)$").Groups[1].Value);
 
         using TcpClient board = await Wire.ConnectAsync(port);
         await board.GetStream().WriteAsync(Encoding.UTF8.GetBytes("abc"));

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SocketLab.Web.Tests.Infrastructure;
+using static SocketLab.Web.Tests.Infrastructure.PageSteps;
 
 namespace SocketLab.Web.Tests.Browser;
 
@@ -11,30 +12,13 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class PageTests(BrowserFixture browser)
 {
-    private static ILocator Panel(IPage page) => page.Locator("section.panel.active");
-    private static ILocator Field(IPage page, string testId) => Panel(page).GetByTestId(testId);
-
-    /// <summary>Opens a TCP server session from the page on a free loopback port and returns the port.</summary>
-    private static async Task<int> ListenFromPageAsync(IPage page, bool echo)
-    {
-        await page.GetByTestId("new-tcpServer").ClickAsync();
-        await Field(page, "address").SelectOptionAsync("127.0.0.1");
-        await Field(page, "port").FillAsync("0");
-        if (!echo)
-            await Field(page, "echo").UncheckAsync();
-        await Field(page, "listen").ClickAsync();
-        await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
-        string where = await Field(page, "where").InnerTextAsync();
-        return int.Parse(Regex.Match(where, @":(\d+)$").Groups[1].Value);
-    }
-
     [Fact]
     public async Task Server_page_shows_the_boards_chinese_hello_and_its_reply_reaches_the_client_exactly()
     {
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        int port = await ListenFromPageAsync(page, echo: false);
+        int port = await PageSteps.ListenAsync(page, echo: false);
 
         using TcpClient board = await Wire.ConnectAsync(port);
         NetworkStream s = board.GetStream();
@@ -72,7 +56,7 @@ public sealed class PageTests(BrowserFixture browser)
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        int port = await ListenFromPageAsync(page, echo: false);
+        int port = await PageSteps.ListenAsync(page, echo: false);
         using TcpClient board = await Wire.ConnectAsync(port);
         await Assertions.Expect(Field(page, "clients").Locator("tbody tr")).ToHaveCountAsync(1);
 
@@ -131,7 +115,7 @@ public sealed class PageTests(BrowserFixture browser)
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        int port = await ListenFromPageAsync(page, echo: true);
+        int port = await PageSteps.ListenAsync(page, echo: true);
         using TcpClient board = await Wire.ConnectAsync(port);
         await board.GetStream().WriteAsync(Encoding.UTF8.GetBytes("before reload"));
         await Assertions.Expect(Field(page, "log").Locator(".entry.rx")).ToContainTextAsync("before reload");

@@ -1,6 +1,6 @@
-using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using SocketLab.Web.Tests.Infrastructure;
+using static SocketLab.Web.Tests.Infrastructure.PageSteps;
 
 namespace SocketLab.Web.Tests.Browser;
 
@@ -8,8 +8,6 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class TabsTests(BrowserFixture browser)
 {
-    private static ILocator Field(IPage page, string testId) => page.Locator("section.panel.active").GetByTestId(testId);
-
     [Fact]
     public async Task Client_tab_talks_to_server_tab_and_an_auto_reply_rule_answers()
     {
@@ -30,7 +28,7 @@ public sealed class TabsTests(BrowserFixture browser)
         await Assertions.Expect(page.GetByTestId("toast")).ToHaveTextAsync("Rules saved");
         await Field(page, "listen").ClickAsync();
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
-        string port = Regex.Match(await Field(page, "where").InnerTextAsync(), @":(\d+)$").Groups[1].Value;
+        string port = (await ShownPortAsync(page)).ToString();
 
         await page.GetByTestId("new-tcpClient").ClickAsync();
         await Assertions.Expect(page.Locator(".tab.active")).ToContainTextAsync("TCP Client");
