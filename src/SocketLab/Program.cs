@@ -4,7 +4,7 @@ using SocketLab.Cli;
 using SocketLab.Cli.Commands;
 using SocketLab.Core.Net;
 
-SocketEngineSettings.Apply();
+SocketEngineSettings.Apply(args);
 
 var root = new RootCommand("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC")
 {
