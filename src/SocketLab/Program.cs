@@ -10,14 +10,19 @@ var root = new RootCommand("SocketLab: the mPython board's TCP server and client
 {
     ServerCommand.Create(),
     ClientCommand.Create(),
+    UdpCommand.Create(),
+    ReplayCommand.Create(),
+    ExpectCommand.Create(),
+    UiCommand.Create(),
     OledCommand.Create(),
     BenchCommand.Create(),
 };
 
+TidyHelp.Install(root);
 ParseResult parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+if (parsed.Errors.Count > 0 && parsed.Action is not TidyHelp)
 {
-    string command = parsed.CommandResult.Command == root ? "socketlab" : $"socketlab {parsed.CommandResult.Command.Name}";
+    string command = string.Join(' ', CommandPath(parsed.CommandResult));
     // "Unrecognized …" says more than the "Required command was not provided" that comes with it.
     ParseError first = parsed.Errors.FirstOrDefault(e => e.Message.StartsWith("Unrecognized", StringComparison.Ordinal)) ?? parsed.Errors[0];
     Console.Error.WriteLine($"{command}: {first.Message} (see '{command} --help')");
@@ -43,4 +48,17 @@ catch (Exception ex)
 {
     Console.Error.WriteLine($"socketlab: unexpected error: {ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")}");
     return ExitCodes.Failure;
+}
+
+
+// "socketlab udp send" for a subcommand, so the error names what the user typed.
+static IEnumerable<string> CommandPath(CommandResult result)
+{
+    var names = new Stack<string>();
+    for (SymbolResult? r = result; r is not null; r = r.Parent)
+    {
+        if (r is CommandResult c)
+            names.Push(c.Parent is null ? "socketlab" : c.Command.Name);
+    }
+    return names;
 }

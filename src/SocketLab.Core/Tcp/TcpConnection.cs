@@ -151,8 +151,7 @@ public sealed class TcpConnection : IAsyncDisposable
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
         using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborting.Token);
-        await WriteAsync(data, linked.Token).ConfigureAwait(false);
-        _observer.OnSent(this, data.Span);
+        await WriteAsync(data, linked.Token, reportSent: true).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -238,11 +237,14 @@ public sealed class TcpConnection : IAsyncDisposable
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
         _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
 
-    private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
+    private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct, bool reportSent = false)
     {
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            // Reported in wire order, before the bytes leave: a transcript never shows a reply before the send that caused it.
+            if (reportSent)
+                _observer.OnSent(this, data.Span);
             if (_stream is not null)
             {
                 await _stream.WriteAsync(data, ct).ConfigureAwait(false);

@@ -39,6 +39,10 @@ public static class VisibleText
         return sb.ToString();
     }
 
+    /// <summary>Like <see cref="Render"/>, but on one line: CR, LF and TAB appear as \r \n \t.</summary>
+    public static string OneLine(string text) =>
+        Render(text, showEol: false).Replace("\r", "\\r").Replace("\n", "\\n").Replace("\t", "\\t");
+
     private static bool NeedsWork(char c, bool showEol) =>
         showEol ? c is '\r' or '\n' or '\0' || IsControl(c) : IsControl(c) && c is not ('\n' or '\r' or '\t');
 

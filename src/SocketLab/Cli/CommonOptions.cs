@@ -17,9 +17,9 @@ public static class CommonOptions
         return 0;
     }
 
-    public static Option<int> Port(int defaultPort) => new("--port", "-p")
+    public static Option<int> Port(int defaultPort, string protocol = "TCP") => new("--port", "-p")
     {
-        Description = $"TCP port, 0-65535 (0 = any free port) [default: {defaultPort}]",
+        Description = $"{protocol} port, 0-65535 (0 = any free port) [default: {defaultPort}]",
         DefaultValueFactory = _ => defaultPort,
         CustomParser = r => ParsePort(r, "--port"),
     };
@@ -81,6 +81,30 @@ public static class CommonOptions
             return defaultValue;
         },
     };
+
+    /// <summary>A size such as 500k, 10M or 1G (powers of 1024); a bare number is bytes.</summary>
+    public static Option<long> Size(string name, string description, long defaultValue) =>
+        Parsed(new Option<long>(name) { Description = description, DefaultValueFactory = _ => defaultValue },
+            text => (Sizes.TryParse(text, out long v), v), "a size such as 500k, 10M or 1G");
+
+    /// <summary>An optional time above zero ("2s", "500ms"); null when the option is absent.</summary>
+    public static Option<TimeSpan?> PositiveDuration(string name, string description, params string[] aliases) =>
+        Parsed(new Option<TimeSpan?>(name, aliases) { Description = description },
+            text => Durations.TryParse(text, out TimeSpan v) && v > TimeSpan.Zero ? (true, v) : (false, null), "a time above zero such as 500ms, 2s or 1m");
+
+    /// <summary>Gives <paramref name="option"/> a parser; a value it refuses is the one-line "NAME takes WHAT, got 'TEXT'".</summary>
+    private static Option<T> Parsed<T>(Option<T> option, Func<string, (bool Ok, T Value)> parse, string what)
+    {
+        option.CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            (bool ok, T value) = parse(text);
+            if (!ok)
+                r.AddError($"{option.Name} takes {what}, got '{text}'");
+            return value;
+        };
+        return option;
+    }
 
     public static Option<string> Encoding() => new("--encoding", "-e")
     {

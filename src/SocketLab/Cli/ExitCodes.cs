@@ -18,10 +18,14 @@ public static class ExitCodes
     public const int AddressNotAvailable = 10;
     public const int TlsFailed = 11;
     public const int FileError = 12;
+    /// <summary>An expectation of <c>socketlab expect</c> failed, or <c>socketlab replay</c> got different replies.</summary>
+    public const int ExpectationFailed = 13;
+    /// <summary>socketlab ui: the history database cannot be opened (unwritable folder, corrupt or newer file).</summary>
+    public const int HistoryUnavailable = 14;
     /// <summary>socketlab bench: connections failed, were reset, or idle connections stopped echoing.</summary>
-    public const int BenchErrors = 13;
+    public const int BenchErrors = 15;
     /// <summary>socketlab bench: an echo came back different from what was sent.</summary>
-    public const int EchoMismatch = 14;
+    public const int EchoMismatch = 16;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch

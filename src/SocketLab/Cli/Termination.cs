@@ -24,6 +24,13 @@ public sealed class Termination : IDisposable
 
     public CancellationToken Token => _cts.Token;
 
+    /// <summary>Completes when Ctrl+C or SIGTERM asks for a stop.</summary>
+    public async Task WaitAsync()
+    {
+        try { await Task.Delay(Timeout.Infinite, _cts.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+    }
+
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true;

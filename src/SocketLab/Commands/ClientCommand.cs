@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 using SocketLab.Core.Tls;
 
 namespace SocketLab.Cli.Commands;
@@ -38,6 +39,8 @@ public static class ClientCommand
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         var display = new DisplayOptionSet();
+        var framing = new FramingOptionSet();
+        var record = new RecordOptionSet();
         var tls = new ClientTlsOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
@@ -46,6 +49,8 @@ public static class ClientCommand
         };
         tls.AddTo(command);
         display.AddTo(command);
+        framing.AddTo(command);
+        record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             bool isInteractive = r.GetValue(interactive);
@@ -56,12 +61,16 @@ public static class ClientCommand
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 tls.Resolve(r));
-            return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled)).ConfigureAwait(false);
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -79,8 +88,8 @@ public static class ClientCommand
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
         await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
-        // More observers (transcript) join the console here.
-        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        // The console (behind --frame), the --record transcript, then the OLED panel.
+        List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)
             observers.Add(panel);
         var observer = new ObserverFanout(observers);
@@ -93,9 +102,10 @@ public static class ClientCommand
         {
             attempt++;
             Socket socket;
+            Stream? stream;
             try
             {
-                socket = await TcpConnector.ConnectAsync(s.Host, s.Port, s.ConnectTimeout, stop).ConfigureAwait(false);
+                (socket, stream) = await OpenAsync(s, stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
@@ -112,31 +122,6 @@ public static class ClientCommand
                 if (!await WaitAsync(sink, backoff, ex.Message, stop).ConfigureAwait(false))
                     break;
                 continue;
-            }
-
-            Stream? stream = null;
-            if (s.Tls is not null)
-            {
-                try
-                {
-                    stream = await TlsClient.AuthenticateAsync(socket, s.Host, s.Tls, stop).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is NetworkException or OperationCanceledException)
-                {
-                    socket.Dispose();
-                    if (ex is OperationCanceledException)
-                        break;
-                    var tlsError = (NetworkException)ex;
-                    failures++;
-                    if (!s.Reconnect || (s.MaxAttempts > 0 && failures >= s.MaxAttempts))
-                    {
-                        sink.Error(tlsError.Message);
-                        return ExitCodes.For(tlsError.Kind);
-                    }
-                    if (!await WaitAsync(sink, backoff, tlsError.Message, stop).ConfigureAwait(false))
-                        break;
-                    continue;
-                }
             }
 
             failures = 0;
@@ -185,6 +170,23 @@ public static class ClientCommand
                 break;
         }
         return ExitCodes.Ok;
+    }
+
+    /// <summary>Connects and, with --tls, runs the handshake; failures of either are <see cref="NetworkException"/>s.</summary>
+    private static async Task<(Socket Socket, Stream? Stream)> OpenAsync(Settings s, CancellationToken stop)
+    {
+        Socket socket = await TcpConnector.ConnectAsync(s.Host, s.Port, s.ConnectTimeout, stop).ConfigureAwait(false);
+        if (s.Tls is null)
+            return (socket, null);
+        try
+        {
+            return (socket, await TlsClient.AuthenticateAsync(socket, s.Host, s.Tls, stop).ConfigureAwait(false));
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     private static async Task<bool> WaitAsync(ConsoleSink sink, ReconnectBackoff backoff, string why, CancellationToken stop)

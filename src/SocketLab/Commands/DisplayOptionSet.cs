@@ -18,10 +18,14 @@ public sealed class DisplayOptionSet
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
 
-    public void AddTo(Command command)
+    /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
+    public void AddTo(Command command, bool oled = true)
     {
-        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Quiet, Json, Oled })
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Quiet, Json })
             command.Options.Add(o);
+        if (!oled)
+            return;
+        command.Options.Add(Oled);
         command.Validators.Add(r =>
         {
             if (r.GetValue(Oled) && r.GetValue(Json))

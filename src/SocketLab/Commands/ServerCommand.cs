@@ -5,6 +5,7 @@ using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
 
@@ -22,6 +23,8 @@ public static class ServerCommand
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
+        var framing = new FramingOptionSet();
+        var record = new RecordOptionSet();
         var access = new AccessOptionSet();
         var tls = new ServerTlsOptionSet();
 
@@ -32,6 +35,8 @@ public static class ServerCommand
         access.AddTo(command);
         tls.AddTo(command);
         display.AddTo(command);
+        framing.AddTo(command);
+        record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             var options = new TcpServerOptions
@@ -49,18 +54,22 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
-            return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats)).ConfigureAwait(false);
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
         await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
-        // More observers (transcript) join the console here.
-        var observers = new List<IConnectionObserver> { new SinkObserver(sink) };
+        // The console (behind --frame), the --record transcript, then the OLED panel.
+        List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)
             observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
@@ -68,7 +77,7 @@ public static class ServerCommand
         server.Start();
 
         IPEndPoint local = server.LocalEndPoint;
-        sink.Post(new OutputEvent { Kind = EventKind.Listening, Text = "tcp waiting...", Local = local });
+        sink.Listening("tcp waiting...", local);
         if (panel is not null)
         {
             // The board shows its own address; a PC may have several, the first one stands in.
@@ -76,11 +85,7 @@ public static class ServerCommand
             panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
         }
         if (!display.Json)
-        {
-            foreach (IPAddress a in EndpointText.ReachableAddresses(local.Address))
-                sink.Line(EndpointText.HostPort(new IPEndPoint(a, local.Port)));
             sink.Line("accepting.....");
-        }
 
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
         try

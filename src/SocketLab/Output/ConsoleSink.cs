@@ -44,7 +44,11 @@ public sealed class ConsoleSink : IAsyncDisposable
     public DisplayOptions Options => _options;
 
     /// <summary>Queues a data event, copying the bytes; skipped when the display is too far behind.</summary>
-    public void Data(EventKind kind, TcpConnection connection, ReadOnlySpan<byte> data)
+    public void Data(EventKind kind, TcpConnection connection, ReadOnlySpan<byte> data) =>
+        Data(kind, connection.Id, connection.RemoteEndPoint, data);
+
+    /// <summary>Queues a data event of connection (or UDP peer) <paramref name="id"/>, copying the bytes.</summary>
+    public void Data(EventKind kind, long id, System.Net.IPEndPoint remote, ReadOnlySpan<byte> data)
     {
         if (_options.Quiet)
             return;
@@ -57,10 +61,23 @@ public sealed class ConsoleSink : IAsyncDisposable
         }
         byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
         data.CopyTo(copy);
-        Post(new OutputEvent { Kind = kind, ConnectionId = connection.Id, Remote = connection.RemoteEndPoint, Buffer = copy, Length = data.Length });
+        Post(new OutputEvent { Kind = kind, ConnectionId = id, Remote = remote, Buffer = copy, Length = data.Length });
     }
 
     public void Post(OutputEvent e) => _channel.Writer.TryWrite(e);
+
+    /// <summary>
+    /// The listener's first lines, as the board prints them: <paramref name="text"/> ("tcp waiting...",
+    /// "waiting..."), then each address:port a peer on the LAN can reach (one "listening" event in JSON).
+    /// </summary>
+    public void Listening(string text, System.Net.IPEndPoint local)
+    {
+        Post(new OutputEvent { Kind = EventKind.Listening, Text = text, Local = local });
+        if (_options.Json)
+            return;
+        foreach (System.Net.IPAddress a in EndpointText.ReachableAddresses(local.Address))
+            Line(EndpointText.HostPort(new System.Net.IPEndPoint(a, local.Port)));
+    }
 
     /// <summary>A plain line for the user (stdout in text mode, a "line" event in JSON).</summary>
     public void Line(string text) => Post(new OutputEvent { Kind = EventKind.Line, Text = text });
@@ -160,6 +177,10 @@ public sealed class ConsoleSink : IAsyncDisposable
             case EventKind.Rejected:
                 _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} rejected: {e.Text}");
                 break;
+            case EventKind.DatagramReceived:
+            case EventKind.DatagramSent:
+                WriteDatagram(e);
+                break;
             case EventKind.Line:
                 _out.WriteLine(e.Text);
                 break;
@@ -207,6 +228,29 @@ public sealed class ConsoleSink : IAsyncDisposable
             _out.WriteLine();
     }
 
+    /// <summary>The board's <c>received: &lt;data&gt; from &lt;addr&gt;</c>: each datagram is a whole message on one line.</summary>
+    private void WriteDatagram(OutputEvent e)
+    {
+        ReadOnlySpan<byte> bytes = e.Buffer.AsSpan(0, e.Length);
+        bool received = e.Kind == EventKind.DatagramReceived;
+        string peer = received ? $"from {EndpointText.PythonTuple(e.Remote!)}" : $"to {EndpointText.PythonTuple(e.Remote!)}";
+        if (_options.View == DataView.Hex)
+        {
+            _out.WriteLine($"{(received ? "received" : "sent")} {e.Length} bytes {peer}");
+            if (e.Length > 0)
+                _out.WriteLine(HexDump.Format(bytes));
+            return;
+        }
+        _out.WriteLine($"{(received ? "received" : "sent")}: {DatagramText(bytes)} {peer}");
+    }
+
+    /// <summary>One datagram as one line: decoded whole (datagrams never split a character), CR/LF/TAB escaped.</summary>
+    private string DatagramText(ReadOnlySpan<byte> bytes)
+    {
+        var decoder = new StreamTextDecoder(_options.Encoding, _options.Invalid);
+        return VisibleText.OneLine(decoder.Decode(bytes) + decoder.Flush());
+    }
+
     private void FlushDecoder(OutputEvent e)
     {
         if (_options.View != DataView.Text || !_streams.TryGetValue(e.ConnectionId, out StreamState? s))
@@ -238,6 +282,8 @@ public sealed class ConsoleSink : IAsyncDisposable
             EventKind.Closed => "closed",
             EventKind.Rejected => "rejected",
             EventKind.Summary => "summary",
+            EventKind.DatagramReceived => "received",
+            EventKind.DatagramSent => "sent",
             EventKind.Stats => "stats",
             _ => "line",
         });
@@ -257,16 +303,16 @@ public sealed class ConsoleSink : IAsyncDisposable
                 w.WriteString("text", (e.Kind == EventKind.Sent ? s.SentDecoder : s.ReceivedDecoder).Decode(bytes));
                 w.WriteBase64String("data", bytes);
                 break;
+            case EventKind.DatagramReceived:
+            case EventKind.DatagramSent:
+                ReadOnlySpan<byte> datagram = e.Buffer.AsSpan(0, e.Length);
+                var decoder = new StreamTextDecoder(_options.Encoding, _options.Invalid);
+                w.WriteNumber("bytes", e.Length);
+                w.WriteString("text", decoder.Decode(datagram) + decoder.Flush());
+                w.WriteBase64String("data", datagram);
+                break;
             case EventKind.Closed:
-                w.WriteString("reason", e.Reason switch
-                {
-                    CloseReason.RemoteClosed => "remote_closed",
-                    CloseReason.Reset => "reset",
-                    CloseReason.LocalClosed => "local_closed",
-                    CloseReason.IdleTimeout => "idle_timeout",
-                    CloseReason.HandshakeFailed => "handshake_failed",
-                    _ => "rejected",
-                });
+                w.WriteString("reason", e.Reason.Code());
                 if (e.Text is not null)
                     w.WriteString("detail", e.Text);
                 w.WriteNumber("bytes_in", e.BytesIn);

@@ -14,6 +14,10 @@ public enum EventKind
     Line,
     Error,
     Summary,
+    /// <summary>A UDP datagram received (one message, shown on one line).</summary>
+    DatagramReceived,
+    /// <summary>A UDP datagram sent.</summary>
+    DatagramSent,
 
     /// <summary>A periodic health line (--stats): clients, bytes, memory, GC.</summary>
     Stats,

@@ -120,4 +120,18 @@ public class BadInputTests
         Assert.Equal(10, code);
         AssertOneCleanLine(stderr, "address not available");
     }
+
+    [Theory]
+    [InlineData("server")]
+    [InlineData("client")]
+    [InlineData("udp")]
+    public async Task Help_works_without_required_arguments_and_states_each_default_once(string command)
+    {
+        var (code, stdout, stderr) = await CliProcess.RunAsync(Exit, command, "--help");
+        Assert.Equal(0, code);
+        Assert.Empty(stderr);
+        Assert.Contains("Usage:", stdout);
+        Assert.DoesNotMatch(@"\[default: [^\]]*\] \[default:", stdout);
+        Assert.DoesNotContain("00:00:", stdout);
+    }
 }

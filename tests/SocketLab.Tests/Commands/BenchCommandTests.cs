@@ -65,25 +65,25 @@ public class BenchCommandTests
     }
 
     [Fact]
-    public async Task A_corrupting_server_fails_the_run_with_exit_code_14()
+    public async Task A_corrupting_server_fails_the_run_with_exit_code_16()
     {
         await using var server = FaultyEchoServer.Corrupting(at: 3000);
         (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
             "bench", "127.0.0.1", server.EndPoint.Port.ToString(), "-c", "4", "--size", "32", "-d", "10s", "--warmup", "0");
 
-        Assert.Equal(14, code);
+        Assert.Equal(16, code);
         Assert.Matches(@"^socketlab bench: corrupted echo: connection \d+ got 0x[0-9a-f]{2} instead of 0x[0-9a-f]{2} at byte 3000 of its stream$", stderr);
         Assert.Contains("messages", stdout);
     }
 
     [Fact]
-    public async Task A_server_that_drops_connections_fails_the_run_with_exit_code_13()
+    public async Task A_server_that_drops_connections_fails_the_run_with_exit_code_15()
     {
         await using var server = FaultyEchoServer.Closing(at: 500);
         (int code, _, string stderr) = await CliProcess.RunAsync(Exit,
             "bench", "127.0.0.1", server.EndPoint.Port.ToString(), "-c", "3", "--size", "50", "-d", "500ms", "--warmup", "0", "--json");
 
-        Assert.Equal(13, code);
+        Assert.Equal(15, code);
         Assert.Matches(@"^socketlab bench: 3 connections failed \(first: connection \d: the server closed the connection\)$", stderr);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace SocketLab.Cli;
+namespace SocketLab.Core.Text;
 
 /// <summary>Time values as ncat writes them: "500ms", "2s", "1.5m", "1h"; a bare number is seconds.</summary>
 public static class Durations

@@ -1,0 +1,222 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Udp;
+
+/// <summary>
+/// One UDP socket that receives from any number of peers at once and sends to any of them:
+/// the board's udp_server and udp_client in one. Peers are told apart by address and port
+/// (user-mode demultiplexing), so replies can go to the last peer or a chosen one.
+/// </summary>
+public sealed class UdpEndpoint : IAsyncDisposable
+{
+    /// <summary>Largest UDP payload (IPv6 jumbograms aside); the buffer never truncates a datagram.</summary>
+    public const int MaxDatagram = 65_535;
+
+    private readonly UdpEndpointOptions _options;
+    private readonly IUdpObserver _observer;
+    private readonly ConcurrentDictionary<IPEndPoint, UdpPeer> _peers = new();
+    private readonly CancellationTokenSource _stopping = new();
+    // A send is reported once the datagram left; holding this while sending and reporting keeps a
+    // fast reply from being reported before the send that caused it.
+    private readonly SemaphoreSlim _reportOrder = new(1, 1);
+    private Socket? _socket;
+    private Task? _receiveLoop;
+    private UdpPeer? _lastPeer;
+    private long _nextId;
+
+    public UdpEndpoint(UdpEndpointOptions options, IUdpObserver observer)
+    {
+        _options = options;
+        _observer = observer;
+    }
+
+    public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket ?? throw new InvalidOperationException("not started")).LocalEndPoint!;
+
+    public IReadOnlyCollection<UdpPeer> Peers => (IReadOnlyCollection<UdpPeer>)_peers.Values;
+
+    /// <summary>The peer the latest datagram came from.</summary>
+    public UdpPeer? LastPeer => Volatile.Read(ref _lastPeer);
+
+    /// <summary>Whether received datagrams are sent back; can be switched while running.</summary>
+    public bool Echo { get; set; }
+
+    /// <summary>Raised for receive failures that do not stop the endpoint (e.g. ICMP errors reported late).</summary>
+    public event Action<string>? Warning;
+
+    public UdpPeer? Find(long id) => _peers.Values.FirstOrDefault(p => p.Id == id);
+
+    /// <summary>Binds, joins the groups, and receives in the background. Failures throw <see cref="NetworkException"/>.</summary>
+    public void Start()
+    {
+        Echo = _options.Echo;
+        IPAddress address = _options.BindAddress;
+        if (address.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
+            address = IPAddress.Any;
+        var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            if (address.AddressFamily == AddressFamily.InterNetworkV6)
+                socket.DualMode = true;
+            if (_options.MulticastGroups.Count > 0)
+                socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // Several listeners may share a group's port.
+            if (_options.Broadcast)
+                socket.EnableBroadcast = true;
+            socket.Bind(new IPEndPoint(address, _options.Port));
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetworkException.From(ex, $"bind UDP {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
+        }
+        _socket = socket;
+        try
+        {
+            foreach (IPAddress group in _options.MulticastGroups)
+                Join(socket, group);
+            if (_options.MulticastInterface is { } nic && socket.AddressFamily == AddressFamily.InterNetwork)
+                socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.MulticastInterface, nic.GetAddressBytes());
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetworkException.From(ex, $"join multicast group {string.Join(", ", _options.MulticastGroups)}");
+        }
+        catch (NetworkException)
+        {
+            socket.Dispose();
+            throw;
+        }
+        _receiveLoop = Task.Run(ReceiveLoopAsync);
+    }
+
+    private void Join(Socket socket, IPAddress group)
+    {
+        if (group.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(group));
+            return;
+        }
+        if (socket.AddressFamily != AddressFamily.InterNetwork)
+            throw new NetworkException(NetworkErrorKind.Other, $"cannot join IPv4 group {group} on an IPv6 socket; bind an IPv4 address (e.g. --bind 0.0.0.0)");
+        socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
+            _options.MulticastInterface is { } nic ? new MulticastOption(group, nic) : new MulticastOption(group));
+    }
+
+    /// <summary>Sends one datagram; the whole payload leaves as one datagram or not at all.</summary>
+    public async ValueTask<UdpPeer> SendAsync(IPEndPoint to, ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
+    {
+        UdpPeer peer = Track(to);
+        await SendCoreAsync(peer, data, echo: false, cancellationToken).ConfigureAwait(false);
+        return peer;
+    }
+
+    private async ValueTask SendCoreAsync(UdpPeer peer, ReadOnlyMemory<byte> data, bool echo, CancellationToken ct)
+    {
+        Socket socket = _socket ?? throw new InvalidOperationException("not started");
+        IPEndPoint target = peer.EndPoint;
+        if (socket.AddressFamily == AddressFamily.InterNetworkV6 && target.AddressFamily == AddressFamily.InterNetwork)
+            target = new IPEndPoint(target.Address.MapToIPv6(), target.Port);
+        await _reportOrder.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await socket.SendToAsync(data, SocketFlags.None, target, ct).ConfigureAwait(false);
+            peer.CountOut(data.Length);
+            _observer.OnSent(this, peer, data.Span, echo);
+        }
+        catch (SocketException ex)
+        {
+            string hint = ex.SocketErrorCode == SocketError.AccessDenied && !_options.Broadcast ? " (a broadcast address needs --broadcast)" : "";
+            throw new NetworkException(NetworkException.Classify(ex.SocketErrorCode), $"cannot send to {EndpointText.HostPort(peer.EndPoint)}: {ex.Message}{hint}", ex);
+        }
+        finally
+        {
+            _reportOrder.Release();
+        }
+    }
+
+    private UdpPeer Track(IPEndPoint endPoint)
+    {
+        var key = new IPEndPoint(EndpointText.Plain(endPoint.Address), endPoint.Port);
+        if (_peers.TryGetValue(key, out UdpPeer? known))
+            return known;
+        if (_peers.Count >= _options.MaxPeers)
+        {
+            UdpPeer oldest = _peers.Values.MinBy(p => p.LastSeen)!;
+            _peers.TryRemove(oldest.EndPoint, out _);
+        }
+        return _peers.GetOrAdd(key, k => new UdpPeer(Interlocked.Increment(ref _nextId), k));
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        Socket socket = _socket!;
+        CancellationToken ct = _stopping.Token;
+        byte[] buffer = new byte[MaxDatagram];
+        EndPoint any = socket.AddressFamily == AddressFamily.InterNetworkV6 ? new IPEndPoint(IPAddress.IPv6Any, 0) : new IPEndPoint(IPAddress.Any, 0);
+        while (!ct.IsCancellationRequested)
+        {
+            SocketReceiveFromResult result;
+            try
+            {
+                result = await socket.ReceiveFromAsync(buffer, SocketFlags.None, any, ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            catch (ObjectDisposedException) { break; }
+            catch (SocketException) when (ct.IsCancellationRequested) { break; }
+            catch (SocketException ex)
+            {
+                // An ICMP error for an earlier send (port unreachable…) surfaces here on some systems; the socket still works.
+                Warning?.Invoke($"receive: {ex.Message}");
+                continue;
+            }
+
+            UdpPeer peer = Track((IPEndPoint)result.RemoteEndPoint);
+            peer.CountIn(result.ReceivedBytes);
+            Volatile.Write(ref _lastPeer, peer);
+            try
+            {
+                await _reportOrder.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { break; }
+            try
+            {
+                _observer.OnReceived(this, peer, buffer.AsSpan(0, result.ReceivedBytes));
+            }
+            finally
+            {
+                _reportOrder.Release();
+            }
+            if (Echo)
+            {
+                try
+                {
+                    await SendCoreAsync(peer, buffer.AsMemory(0, result.ReceivedBytes), echo: true, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) { break; }
+                catch (NetworkException ex)
+                {
+                    Warning?.Invoke($"echo: {ex.Message}");
+                }
+            }
+        }
+    }
+
+    public async Task StopAsync()
+    {
+        if (!_stopping.IsCancellationRequested)
+            _stopping.Cancel();
+        _socket?.Dispose();
+        if (_receiveLoop is not null)
+            await _receiveLoop.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+        _reportOrder.Dispose();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Net;
+
+namespace SocketLab.Core.Udp;
+
+/// <summary>A remote address:port a UDP endpoint has heard from or sent to, with its counters.</summary>
+public sealed class UdpPeer(long id, IPEndPoint endPoint)
+{
+    private long _datagramsIn;
+    private long _bytesIn;
+    private long _datagramsOut;
+    private long _bytesOut;
+    private long _lastSeenTicks = DateTimeOffset.Now.UtcTicks;
+
+    public long Id { get; } = id;
+    public IPEndPoint EndPoint { get; } = endPoint;
+    public DateTimeOffset FirstSeen { get; } = DateTimeOffset.Now;
+    public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
+    public long DatagramsIn => Interlocked.Read(ref _datagramsIn);
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+    public long DatagramsOut => Interlocked.Read(ref _datagramsOut);
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
+
+    internal void CountIn(int bytes)
+    {
+        Interlocked.Increment(ref _datagramsIn);
+        Interlocked.Add(ref _bytesIn, bytes);
+        Interlocked.Exchange(ref _lastSeenTicks, DateTimeOffset.Now.UtcTicks);
+    }
+
+    internal void CountOut(int bytes)
+    {
+        Interlocked.Increment(ref _datagramsOut);
+        Interlocked.Add(ref _bytesOut, bytes);
+    }
+}

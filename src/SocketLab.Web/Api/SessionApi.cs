@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing;
+using SocketLab.Core.Net;
+using SocketLab.Core.Text;
+using SocketLab.Web.Hosting;
+using SocketLab.Web.Sessions;
+
+namespace SocketLab.Web.Api;
+
+/// <summary>The page's JSON API under /api: sessions, start/stop, send, rules, export.</summary>
+public static class SessionApi
+{
+    public sealed record CreateRequest(SessionKind Kind, string? Title);
+    public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title);
+
+    public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
+    {
+        RouteGroupBuilder api = app.MapGroup("/api");
+        api.AddEndpointFilter(async (ctx, next) =>
+        {
+            try
+            {
+                return await next(ctx).ConfigureAwait(false);
+            }
+            catch (SessionException ex)
+            {
+                return Results.Json(new { error = ex.Message }, Json.Options, statusCode: ex.Conflict ? 409 : 400);
+            }
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            {
+                // The peer went away mid-send; its receive loop logs why.
+                return Results.Json(new { error = $"send failed: {ex.Message}" }, Json.Options, statusCode: 409);
+            }
+        });
+
+        api.MapGet("/info", () => Results.Json(new
+        {
+            version = typeof(SessionApi).Assembly.GetName().Version?.ToString(3),
+            addresses = LocalAddresses(),
+            encodings = TextEncodings.Names,
+            greeting = TcpClientSession.SeedGreeting,
+            oled = options.Screens is not null,
+            history = options.DataDirectory is not null,
+        }, Json.Options));
+
+        api.MapGet("/sessions", () => Results.Json(sessions.All.Select(s => SessionView.Of(s, logTail: 0)), Json.Options));
+
+        api.MapPost("/sessions", (CreateRequest body) =>
+        {
+            Session s = sessions.Create(body.Kind, body.Title);
+            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options, statusCode: 201);
+        });
+
+        api.MapDelete("/sessions/{id}", async (string id) =>
+            await sessions.RemoveAsync(id).ConfigureAwait(false) ? Results.NoContent() : NotFound(id));
+
+        api.MapGet("/sessions/{id}", (string id, int? tail) =>
+            With(sessions, id, s => Results.Json(SessionView.Of(s, Math.Clamp(tail ?? 500, 1, s.Log.Capacity)), Json.Options)));
+
+        api.MapPost("/sessions/{id}/start", (string id, StartRequest body, CancellationToken ct) =>
+            WithAsync(sessions, id, async s =>
+            {
+                await s.StartAsync(body, ct).ConfigureAwait(false);
+                return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+            }));
+
+        api.MapPost("/sessions/{id}/stop", (string id) =>
+            WithAsync(sessions, id, async s =>
+            {
+                await s.StopAsync().ConfigureAwait(false);
+                return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+            }));
+
+        api.MapPost("/sessions/{id}/send", (string id, SendRequest body, CancellationToken ct) =>
+            WithAsync(sessions, id, async s =>
+            {
+                int peers = await s.SendAsync(body, ct).ConfigureAwait(false);
+                return Results.Json(new { peers, repeating = body.RepeatMs > 0 }, Json.Options);
+            }));
+
+        api.MapPost("/sessions/{id}/repeat/stop", (string id) => With(sessions, id, s =>
+        {
+            s.StopRepeat();
+            return Results.NoContent();
+        }));
+
+        api.MapPost("/sessions/{id}/file", (string id, HttpContext http) =>
+            WithAsync(sessions, id, async s =>
+            {
+                if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                    limit.MaxRequestBodySize = options.MaxFileBytes;
+                IQueryCollection q = http.Request.Query;
+                var target = new SendRequest
+                {
+                    Data = "",
+                    Target = q["target"].FirstOrDefault(),
+                    RemoteHost = q["remoteHost"].FirstOrDefault(),
+                    RemotePort = int.TryParse(q["remotePort"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null,
+                };
+                string name = q["name"].FirstOrDefault() is { Length: > 0 } n ? n : "file";
+                long sent = await s.SendFileAsync(http.Request.Body, http.Request.ContentLength, name, target, http.RequestAborted).ConfigureAwait(false);
+                return Results.Json(new { sent }, Json.Options);
+            }));
+
+        api.MapPost("/sessions/{id}/kick/{client:long}", (string id, long client) => With(sessions, id, s =>
+        {
+            if (s is not TcpServerSession server)
+                throw new SessionException("only a TCP server has clients to kick");
+            server.Kick(client);
+            return Results.NoContent();
+        }));
+
+        api.MapPut("/sessions/{id}/settings", (string id, SettingsRequest body) => With(sessions, id, s =>
+        {
+            if (body.Encoding is { Length: > 0 } e)
+                s.SetEncoding(e);
+            if (body.Echo is { } echo)
+                s.Echo = echo;
+            if (body.Title is { Length: > 0 } title)
+                s.Title = title.Length > 60 ? title[..60] : title;
+            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+        }));
+
+        api.MapPut("/sessions/{id}/rules", (string id, AutoReplyRule[] body) => With(sessions, id, s =>
+            s.SetRules(body) is { } error ? throw new SessionException(error) : Results.Json(s.Rules.Rules, Json.Options)));
+
+        api.MapPost("/sessions/{id}/clear", (string id) => With(sessions, id, s =>
+        {
+            s.ClearLog();
+            return Results.NoContent();
+        }));
+
+        api.MapGet("/sessions/{id}/export", (string id, string? format) => With(sessions, id, s =>
+        {
+            bool jsonl = format == "jsonl";
+            string body = jsonl ? LogExport.JsonLines(s.Log.All()) : LogExport.Text(s.Log.All());
+            string file = $"socketlab-{s.Id}-{DateTime.Now:yyyyMMdd-HHmmss}.{(jsonl ? "jsonl" : "txt")}";
+            return Results.File(Encoding.UTF8.GetBytes(body), jsonl ? "application/x-ndjson" : "text/plain; charset=utf-8", file);
+        }));
+    }
+
+    private static IResult With(SessionManager sessions, string id, Func<Session, IResult> action) =>
+        sessions.Find(id) is { } s ? action(s) : NotFound(id);
+
+    private static async Task<IResult> WithAsync(SessionManager sessions, string id, Func<Session, Task<IResult>> action) =>
+        sessions.Find(id) is { } s ? await action(s).ConfigureAwait(false) : NotFound(id);
+
+    private static IResult NotFound(string id) => Results.Json(new { error = $"no session '{id}'" }, Json.Options, statusCode: 404);
+
+    /// <summary>This machine's IPv4 addresses (the phone app's IP picker): "0.0.0.0" (all) first, loopback last.</summary>
+    private static string[] LocalAddresses() =>
+        ["0.0.0.0", .. EndpointText.ReachableAddresses(IPAddress.Any).Append(IPAddress.Loopback).Select(a => a.ToString()).Distinct()];
+}

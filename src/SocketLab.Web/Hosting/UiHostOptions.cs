@@ -1,0 +1,34 @@
+using System.Net;
+using SocketLab.Web.Board;
+
+namespace SocketLab.Web.Hosting;
+
+public sealed record UiHostOptions
+{
+    /// <summary>Loopback by default: the page can open sockets anywhere, so others must not reach it by accident.</summary>
+    public IPAddress Bind { get; init; } = IPAddress.Loopback;
+
+    /// <summary>0 picks a free port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Required on every API and WebSocket call; random when not given.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>Folder of the history database (history.db); null keeps no history.</summary>
+    public string? DataDirectory { get; init; }
+
+    /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
+    public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
+
+    /// <summary>Log lines kept in memory per session.</summary>
+    public int LogCapacity { get; init; } = 5000;
+
+    /// <summary>Largest JSON request body.</summary>
+    public long MaxRequestBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Largest file the page may upload to send.</summary>
+    public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>Largest WebSocket message accepted from a page.</summary>
+    public int MaxWebSocketMessageBytes { get; init; } = 4 * 1024;
+}

@@ -1,0 +1,20 @@
+namespace SocketLab.Web.Sessions;
+
+/// <summary>Which way a logged event went; "info" and "error" are the session's own notes.</summary>
+public enum LogDirection
+{
+    Rx,
+    Tx,
+    Info,
+    Error,
+}
+
+/// <summary>
+/// One line of a session's log: the bytes as they crossed the wire (the first
+/// <see cref="Session.MaxLoggedBytes"/> of a larger chunk) plus their decoded text;
+/// <paramref name="Length"/> is always the chunk's full size.
+/// </summary>
+public sealed record LogEntry(long Seq, DateTimeOffset Time, LogDirection Dir, string Peer, byte[] Data, string Text, int Length, bool Echo = false)
+{
+    public bool Truncated => Data.Length < Length;
+}

@@ -1,0 +1,8 @@
+namespace SocketLab.Web.Sessions;
+
+public enum SessionKind
+{
+    TcpServer,
+    TcpClient,
+    Udp,
+}

@@ -1,0 +1,22 @@
+namespace SocketLab.Web.Sessions;
+
+/// <summary>
+/// Settings for starting a session; each kind reads its own fields.
+/// TCP server: Address, Port, Echo. TCP client: Host, Port, Echo, Greeting, Reconnect.
+/// UDP: Port (local), Host/RemotePort (default destination), Broadcast, ReceiveOnly, ReadTimeoutMs, Echo.
+/// </summary>
+public sealed record StartRequest
+{
+    public string? Address { get; init; }
+    public string? Host { get; init; }
+    public int? Port { get; init; }
+    public int? RemotePort { get; init; }
+    /// <summary>Send received data back; unset = the seed's default (TCP on, UDP off).</summary>
+    public bool? Echo { get; init; }
+    public string? Greeting { get; init; }
+    public bool Reconnect { get; init; }
+    public bool Broadcast { get; init; }
+    public bool ReceiveOnly { get; init; }
+    /// <summary>UDP: after a send, note when nothing came back within this many ms (0 = wait forever).</summary>
+    public int ReadTimeoutMs { get; init; }
+}

@@ -1,0 +1,182 @@
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+using SocketLab.Core.Tcp;
+using SocketLab.Web.Board;
+
+namespace SocketLab.Web.Sessions;
+
+/// <summary>The phone app's TCP Client page: connect, optionally greet like the board, echo, reconnect with back-off.</summary>
+public sealed class TcpClientSession(string id, SessionServices services)
+    : TcpSessionBase(id, SessionKind.TcpClient, services)
+{
+    /// <summary>The seed's tcpClient greeting.</summary>
+    public const string SeedGreeting = "hello mPython,I am TCP Client";
+    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly Lock _lifecycle = new();
+    private CancellationTokenSource? _run;
+    private Task? _loop;
+    private volatile TcpConnection? _connection;
+    private volatile bool _echo = true;
+    private string? _target;
+    private bool _reconnect;
+    private long _connections;
+
+    public override bool Echo
+    {
+        get => _echo;
+        set
+        {
+            _echo = value;
+            if (_connection is { } c)
+                c.Echo = value;
+            Changed();
+        }
+    }
+
+    public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
+    {
+        string host = request.Host?.Trim() ?? "";
+        if (host.Length == 0)
+            throw new SessionException("enter the host to connect to");
+        if (request.Port is not (>= 1 and <= 65535))
+            throw new SessionException("port must be 1–65535");
+        var run = new CancellationTokenSource();
+        lock (_lifecycle)
+        {
+            if (_run is not null)
+                throw new SessionException("already connected; disconnect first", conflict: true);
+            _run = run;
+        }
+        _echo = request.Echo ?? true;
+        _reconnect = request.Reconnect;
+        _target = $"{host}:{request.Port}";
+        SetState("connecting");
+        Socket? socket = null;
+        try
+        {
+            socket = await TcpConnector.ConnectAsync(host, request.Port.Value, ConnectTimeout, run.Token).ConfigureAwait(false);
+        }
+        catch (NetworkException ex) when (!request.Reconnect)
+        {
+            lock (_lifecycle)
+                _run = null;
+            run.Dispose();
+            SetState("idle", ex.Message);
+            throw new SessionException(ex.Message);
+        }
+        catch (NetworkException ex)
+        {
+            Fail(ex.Message);
+        }
+        _loop = Task.Run(() => RunAsync(socket, host, request.Port.Value, request.Greeting, run.Token));
+    }
+
+    private async Task RunAsync(Socket? socket, string host, int port, string? greeting, CancellationToken ct)
+    {
+        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                if (socket is null)
+                {
+                    TimeSpan wait = backoff.Next();
+                    SetState("reconnecting");
+                    Note($"reconnecting to {_target} in {wait.TotalSeconds:0.0} s");
+                    await Task.Delay(wait, ct).ConfigureAwait(false);
+                    try
+                    {
+                        socket = await TcpConnector.ConnectAsync(host, port, ConnectTimeout, ct).ConfigureAwait(false);
+                    }
+                    catch (NetworkException ex)
+                    {
+                        Fail(ex.Message);
+                        continue;
+                    }
+                }
+
+                var connection = new TcpConnection(Interlocked.Increment(ref _connections), socket, new TcpConnectionOptions { Echo = _echo }, this);
+                socket = null;
+                _connection = connection;
+                backoff.Reset();
+                Task receiving = connection.RunAsync();
+                if (greeting is { Length: > 0 })
+                {
+                    try { await connection.SendAsync(Encoding.GetBytes(greeting), ct).ConfigureAwait(false); }
+                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+                }
+                await receiving.ConfigureAwait(false);
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+                if (!_reconnect)
+                    break;
+            }
+        }
+        catch (OperationCanceledException) { }
+        finally
+        {
+            socket?.Dispose();
+            _connection = null;
+            lock (_lifecycle)
+                _run = null;
+            SetState("idle");
+        }
+    }
+
+    public override async Task StopAsync()
+    {
+        CancellationTokenSource? run;
+        lock (_lifecycle)
+            run = _run;
+        if (run is null)
+            return;
+        StopRepeat();
+        run.Cancel();
+        _connection?.Close();
+        if (_loop is { } loop)
+            await loop.ConfigureAwait(false);
+        run.Dispose();
+    }
+
+    protected override void ValidateSend(SendRequest request)
+    {
+        if (_connection is null)
+            throw new SessionException("not connected", conflict: true);
+    }
+
+    protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
+    {
+        TcpConnection c = _connection ?? throw new SessionException("not connected", conflict: true);
+        await c.SendAsync(data, cancellationToken).ConfigureAwait(false);
+        return 1;
+    }
+
+    public override object Details() => new
+    {
+        target = _target,
+        reconnect = _reconnect,
+        local = _connection is { } c ? EndpointText.HostPort(c.LocalEndPoint) : null,
+        remote = _connection is { } r ? EndpointText.HostPort(r.RemoteEndPoint) : null,
+    };
+
+    public override void OnConnected(TcpConnection connection)
+    {
+        Note($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)} from {EndpointText.HostPort(connection.LocalEndPoint)}");
+        SetState("connected");
+    }
+
+    public override void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
+    {
+        ForgetPeer(EndpointText.HostPort(connection.RemoteEndPoint));
+        string why = reason switch
+        {
+            CloseReason.RemoteClosed => "closed by the server",
+            CloseReason.Reset => detail ?? "reset",
+            _ => "closed here",
+        };
+        Note($"close socket ({why})");
+    }
+
+    protected override byte[] DrawReceived(IBoardDisplay oled, string text) => oled.ClientReceived(text);
+}

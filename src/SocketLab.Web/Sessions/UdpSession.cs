@@ -1,0 +1,186 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+using SocketLab.Core.Udp;
+
+namespace SocketLab.Web.Sessions;
+
+/// <summary>
+/// The Android "UDP Sender / Receiver" on <see cref="UdpEndpoint"/>: a local port, a default remote
+/// host/port, Receive-only mode, a read timeout (after a send, note when nothing came back in time),
+/// broadcast, and echo like the other sessions.
+/// </summary>
+public sealed class UdpSession(string id, SessionServices services) : Session(id, SessionKind.Udp, services), IUdpObserver
+{
+    private readonly Lock _lifecycle = new();
+    private UdpEndpoint? _endpoint;
+    private StartRequest _settings = new();
+    private string? _local;
+    private long _lastReceiveTicks;
+    private bool _echo;
+    // The receive loop echoes a datagram right after reporting it, so the echo's text is this one's.
+    private LogEntry? _lastRx;
+
+    public override bool Echo
+    {
+        get => _echo;
+        set
+        {
+            _echo = value;
+            if (_endpoint is { } e)
+                e.Echo = value && !_settings.ReceiveOnly;
+            Changed();
+        }
+    }
+
+    public override Task StartAsync(StartRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Port is not (>= 0 and <= 65535))
+            throw new SessionException("local port must be 0–65535");
+        if (request.RemotePort is not (null or (>= 1 and <= 65535)))
+            throw new SessionException("remote port must be 1–65535");
+        if (request.ReadTimeoutMs < 0)
+            throw new SessionException("read timeout must not be negative");
+        var endpoint = new UdpEndpoint(new UdpEndpointOptions
+        {
+            Port = request.Port.Value,
+            Broadcast = request.Broadcast,
+            Echo = (request.Echo ?? false) && !request.ReceiveOnly,
+        }, this);
+        lock (_lifecycle)
+        {
+            if (_endpoint is not null)
+                throw new SessionException("already open; close first", conflict: true);
+            try
+            {
+                endpoint.Start();
+            }
+            catch (NetworkException ex)
+            {
+                SetState("idle", ex.Message);
+                throw new SessionException(ex.Message);
+            }
+            _endpoint = endpoint;
+            _settings = request;
+            _echo = request.Echo ?? false;
+            _local = EndpointText.HostPort(endpoint.LocalEndPoint);
+        }
+        endpoint.Warning += Fail;
+        IPEndPoint bound = endpoint.LocalEndPoint;
+        IPAddress shown = EndpointText.ReachableAddresses(IPAddress.Any)[0];
+        DrawOled(o => o.UdpWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
+        Note(request.ReceiveOnly ? $"receiving only on {_local}" : $"open on {_local}");
+        SetState("open");
+        return Task.CompletedTask;
+    }
+
+    public override async Task StopAsync()
+    {
+        UdpEndpoint? endpoint;
+        lock (_lifecycle)
+        {
+            endpoint = _endpoint;
+            _endpoint = null;
+        }
+        if (endpoint is null)
+            return;
+        StopRepeat();
+        await endpoint.DisposeAsync().ConfigureAwait(false);
+        Note("closed");
+        SetState("idle");
+    }
+
+    public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data)
+    {
+        Interlocked.Exchange(ref _lastReceiveTicks, DateTime.UtcNow.Ticks);
+        LogEntry rx = Record(LogDirection.Rx, EndpointText.HostPort(peer.EndPoint), data);
+        _lastRx = rx;
+        DrawOled(o => o.UdpReceived(rx.Text, EndpointText.Plain(peer.EndPoint.Address).ToString()));
+        byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
+        if (reply is not null && !_settings.ReceiveOnly)
+            _ = ReplyAsync(endpoint, peer.EndPoint, reply);
+    }
+
+    public void OnSent(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data, bool echo)
+    {
+        if (echo && _lastRx is { } rx)
+            RecordEcho(rx, data);
+        else
+            Record(LogDirection.Tx, EndpointText.HostPort(peer.EndPoint), data);
+    }
+
+    protected override void ValidateSend(SendRequest request)
+    {
+        if (_endpoint is null)
+            throw new SessionException("not open", conflict: true);
+        if (_settings.ReceiveOnly)
+            throw new SessionException("receive-only mode: sending is off", conflict: true);
+        if ((request.RemoteHost ?? _settings.Host) is not { Length: > 0 })
+            throw new SessionException("enter the remote host");
+        if ((request.RemotePort ?? _settings.RemotePort) is not (>= 1 and <= 65535))
+            throw new SessionException("remote port must be 1–65535");
+    }
+
+    protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
+    {
+        UdpEndpoint endpoint = _endpoint ?? throw new SessionException("not open", conflict: true);
+        if (data.Length > UdpEndpoint.MaxDatagram - 28)
+            throw new SessionException($"a UDP datagram holds at most {UdpEndpoint.MaxDatagram - 28} bytes");
+        string host = request.RemoteHost ?? _settings.Host!;
+        int port = request.RemotePort ?? _settings.RemotePort!.Value;
+        IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
+        long sentAt = DateTime.UtcNow.Ticks;
+        try
+        {
+            await endpoint.SendAsync(new IPEndPoint(address, port), data, cancellationToken).ConfigureAwait(false);
+        }
+        catch (NetworkException ex)
+        {
+            throw new SessionException(ex.Message);
+        }
+        if (_settings.ReadTimeoutMs > 0)
+            _ = WatchForReplyAsync(sentAt, _settings.ReadTimeoutMs);
+        return 1;
+    }
+
+    private async Task ReplyAsync(UdpEndpoint endpoint, IPEndPoint to, byte[] reply)
+    {
+        try { await endpoint.SendAsync(to, reply).ConfigureAwait(false); }
+        catch (Exception ex) when (ex is NetworkException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        {
+            Fail($"auto-reply to {EndpointText.HostPort(to)} failed: {ex.Message}");
+        }
+    }
+
+    private async Task WatchForReplyAsync(long sentAt, int timeoutMs)
+    {
+        await Task.Delay(timeoutMs).ConfigureAwait(false);
+        if (Interlocked.Read(ref _lastReceiveTicks) < sentAt && _endpoint is not null)
+            Note($"no reply within {timeoutMs / 1000.0:0.###} s (read timeout)");
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host, out IPAddress? literal))
+            return literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal;
+        try
+        {
+            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+            return all.Length > 0 ? all[0] : throw new SessionException($"unknown host '{host}'");
+        }
+        catch (SocketException)
+        {
+            throw new SessionException($"unknown host '{host}'");
+        }
+    }
+
+    public override object Details() => new
+    {
+        local = _local,
+        remoteHost = _settings.Host,
+        remotePort = _settings.RemotePort,
+        broadcast = _settings.Broadcast,
+        receiveOnly = _settings.ReceiveOnly,
+        readTimeoutMs = _settings.ReadTimeoutMs,
+    };
+}

@@ -1,0 +1,156 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using SocketLab.Core.Net;
+using SocketLab.Core.Replay;
+using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
+using SocketLab.Core.Transcripts;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary><c>socketlab replay FILE --to HOST:PORT</c>: send a recorded client's bytes again and compare the replies.</summary>
+public static class ReplayCommand
+{
+    /// <summary>How many bytes around a difference are shown.</summary>
+    private const int Context = 32;
+
+    public static Command Create()
+    {
+        Argument<string> file = new("file") { Description = "A transcript written with --record (JSONL)" };
+        Option<HostPort?> to = new("--to")
+        {
+            Description = "Server to replay against, HOST:PORT",
+            Required = true,
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (HostPort.TryParse(text, out HostPort? target, out string? error))
+                    return target;
+                r.AddError($"--to: {error}");
+                return null;
+            },
+        };
+        Option<double> speed = new("--speed")
+        {
+            Description = "Replay speed: 1 = recorded pace, 2 = twice as fast, 0 = no pauses [default: 1]",
+            DefaultValueFactory = _ => 1.0,
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v))
+                    return v;
+                r.AddError($"--speed takes a number of at least 0 such as 0.5, 1 or 10, got '{text}'");
+                return 1.0;
+            },
+        };
+        Option<long?> connection = new("--connection", "-c")
+        {
+            Description = "Which recorded connection to replay (the 'conn' id); needed when the file holds several",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value.TrimStart('#') : "";
+                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
+                    return id;
+                r.AddError($"--connection takes a connection number such as 3, got '{text}'");
+                return null;
+            },
+        };
+        Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "Longest wait for the replies recorded before each send, and after the last [default: 5s]", TimeSpan.FromSeconds(5));
+        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
+        Option<string> encoding = CommonOptions.Encoding();
+
+        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server and compare its replies byte for byte (exit 13 when they differ)")
+        {
+            file, to, speed, connection, timeout, connectTimeout, encoding,
+        };
+        command.SetAction(async (r, ct) =>
+        {
+            string path = r.GetValue(file)!;
+            IReadOnlyList<TranscriptEvent> events;
+            try
+            {
+                events = TranscriptReader.ReadFile(path);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
+            {
+                Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message}");
+                return ExitCodes.FileError;
+            }
+            ReplayPlan plan;
+            try
+            {
+                plan = ReplayPlan.Build(events, r.GetValue(connection));
+            }
+            catch (ReplayException ex)
+            {
+                Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}");
+                return ExitCodes.Usage;
+            }
+            HostPort target = r.GetValue(to)!.Value;
+            return await RunAsync(plan, target, r.GetValue(speed), r.GetValue(timeout), r.GetValue(connectTimeout), TextEncodings.Get(r.GetValue(encoding)!)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ReplayPlan plan, HostPort target, double speed, TimeSpan timeout, TimeSpan connectTimeout, Encoding encoding)
+    {
+        using var termination = new Termination();
+        using Socket socket = await TcpConnector.ConnectAsync(target.Host, target.Port, connectTimeout, termination.Token).ConfigureAwait(false);
+        socket.NoDelay = true;
+        Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.Sends.Count} sends, {plan.SendBytes} bytes, to {target}");
+        ReplayResult result;
+        try
+        {
+            result = await ReplayRunner.RunAsync(plan, socket, speed, timeout, termination.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Console.Error.WriteLine("socketlab: replay interrupted");
+            return ExitCodes.Interrupted;
+        }
+
+        if (result.Difference is null)
+        {
+            Console.WriteLine($"replies match: {result.Received.Length} bytes, as recorded");
+            return ExitCodes.Ok;
+        }
+        Report(plan, result, encoding);
+        return ExitCodes.ExpectationFailed;
+    }
+
+    private static void Report(ReplayPlan plan, ReplayResult result, Encoding encoding)
+    {
+        StreamDifference d = result.Difference!;
+        byte[] expected = plan.ExpectedReplies;
+        byte[] actual = result.Received;
+        string where = plan.ChunkAt(d.Offset) is { } hit
+            ? $" (in recorded reply #{hit.Index + 1} of {plan.ReplyChunks.Count}, at {hit.Chunk.Time.ToLocalTime():HH:mm:ss.fff})"
+            : "";
+        string headline = d.Kind switch
+        {
+            DifferenceKind.Differs => $"replies differ at byte {d.Offset} of {d.ExpectedLength}{where}",
+            DifferenceKind.Missing => $"replies stop short: got {d.ActualLength} of {d.ExpectedLength} recorded bytes{where}",
+            _ => $"replies go on: got {d.ActualLength} bytes, {d.ActualLength - d.ExpectedLength} more than the {d.ExpectedLength} recorded",
+        };
+        Console.WriteLine(headline);
+        Console.WriteLine($"  expected: {Excerpt(expected, d.Offset, encoding)}");
+        Console.WriteLine($"  received: {Excerpt(actual, d.Offset, encoding)}");
+        if (result.Error is not null)
+            Console.WriteLine($"  connection: {result.Error}");
+        else if (result.PeerClosed && d.Kind == DifferenceKind.Missing)
+            Console.WriteLine("  connection: the server closed it");
+    }
+
+    /// <summary>Up to <see cref="Context"/> bytes from <paramref name="offset"/>, as text and as hex.</summary>
+    private static string Excerpt(byte[] stream, long offset, Encoding encoding)
+    {
+        if (offset >= stream.Length)
+            return "(end of stream)";
+        ReadOnlySpan<byte> part = stream.AsSpan((int)offset, (int)Math.Min(Context, stream.Length - offset));
+        var decoder = new StreamTextDecoder(encoding);
+        string more = offset + part.Length < stream.Length ? "…" : "";
+        return $"\"{VisibleText.OneLine(decoder.Decode(part) + decoder.Flush())}\"{more} ({HexDump.Pairs(part)})";
+    }
+}

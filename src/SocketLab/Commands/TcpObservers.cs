@@ -1,0 +1,18 @@
+using System.CommandLine;
+using SocketLab.Cli.Output;
+using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary>The observers a TCP command feeds: the console (behind <c>--frame</c>) and the <c>--record</c> transcript.</summary>
+public static class TcpObservers
+{
+    public static List<IConnectionObserver> Create(ParseResult r, FramingOptionSet framing, TranscriptWriter? recorder, ConsoleSink sink, string role)
+    {
+        var observers = new List<IConnectionObserver> { framing.Wrap(r, new SinkObserver(sink), sink) };
+        if (recorder is not null)
+            observers.Add(new TcpTranscriptRecorder(recorder, role));
+        return observers;
+    }
+}

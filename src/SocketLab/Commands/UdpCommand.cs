@@ -1,0 +1,377 @@
+using System.CommandLine;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+using SocketLab.Cli.Output;
+using SocketLab.Core.Net;
+using SocketLab.Core.Text;
+using SocketLab.Core.Transcripts;
+using SocketLab.Core.Udp;
+
+namespace SocketLab.Cli.Commands;
+
+/// <summary><c>socketlab udp listen|send</c>: the board's udp_server and udp_client (and the phone's UDP Sender / Receiver).</summary>
+public static class UdpCommand
+{
+    /// <summary>What the board's udp_client sends every 2 s.</summary>
+    public const string SeedMessage = "hello message from mPython\r\n";
+
+    public static Command Create() => new("udp", "UDP: listen for datagrams from many peers, or send datagrams and wait for replies")
+    {
+        Listen(),
+        Send(),
+    };
+
+    private static Option<IPAddress[]> Join() => new("--join")
+    {
+        Description = "Join this multicast group (repeatable), e.g. 239.1.2.3 or ff02::1234",
+        AllowMultipleArgumentsPerToken = false,
+        CustomParser = r =>
+        {
+            var groups = new List<IPAddress>();
+            foreach (var t in r.Tokens)
+            {
+                if (IPAddress.TryParse(t.Value.Trim('[', ']'), out IPAddress? a) && IsMulticast(a))
+                    groups.Add(a);
+                else
+                    r.AddError($"--join takes a multicast address (224.0.0.0-239.255.255.255 or ff00::/8), got '{t.Value}'");
+            }
+            return groups.ToArray();
+        },
+    };
+
+    private static bool IsMulticast(IPAddress a) =>
+        a.AddressFamily == AddressFamily.InterNetworkV6 ? a.IsIPv6Multicast : (a.GetAddressBytes()[0] & 0xF0) == 0xE0;
+
+    private static Option<IPAddress?> Interface() => new("--interface")
+    {
+        Description = "IPv4 address of the interface used for multicast (join and send) [default: the OS's choice]",
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily == AddressFamily.InterNetwork)
+                return a;
+            r.AddError($"--interface takes an IPv4 address such as 192.168.1.10, got '{text}'");
+            return null;
+        },
+    };
+
+    // ---------------------------------------------------------------- listen
+
+    private static Command Listen()
+    {
+        Option<int> port = CommonOptions.Port(UdpEndpointOptions.DefaultPort, "UDP");
+        Option<IPAddress> bind = CommonOptions.Address("--bind", "Local address to listen on [default: all interfaces, IPv4 and IPv6; 0.0.0.0 when joining an IPv4 group]", IPAddress.IPv6Any);
+        Option<bool> echo = new("--echo") { Description = "Send every datagram back to its sender, byte-exact" };
+        Option<bool> broadcast = new("--broadcast") { Description = "Allow replies to broadcast addresses" };
+        Option<IPAddress[]> join = Join();
+        Option<IPAddress?> nic = Interface();
+        var display = new DisplayOptionSet();
+        var record = new RecordOptionSet();
+
+        var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
+        {
+            port, bind, echo, broadcast, join, nic,
+        };
+        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
+        record.AddTo(command);
+        command.SetAction(async (r, _) =>
+        {
+            IPAddress[] groups = r.GetValue(join) ?? [];
+            IPAddress address = r.GetValue(bind)!;
+            if (address.Equals(IPAddress.IPv6Any) && groups.Any(g => g.AddressFamily == AddressFamily.InterNetwork))
+                address = IPAddress.Any; // IPv4 group membership needs an IPv4 socket.
+            var options = new UdpEndpointOptions
+            {
+                Port = r.GetValue(port),
+                BindAddress = address,
+                Echo = r.GetValue(echo),
+                Broadcast = r.GetValue(broadcast),
+                MulticastGroups = groups,
+                MulticastInterface = r.GetValue(nic),
+            };
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static async Task<int> ListenAsync(UdpEndpointOptions options, DisplayOptions display, SendInput input, TranscriptWriter? recorder)
+    {
+        using var termination = new Termination();
+        await using var sink = new ConsoleSink(display);
+        var observers = new List<IUdpObserver> { new UdpSinkObserver(sink) };
+        if (recorder is not null)
+            observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
+        await using var endpoint = new UdpEndpoint(options, new UdpObserverFanout(observers));
+        endpoint.Warning += sink.Error;
+        endpoint.Start();
+
+        sink.Listening("waiting...", endpoint.LocalEndPoint);
+        Task stdin = PumpStdinAsync(endpoint, sink, input, termination.Token);
+        await termination.WaitAsync().ConfigureAwait(false);
+
+        await endpoint.StopAsync().ConfigureAwait(false);
+        await stdin.ConfigureAwait(false);
+        long datagramsIn = endpoint.Peers.Sum(p => p.DatagramsIn);
+        sink.Error($"{endpoint.Peers.Count} peers, {datagramsIn} datagrams ({endpoint.Peers.Sum(p => p.BytesIn)} bytes) in, {endpoint.Peers.Sum(p => p.DatagramsOut)} datagrams ({endpoint.Peers.Sum(p => p.BytesOut)} bytes) out");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task PumpStdinAsync(UdpEndpoint endpoint, ConsoleSink sink, SendInput input, CancellationToken ct)
+    {
+        ChannelReader<string> lines = StdinLines.Start();
+        try
+        {
+            await foreach (string line in lines.ReadAllAsync(ct).ConfigureAwait(false))
+                await HandleLineAsync(endpoint, sink, input, line, ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    /// <summary>A typed line goes to the last peer; "/to ADDR:PORT text", "/to #ID text", "/peers" and "//text" steer it.</summary>
+    internal static async Task HandleLineAsync(UdpEndpoint endpoint, ConsoleSink sink, SendInput input, string line, CancellationToken ct)
+    {
+        string text = line;
+        IPEndPoint? target = endpoint.LastPeer?.EndPoint;
+        if (line.StartsWith("//", StringComparison.Ordinal))
+        {
+            text = line[1..];
+        }
+        else if (line.StartsWith('/'))
+        {
+            string[] parts = line.Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+            switch (parts[0])
+            {
+                case "/peers":
+                    if (endpoint.Peers.Count == 0)
+                        sink.Line("no peers");
+                    foreach (UdpPeer p in endpoint.Peers.OrderBy(p => p.Id))
+                        sink.Line($"#{p.Id} {EndpointText.HostPort(p.EndPoint)} in {p.DatagramsIn} datagrams ({p.BytesIn} bytes) out {p.DatagramsOut} ({p.BytesOut} bytes) last {p.LastSeen.ToLocalTime():HH:mm:ss}");
+                    return;
+                case "/to" when parts.Length >= 2:
+                    target = ParseTarget(endpoint, parts[1]);
+                    if (target is null)
+                    {
+                        sink.Error($"/to: '{parts[1]}' is neither ADDR:PORT (e.g. 192.168.1.5:6000, [::1]:6000) nor a known peer #ID");
+                        return;
+                    }
+                    text = parts.Length == 3 ? parts[2] : "";
+                    break;
+                default:
+                    sink.Error("commands: /peers, /to ADDR:PORT TEXT, /to #ID TEXT, //TEXT sends TEXT starting with '/'; any other line goes to the last peer");
+                    return;
+            }
+        }
+
+        if (target is null)
+        {
+            sink.Error("no peer has sent anything yet; use /to ADDR:PORT TEXT");
+            return;
+        }
+        if (!input.TryEncode(text, out byte[]? bytes, out string? error))
+        {
+            sink.Error(error);
+            return;
+        }
+        try
+        {
+            await endpoint.SendAsync(target, bytes, ct).ConfigureAwait(false);
+        }
+        catch (NetworkException ex)
+        {
+            sink.Error(ex.Message);
+        }
+    }
+
+    private static IPEndPoint? ParseTarget(UdpEndpoint endpoint, string text)
+    {
+        if (text.StartsWith('#'))
+            return long.TryParse(text[1..], out long id) ? endpoint.Find(id)?.EndPoint : null;
+        return IPEndPoint.TryParse(text, out IPEndPoint? ep) && ep.Port > 0 ? ep : null;
+    }
+
+    // ---------------------------------------------------------------- send
+
+    private static Command Send()
+    {
+        Argument<string> host = new("host") { Description = "Name or IP address to send to (a broadcast or multicast address works too)" };
+        Argument<int> port = new("port")
+        {
+            Description = "UDP port",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => UdpEndpointOptions.DefaultPort,
+            CustomParser = r => CommonOptions.ParsePort(r, "PORT"),
+        };
+        Argument<string> text = new("text")
+        {
+            Description = "What to send; escapes \\r \\n \\t \\0 \\\\ \\xNN work; hex with --hex",
+            Arity = ArgumentArity.ZeroOrOne,
+            DefaultValueFactory = _ => "hello message from mPython\\r\\n",
+        };
+        Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C");
+        Option<int?> count = new("--count")
+        {
+            Description = "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]",
+            CustomParser = r =>
+            {
+                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (int.TryParse(t, out int n) && n >= 0)
+                    return n;
+                r.AddError($"--count must be a whole number of at least 0, got '{t}'");
+                return null;
+            },
+        };
+        Option<TimeSpan?> waitReply = CommonOptions.PositiveDuration("--wait-reply", "After each send, wait this long for a reply and print it; no reply exits with code 6", "-w");
+        Option<bool> broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address such as 255.255.255.255 or 192.168.1.255" };
+        Option<IPAddress[]> join = Join();
+        Option<IPAddress?> nic = Interface();
+        Option<int> localPort = new("--local-port")
+        {
+            Description = "Send from this local port (the app's \"Local Port\") [default: any free port]",
+            CustomParser = r => CommonOptions.ParsePort(r, "--local-port"),
+        };
+        var display = new DisplayOptionSet();
+        var record = new RecordOptionSet();
+
+        var command = new Command("send", "Send datagrams (the board's udp_client: 'hello message from mPython\\r\\n' to port 6000) and show or wait for replies")
+        {
+            host, port, text, every, count, waitReply, broadcast, join, nic, localPort,
+        };
+        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
+        record.AddTo(command);
+        command.SetAction(async (r, _) =>
+        {
+            SendInput input = display.Input(r);
+            string raw = r.GetValue(text)!;
+            byte[]? payload;
+            string? error;
+            if (input.Hex)
+            {
+                input.TryEncode(raw, out payload, out error);
+            }
+            else if (Escapes.TryDecode(raw, input.Encoding, out byte[]? body, out error))
+            {
+                payload = [.. body, .. input.Eol.Bytes()];
+            }
+            else
+            {
+                payload = null;
+            }
+            if (payload is null)
+            {
+                Console.Error.WriteLine($"socketlab udp send: TEXT: {error}");
+                return ExitCodes.Usage;
+            }
+            TimeSpan? interval = r.GetValue(every);
+            var settings = new SendSettings(
+                r.GetValue(host)!, r.GetValue(port), payload, interval, r.GetValue(count) ?? (interval is null ? 1 : 0),
+                r.GetValue(waitReply), r.GetValue(broadcast), r.GetValue(join) ?? [], r.GetValue(nic), r.GetValue(localPort));
+            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+                return ExitCodes.FileError;
+            using (recorder)
+                return await SendAsync(settings, display.Display(r, prefix: false), recorder).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private sealed record SendSettings(
+        string Host, int Port, byte[] Payload, TimeSpan? Every, int Count, TimeSpan? WaitReply,
+        bool Broadcast, IPAddress[] Groups, IPAddress? Interface, int LocalPort);
+
+    private static async Task<int> SendAsync(SendSettings s, DisplayOptions display, TranscriptWriter? recorder)
+    {
+        using var termination = new Termination();
+        CancellationToken stop = termination.Token;
+        IPAddress address = await ResolveAsync(s.Host, stop).ConfigureAwait(false);
+        var target = new IPEndPoint(address, s.Port);
+
+        await using var sink = new ConsoleSink(display);
+        var replies = Channel.CreateUnbounded<UdpPeer>();
+        var observers = new List<IUdpObserver> { new UdpSinkObserver(sink), new ReplyWatcher(replies.Writer) };
+        if (recorder is not null)
+            observers.Add(new UdpTranscriptRecorder(recorder, "udp-send"));
+        bool v6 = address.AddressFamily == AddressFamily.InterNetworkV6;
+        await using var endpoint = new UdpEndpoint(new UdpEndpointOptions
+        {
+            Port = s.LocalPort,
+            BindAddress = v6 ? IPAddress.IPv6Any : IPAddress.Any,
+            Broadcast = s.Broadcast,
+            MulticastGroups = s.Groups,
+            MulticastInterface = s.Interface,
+        }, new UdpObserverFanout(observers));
+        endpoint.Warning += sink.Error;
+        endpoint.Start();
+
+        int missed = 0;
+        int sent = 0;
+        using var timer = s.Every is { } every ? new PeriodicTimer(every) : null;
+        try
+        {
+            while (s.Count == 0 || sent < s.Count)
+            {
+                while (replies.Reader.TryRead(out _)) { } // Replies to earlier sends do not answer this one.
+                await endpoint.SendAsync(target, s.Payload, stop).ConfigureAwait(false);
+                sent++;
+                if (!display.Json && !display.Quiet && !display.ShowSent)
+                    sink.Error($"sent {s.Payload.Length} bytes to {EndpointText.HostPort(target)}{(s.Count == 1 ? "" : $" (#{sent})")}");
+                if (s.WaitReply is { } wait && !await WaitForReplyAsync(replies.Reader, wait, stop).ConfigureAwait(false))
+                {
+                    missed++;
+                    sink.Error($"no reply from {EndpointText.HostPort(target)} within {wait.TotalSeconds:0.###} s");
+                }
+                if (s.Count != 0 && sent >= s.Count)
+                    break;
+                if (timer is not null)
+                    await timer.WaitForNextTickAsync(stop).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+        await endpoint.StopAsync().ConfigureAwait(false);
+        if (missed > 0 && sent > 1)
+            sink.Error($"{missed} of {sent} datagrams got no reply");
+        return missed > 0 ? ExitCodes.TimedOut : ExitCodes.Ok;
+    }
+
+    private static async Task<bool> WaitForReplyAsync(ChannelReader<UdpPeer> replies, TimeSpan wait, CancellationToken stop)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        deadline.CancelAfter(wait);
+        try
+        {
+            await replies.ReadAsync(deadline.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!stop.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
+    {
+        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
+            return literal;
+        try
+        {
+            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+            // IPv4 first: that is what the board and most LAN devices speak.
+            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
+                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'");
+        }
+        catch (SocketException ex)
+        {
+            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'", ex);
+        }
+    }
+
+    /// <summary>Signals each datagram that arrives, so <c>--wait-reply</c> can stop waiting.</summary>
+    private sealed class ReplyWatcher(ChannelWriter<UdpPeer> replies) : IUdpObserver
+    {
+        public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data) => replies.TryWrite(peer);
+    }
+}

@@ -1,0 +1,77 @@
+using SocketLab.Core.Replay;
+using SocketLab.Core.Transcripts;
+
+namespace SocketLab.Core.Tests.Replay;
+
+public sealed class ReplayPlanTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static TranscriptEvent Data(long conn, TranscriptDirection dir, string text, int ms, string role = "client", bool echo = false) => new()
+    {
+        Time = T0.AddMilliseconds(ms),
+        Protocol = "tcp",
+        Role = role,
+        Connection = conn,
+        Kind = TranscriptEventKind.Data,
+        Direction = dir,
+        Echo = echo,
+        Data = System.Text.Encoding.UTF8.GetBytes(text),
+    };
+
+    [Fact]
+    public void A_client_transcript_replays_its_outgoing_bytes_and_expects_the_incoming_stream()
+    {
+        ReplayPlan plan = ReplayPlan.Build(
+        [
+            Data(1, TranscriptDirection.Out, "hi", 0),
+            Data(1, TranscriptDirection.In, "h", 10),
+            Data(1, TranscriptDirection.In, "i", 11),
+            Data(1, TranscriptDirection.Out, "yo", 500),
+        ], connection: null);
+        Assert.Equal(["hi", "yo"], plan.Sends.Select(s => System.Text.Encoding.UTF8.GetString(s.Data)));
+        Assert.Equal(TimeSpan.FromMilliseconds(500), plan.Sends[1].At);
+        Assert.Equal(2, plan.Sends[1].RepliesBefore);
+        Assert.Equal("hi"u8.ToArray(), plan.ExpectedReplies);
+        Assert.Equal(1, plan.ChunkAt(1)!.Value.Index);
+        Assert.Null(plan.ChunkAt(2));
+    }
+
+    [Fact]
+    public void A_server_transcript_replays_what_its_client_sent_and_expects_the_echoes()
+    {
+        ReplayPlan plan = ReplayPlan.Build(
+        [
+            Data(4, TranscriptDirection.In, "ping", 0, "server"),
+            Data(4, TranscriptDirection.Out, "ping", 1, "server", echo: true),
+            Data(5, TranscriptDirection.In, "other", 2, "server"),
+        ], connection: 4);
+        Assert.Equal("ping"u8.ToArray(), Assert.Single(plan.Sends).Data);
+        Assert.Equal("ping"u8.ToArray(), plan.ExpectedReplies);
+    }
+
+    [Fact]
+    public void Several_connections_need_a_choice_and_udp_or_empty_transcripts_are_refused()
+    {
+        TranscriptEvent[] two = [Data(1, TranscriptDirection.Out, "a", 0), Data(2, TranscriptDirection.Out, "b", 0)];
+        Assert.Contains("--connection", Assert.Throws<ReplayException>(() => ReplayPlan.Build(two, null)).Message);
+        Assert.Contains("no connection 3", Assert.Throws<ReplayException>(() => ReplayPlan.Build(two, 3)).Message);
+        Assert.Throws<ReplayException>(() => ReplayPlan.Build([], null));
+        Assert.Throws<ReplayException>(() => ReplayPlan.Build([Data(1, TranscriptDirection.Out, "a", 0) with { Protocol = "udp" }], null));
+        Assert.Contains("sent nothing", Assert.Throws<ReplayException>(() => ReplayPlan.Build([Data(1, TranscriptDirection.In, "a", 0)], null)).Message);
+    }
+
+    [Theory]
+    [InlineData("abc", "abc", null, 0L)]
+    [InlineData("abc", "abX", DifferenceKind.Differs, 2L)]
+    [InlineData("abc", "ab", DifferenceKind.Missing, 2L)]
+    [InlineData("abc", "abcd", DifferenceKind.Extra, 3L)]
+    [InlineData("", "", null, 0L)]
+    public void Streams_compare_as_wholes(string expected, string actual, DifferenceKind? kind, long offset)
+    {
+        StreamDifference? d = StreamDifference.Compare(System.Text.Encoding.ASCII.GetBytes(expected), System.Text.Encoding.ASCII.GetBytes(actual));
+        Assert.Equal(kind, d?.Kind);
+        if (d is not null)
+            Assert.Equal(offset, d.Offset);
+    }
+}

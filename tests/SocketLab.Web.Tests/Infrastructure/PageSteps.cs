@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace SocketLab.Web.Tests.Infrastructure;
+
+/// <summary>What the browser tests click again and again, in one place.</summary>
+public static class PageSteps
+{
+    /// <summary>A control of the visible session tab, by its data-testid.</summary>
+    public static ILocator Field(IPage page, string testId) => page.Locator("section.panel.active").GetByTestId(testId);
+
+    /// <summary>The port at the end of the session's "where" line (e.g. 127.0.0.1:40123).</summary>
+    public static async Task<int> ShownPortAsync(IPage page) =>
+        int.Parse(Regex.Match(await Field(page, "where").InnerTextAsync(), @":(\d+)$").Groups[1].Value);
+
+    /// <summary>Opens a TCP server tab on a free loopback port from the page and returns the port.</summary>
+    public static async Task<int> ListenAsync(IPage page, bool echo)
+    {
+        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await Field(page, "address").SelectOptionAsync("127.0.0.1");
+        await Field(page, "port").FillAsync("0");
+        if (!echo)
+            await Field(page, "echo").UncheckAsync();
+        await Field(page, "listen").ClickAsync();
+        await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
+        return await ShownPortAsync(page);
+    }
+}
