@@ -112,6 +112,8 @@ public static class EchoBench
 
             DatagramCounts[] counts = loads.Select(l => l.Counts).ToArray();
             long echoed = counts.Sum(c => c.Echoed);
+            if (loads.All(l => l.Refused && l.Completed == 0))
+                throw new NetworkException(NetworkErrorKind.ConnectionRefused, $"cannot reach UDP {EndpointText.HostPort(options.Target)}: port unreachable (nothing is listening on that port)");
             return new BenchResult
             {
                 Options = options,

@@ -62,6 +62,9 @@ internal sealed class UdpBenchSocket : IBenchLoad
     public long Measured => Volatile.Read(ref _measured);
     public long Lost => Volatile.Read(ref _lost);
 
+    /// <summary>The socket ended on an ICMP port unreachable: nothing listens on the target port.</summary>
+    public bool Refused { get; private set; }
+
     /// <summary>The measured time's counts; read once the loop has ended.</summary>
     public DatagramCounts Counts => new(_sentMeasuring, _measured, _lostMeasuring, _late, _reordered, _duplicated);
 
@@ -82,9 +85,12 @@ internal sealed class UdpBenchSocket : IBenchLoad
         }
         catch (SocketException ex)
         {
-            _run.ReportError(ex.SocketErrorCode == SocketError.ConnectionRefused
+            Refused = ex.SocketErrorCode == SocketError.ConnectionRefused;
+            _run.ReportError(Refused
                 ? $"socket {_id}: port unreachable: nothing is listening on UDP {EndpointText.HostPort(_run.Options.Target)}"
                 : $"socket {_id}: {ex.Message}");
+            if (_run.Errors >= _run.Options.Connections)
+                _run.Stop(); // Every socket failed: nothing left to measure.
         }
         finally
         {

@@ -132,7 +132,7 @@ public static class BenchCommand
         if (r.ConnectFailures > 0)
             parts.Add($"{r.ConnectFailures} connects failed");
         if (r.Errors > 0)
-            parts.Add($"{r.Errors} connections failed");
+            parts.Add($"{r.Errors} {(r.Options.Udp ? "sockets" : "connections")} failed");
         if (r.IdleFailures > 0)
             parts.Add($"{r.IdleFailures} of {r.Options.Idle} idle connections did not echo");
         if (r.Messages == 0)

@@ -5,7 +5,7 @@ namespace SocketLab.Tests.Shared;
 
 /// <summary>
 /// A deliberately bad UDP echo on 127.0.0.1: it numbers the datagrams it receives (all peers together)
-/// and drops, corrupts, duplicates or swaps some of them; the rest it echoes unchanged. Shared by the
+/// and drops, corrupts, duplicates or swaps some of them (swapping assumes one peer); the rest it echoes unchanged. Shared by the
 /// Core and CLI tests of <c>socketlab bench --udp</c>.
 /// </summary>
 internal sealed class FaultyUdpEcho : IDisposable
@@ -45,6 +45,23 @@ internal sealed class FaultyUdpEcho : IDisposable
         await s.SendToAsync(data.AsMemory(0, length), SocketFlags.None, to);
         await s.SendToAsync(data.AsMemory(0, length), SocketFlags.None, to);
     });
+
+    /// <summary>Echoes each pair of datagrams the other way round: the second first.</summary>
+    public static FaultyUdpEcho Swapping()
+    {
+        byte[]? held = null;
+        return new(async (n, data, length, s, to) =>
+        {
+            if (held is null)
+            {
+                held = data[..length];
+                return;
+            }
+            await s.SendToAsync(data.AsMemory(0, length), SocketFlags.None, to);
+            await s.SendToAsync(held, SocketFlags.None, to);
+            held = null;
+        });
+    }
 
     private async Task LoopAsync()
     {

@@ -99,6 +99,19 @@ public class BenchCommandTests
         Assert.Equal($"socketlab: cannot connect to 127.0.0.1:{port}: connection refused (nothing is listening on that port)", stderr);
     }
 
+    [Fact]
+    public async Task Udp_with_nothing_listening_exits_5_with_one_line_without_waiting_the_duration()
+    {
+        int port = RawPeer.FreePort();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, "bench", "127.0.0.1", port.ToString(), "--udp", "-c", "3", "-d", "20s");
+
+        Assert.Equal(5, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"socketlab: cannot reach UDP 127.0.0.1:{port}: port unreachable (nothing is listening on that port)", stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+    }
+
     [Theory]
     [InlineData("--size", "0", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '0'")]
     [InlineData("--size", "12q", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '12q'")]
@@ -156,13 +169,14 @@ public class BenchCommandTests
     public async Task Udp_loss_alone_exits_0_and_with_max_loss_exceeded_exits_15()
     {
         using var echo = FaultyUdpEcho.Dropping(10);
-        string[] args = ["bench", "127.0.0.1", echo.EndPoint.Port.ToString(), "--udp", "-c", "2", "--depth", "8", "--timeout", "50ms", "-d", "700ms", "--warmup", "0"];
+        string[] args = ["bench", "127.0.0.1", echo.EndPoint.Port.ToString(), "--udp", "-c", "4", "--depth", "16", "--timeout", "250ms", "-d", "1s", "--warmup", "300ms"];
 
         (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, args);
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Match lost = Regex.Match(stdout, @"lost [\d,]+ \(([\d.]+) %\)");
         Assert.True(lost.Success, stdout);
-        Assert.InRange(double.Parse(lost.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 5, 15);
+        double percent = double.Parse(lost.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(percent is > 5 and < 15, stdout);
 
         (code, _, stderr) = await CliProcess.RunAsync(Exit, [.. args, "--max-loss", "1"]);
         Assert.Equal(15, code);
