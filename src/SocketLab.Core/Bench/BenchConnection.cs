@@ -227,9 +227,4 @@ internal sealed class BenchConnection : IBenchLoad
     };
 
     private sealed class EchoClosedException : Exception;
-
-    private sealed class EchoMismatchException(EchoMismatch mismatch) : Exception
-    {
-        public EchoMismatch Mismatch { get; } = mismatch;
-    }
 }

@@ -220,9 +220,4 @@ internal sealed class UdpBenchSocket : IBenchLoad
 
     private EchoMismatchException Corrupted(long? n, string detail) =>
         new(new EchoMismatch(_id, 0, 0, 0) { Datagram = n, Detail = detail });
-
-    private sealed class EchoMismatchException(EchoMismatch mismatch) : Exception
-    {
-        public EchoMismatch Mismatch { get; } = mismatch;
-    }
 }
