@@ -28,14 +28,10 @@ public sealed class UiRecordReplayTests : IDisposable
         string file = (await Json(http.PutAsJsonAsync($"/api/sessions/{id}/record", new { on = true }))).GetProperty("transcript").GetString()!;
         // Echo off: the client would otherwise bounce the echo server's replies back for ever.
         await Json(http.PostAsJsonAsync($"/api/sessions/{id}/start", new { host = "127.0.0.1", port, echo = false, greeting = "hello mPython,I am TCP Client" }));
+        await UntilAsync(http, id, s => s.GetProperty("state").GetString() == "connected");
         await Json(http.PostAsJsonAsync($"/api/sessions/{id}/send", new { data = "你好", eol = "lf" }));
         int expected = "hello mPython,I am TCP Client你好\n"u8.Length;
-        DateTime deadline = DateTime.UtcNow + Wait;
-        while ((await Json(http.GetAsync($"/api/sessions/{id}"))).GetProperty("rxBytes").GetInt64() < expected)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the echo never came back");
-            await Task.Delay(50);
-        }
+        await UntilAsync(http, id, s => s.GetProperty("rxBytes").GetInt64() == expected);
         await Json(http.PostAsJsonAsync($"/api/sessions/{id}/stop", new { }));
         await Json(http.PutAsJsonAsync($"/api/sessions/{id}/record", new { on = false }));
 
@@ -49,6 +45,16 @@ public sealed class UiRecordReplayTests : IDisposable
 
         ui.Signal();
         Assert.Equal(0, await ui.WaitForExitAsync(Wait));
+    }
+
+    private static async Task UntilAsync(HttpClient http, string id, Func<JsonElement, bool> done)
+    {
+        DateTime deadline = DateTime.UtcNow + Wait;
+        while (!done(await Json(http.GetAsync($"/api/sessions/{id}"))))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"session {id} never got there");
+            await Task.Delay(50);
+        }
     }
 
     private static async Task<JsonElement> Json(Task<HttpResponseMessage> request)
