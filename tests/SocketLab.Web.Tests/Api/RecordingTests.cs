@@ -135,6 +135,18 @@ public sealed partial class RecordingTests : IDisposable
         Assert.Contains("has not recorded", await r.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task An_unwritable_transcript_folder_is_a_400_with_the_reason_and_recording_stays_off()
+    {
+        string file = Path.Combine(_dir, "not-a-folder");
+        await File.WriteAllTextAsync(file, "");
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { TranscriptDirectory = file });
+        string id = (await ui.PostAsync("/api/sessions", new { kind = "udp" })).GetProperty("id").GetString()!;
+        JsonElement error = await ui.PutAsync($"/api/sessions/{id}/record", new { on = true }, expect: 400);
+        Assert.StartsWith($"cannot write transcript '{file}/udp-s1-", error.GetProperty("error").GetString());
+        Assert.False((await ui.GetAsync($"/api/sessions/{id}")).GetProperty("recording").GetBoolean());
+    }
+
     private static byte[] Bytes(IEnumerable<TranscriptEvent> events, TranscriptDirection dir, bool echo) =>
         [.. events.Where(e => e.Kind == TranscriptEventKind.Data && e.Direction == dir && e.Echo == echo).SelectMany(e => e.Data.ToArray())];
 
