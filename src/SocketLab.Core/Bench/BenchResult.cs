@@ -69,7 +69,8 @@ public sealed record BenchResult
     public double MessagesPerSecond => Elapsed > TimeSpan.Zero ? Messages / Elapsed.TotalSeconds : 0;
     /// <summary>Echoed payload per second, one direction.</summary>
     public double MebibytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds / (1024 * 1024) : 0;
-    public int IdleFailures => IdleConnected - IdleEchoed + (Options.Idle - IdleConnected);
+    /// <summary>Idle connections that could not be opened or did not echo at the end.</summary>
+    public int IdleFailures => Options.Idle - IdleEchoed;
     /// <summary>UDP: the loss was above <see cref="BenchOptions.MaxLossPercent"/>.</summary>
     public bool LossExceeded => Datagrams is { } d && Options.MaxLossPercent is { } max && d.LossPercent > max;
     public bool Ok => Mismatch is null && Errors == 0 && ConnectFailures == 0 && IdleFailures == 0 && Messages > 0 && !LossExceeded;
