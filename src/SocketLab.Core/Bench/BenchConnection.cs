@@ -9,7 +9,7 @@ namespace SocketLab.Core.Bench;
 /// <see cref="Socket"/>'s ValueTask calls, so a message costs no allocation: sends are slices of the
 /// shared <see cref="EchoPattern"/>, receives land in this connection's one buffer and are compared there.
 /// </summary>
-internal sealed class BenchConnection
+internal sealed class BenchConnection : IBenchLoad
 {
     private readonly Socket _socket;
     private readonly BenchRun _run;
@@ -47,10 +47,8 @@ internal sealed class BenchConnection
 
     public Socket Socket => _socket;
 
-    /// <summary>Messages echoed so far, warm-up included (read by the sampler without locking).</summary>
     public long Completed => Volatile.Read(ref _completed);
 
-    /// <summary>Messages echoed while measuring.</summary>
     public long Measured => Volatile.Read(ref _measured);
 
     public Task RunAsync() => _depth == 1 ? Guard(PingPongAsync()) : Task.WhenAll(Guard(SendLoopAsync()), Guard(ReceiveLoopAsync()));
@@ -229,9 +227,4 @@ internal sealed class BenchConnection
     };
 
     private sealed class EchoClosedException : Exception;
-
-    private sealed class EchoMismatchException(EchoMismatch mismatch) : Exception
-    {
-        public EchoMismatch Mismatch { get; } = mismatch;
-    }
 }

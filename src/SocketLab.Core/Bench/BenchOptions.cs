@@ -7,10 +7,19 @@ public sealed record BenchOptions
 {
     public required IPEndPoint Target { get; init; }
 
+    /// <summary>Echo datagrams over UDP instead of a TCP stream: each connection is then one UDP socket.</summary>
+    public bool Udp { get; init; }
+
+    /// <summary>UDP: how long a datagram's echo may take before the datagram counts as lost.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>UDP: loss above this percentage makes the run fail; null = loss alone never fails it.</summary>
+    public double? MaxLossPercent { get; init; }
+
     /// <summary>Connections that keep messages going during the run.</summary>
     public int Connections { get; init; } = 50;
 
-    /// <summary>Bytes per message.</summary>
+    /// <summary>Bytes per message (UDP: per datagram, at least <see cref="EchoBench.UdpMinSize"/>).</summary>
     public int Size { get; init; } = 512;
 
     /// <summary>Messages in flight per connection: 1 = closed-loop ping-pong, more = pipelined.</summary>

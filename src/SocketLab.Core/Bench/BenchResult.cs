@@ -6,13 +6,38 @@ namespace SocketLab.Core.Bench;
 /// One point of the timeline: what the interval ending at <c>Elapsed</c> (time since measuring started,
 /// negative during warm-up) did. <c>P99Micros</c> is 0 outside the measured time.
 /// </summary>
-public readonly record struct BenchSample(TimeSpan Elapsed, bool Measuring, long Messages, double MessagesPerSecond, double P99Micros, int Connected);
+public readonly record struct BenchSample(TimeSpan Elapsed, bool Measuring, long Messages, double MessagesPerSecond, double P99Micros, int Connected)
+{
+    /// <summary>UDP: datagrams counted lost so far, warm-up included.</summary>
+    public long Lost { get; init; }
+}
 
-/// <summary>A data mismatch: which connection, where in its stream, and the bytes involved.</summary>
+/// <summary>
+/// A data mismatch: which connection, where in its stream, and the bytes involved. For UDP,
+/// <see cref="Datagram"/> is the datagram's sequence number and <see cref="StreamOffset"/> the byte in it;
+/// <see cref="Detail"/> describes what no single byte can (a wrong length, a number never sent).
+/// </summary>
 public sealed record EchoMismatch(long Connection, long StreamOffset, byte Expected, byte Got)
 {
-    public override string ToString() =>
-        $"connection {Connection} got 0x{Got:x2} instead of 0x{Expected:x2} at byte {StreamOffset} of its stream";
+    public long? Datagram { get; init; }
+    public string? Detail { get; init; }
+
+    public override string ToString() => (Datagram, Detail) switch
+    {
+        (_, not null) => $"socket {Connection}: {Detail}",
+        (long d, null) => $"socket {Connection} got 0x{Got:x2} instead of 0x{Expected:x2} at byte {StreamOffset} of datagram {d}",
+        _ => $"connection {Connection} got 0x{Got:x2} instead of 0x{Expected:x2} at byte {StreamOffset} of its stream",
+    };
+}
+
+/// <summary>
+/// UDP counts of the measured time. Sent counts datagrams sent while measuring; echoed and lost count
+/// those resolved while measuring (echoed in time, or not echoed within the timeout). Late echoes of
+/// lost datagrams, duplicates and reordered echoes (a lower number than one already echoed) are counted apart.
+/// </summary>
+public sealed record DatagramCounts(long Sent, long Echoed, long Lost, long Late, long Reordered, long Duplicated)
+{
+    public double LossPercent => Echoed + Lost == 0 ? 0 : 100.0 * Lost / (Echoed + Lost);
 }
 
 /// <summary>The outcome of a bench run. Latencies are microseconds, from send to the last echoed byte.</summary>
@@ -33,6 +58,8 @@ public sealed record BenchResult
     public required int IdleEchoed { get; init; }
     public required HistogramBase Latency { get; init; }
     public required IReadOnlyList<BenchSample> Timeline { get; init; }
+    /// <summary>UDP runs only.</summary>
+    public DatagramCounts? Datagrams { get; init; }
     /// <summary>Garbage collections in this process during the measured time (the generator's own).</summary>
     public required int Gen0Collections { get; init; }
     public required long AllocatedBytes { get; init; }
@@ -44,7 +71,9 @@ public sealed record BenchResult
     public double MebibytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds / (1024 * 1024) : 0;
     /// <summary>Idle connections that could not be opened or did not echo at the end.</summary>
     public int IdleFailures => Options.Idle - IdleEchoed;
-    public bool Ok => Mismatch is null && Errors == 0 && ConnectFailures == 0 && IdleFailures == 0 && Messages > 0;
+    /// <summary>UDP: the loss was above <see cref="BenchOptions.MaxLossPercent"/>.</summary>
+    public bool LossExceeded => Datagrams is { } d && Options.MaxLossPercent is { } max && d.LossPercent > max;
+    public bool Ok => Mismatch is null && Errors == 0 && ConnectFailures == 0 && IdleFailures == 0 && Messages > 0 && !LossExceeded;
 
     public double LatencyMicros(double percentile) => Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1000.0;
     public double MaxLatencyMicros => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1000.0;

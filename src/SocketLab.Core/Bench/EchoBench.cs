@@ -21,6 +21,12 @@ public static class EchoBench
 
     private const int CheckSize = 16;
 
+    /// <summary>UDP: every datagram carries its 8-byte sequence number, so none can be shorter.</summary>
+    public const int UdpMinSize = UdpBenchSocket.HeaderSize;
+
+    /// <summary>UDP: the largest payload of one IPv4 datagram (65,535 − 20 IP − 8 UDP header bytes).</summary>
+    public const int UdpMaxSize = 65_507;
+
     /// <summary>
     /// Runs the bench. Throws <see cref="NetworkException"/> when not one connection could be opened;
     /// every other failure is counted in the result. Cancelling ends the measured time early.
@@ -31,6 +37,8 @@ public static class EchoBench
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Idle);
+        if (options.Udp)
+            return await RunUdpAsync(options, progress, cancellationToken).ConfigureAwait(false);
 
         var run = new BenchRun(options);
         bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
@@ -73,6 +81,80 @@ public static class EchoBench
         {
             foreach (Socket s in active.Sockets.Concat(idle.Sockets))
                 s.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The UDP bench: one connected socket per "connection", datagrams numbered and checked, losses
+    /// counted. No drain: an echo is checked when it arrives, and datagrams still in flight at the end
+    /// are neither echoed nor lost, so the sockets are closed as soon as the measured time is over.
+    /// </summary>
+    private static async Task<BenchResult> RunUdpAsync(BenchOptions options, Action<BenchSample>? progress, CancellationToken ct)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, UdpMinSize);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, UdpMaxSize);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.Timeout, TimeSpan.Zero);
+        if (options.Idle > 0)
+            throw new ArgumentException("idle connections are a TCP notion", nameof(options));
+
+        var run = new BenchRun(options);
+        var sockets = new List<Socket>(options.Connections);
+        try
+        {
+            for (int i = 0; i < options.Connections; i++)
+                sockets.Add(OpenUdp(options.Target));
+            var loads = sockets.Select((s, i) => new UdpBenchSocket(i, s, run)).ToArray();
+            Task[] loops = [];
+            Measured measured = await SampleAsync(run, loads, () => loops = loads.Select(l => l.RunAsync()).ToArray(), progress, ct).ConfigureAwait(false);
+            foreach (Socket s in sockets)
+                s.Dispose();
+            await Task.WhenAll(loops).ConfigureAwait(false); // The loops never throw: failures are counted.
+
+            DatagramCounts[] counts = loads.Select(l => l.Counts).ToArray();
+            long echoed = counts.Sum(c => c.Echoed);
+            if (loads.All(l => l.Refused && l.Completed == 0))
+                throw new NetworkException(NetworkErrorKind.ConnectionRefused, $"cannot reach UDP {EndpointText.HostPort(options.Target)}: port unreachable (nothing is listening on that port)");
+            return new BenchResult
+            {
+                Options = options,
+                Connected = sockets.Count,
+                ConnectFailures = 0,
+                Errors = run.Errors,
+                FirstError = run.FirstError,
+                Mismatch = run.Mismatch,
+                Elapsed = measured.Elapsed,
+                Messages = echoed,
+                Bytes = echoed * options.Size,
+                IdleConnected = 0,
+                IdleEchoed = 0,
+                Latency = measured.Latency,
+                Timeline = measured.Timeline,
+                Datagrams = new DatagramCounts(counts.Sum(c => c.Sent), echoed, counts.Sum(c => c.Lost), counts.Sum(c => c.Late), counts.Sum(c => c.Reordered), counts.Sum(c => c.Duplicated)),
+                Gen0Collections = measured.Gen0Collections,
+                AllocatedBytes = measured.AllocatedBytes,
+                GeneratorCpu = measured.Cpu,
+            };
+        }
+        finally
+        {
+            foreach (Socket s in sockets)
+                s.Dispose();
+        }
+    }
+
+    /// <summary>A UDP socket on a free local port, connected to the target: sends need no address, and only the target's datagrams arrive.</summary>
+    private static Socket OpenUdp(IPEndPoint target)
+    {
+        var socket = new Socket(target.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.Connect(target);
+            return socket;
+        }
+        catch (SocketException ex)
+        {
+            socket.Dispose();
+            throw NetworkException.From(ex, $"open a UDP socket to {EndpointText.HostPort(target)}");
         }
     }
 
@@ -139,7 +221,7 @@ public static class EchoBench
     /// Starts the load, then times warm-up and the measured time; samples throughput and latency every
     /// interval. Without warm-up, measuring starts before the first message.
     /// </summary>
-    private static async Task<Measured> SampleAsync(BenchRun run, BenchConnection[] connections, Action startLoad, Action<BenchSample>? progress, CancellationToken ct)
+    private static async Task<Measured> SampleAsync(BenchRun run, IBenchLoad[] connections, Action startLoad, Action<BenchSample>? progress, CancellationToken ct)
     {
         BenchOptions options = run.Options;
         var total = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
@@ -186,6 +268,7 @@ public static class EchoBench
             }
 
             long count = connections.Sum(c => c.Completed);
+            long lost = connections.Sum(c => c.Lost);
             run.TakeInterval(interval);
             total.Add(interval);
             double seconds = Stopwatch.GetElapsedTime(lastTick, now).TotalSeconds;
@@ -195,7 +278,7 @@ public static class EchoBench
                 count - lastCount,
                 seconds > 0 ? (count - lastCount) / seconds : 0,
                 interval.TotalCount > 0 ? interval.GetValueAtPercentile(99) / 1000.0 : 0,
-                connections.Length);
+                connections.Length) { Lost = lost };
             timeline.Add(sample);
             progress?.Invoke(sample);
             lastCount = count;
@@ -212,7 +295,7 @@ public static class EchoBench
     }
 
     /// <summary>Lets every connection finish its messages in flight; closes those that do not in time.</summary>
-    private static async Task DrainAsync(BenchRun run, BenchConnection[] connections, Task[] loops)
+    private static async Task DrainAsync(BenchRun run, IBenchLoad[] connections, Task[] loops)
     {
         Task all = Task.WhenAll(loops);
         if (await Task.WhenAny(all, Task.Delay(run.Options.DrainTimeout)).ConfigureAwait(false) != all)

@@ -19,6 +19,7 @@ public static class SessionApi
 {
     public sealed record CreateRequest(SessionKind Kind, string? Title);
     public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title);
+    public sealed record RecordRequest(bool On);
 
     public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
     {
@@ -127,6 +128,18 @@ public static class SessionApi
                 s.Title = title.Length > 60 ? title[..60] : title;
             return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
         }));
+
+        api.MapPut("/sessions/{id}/record", (string id, RecordRequest body) => With(sessions, id, s =>
+        {
+            s.SetRecording(body.On);
+            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+        }));
+
+        // Streams the file as it is now (recording may go on); the writer lets readers share it.
+        api.MapGet("/sessions/{id}/transcript", (string id) => With(sessions, id, s =>
+            s.Transcript.Path is { } path && File.Exists(path)
+                ? Results.File(path, "application/x-ndjson", Path.GetFileName(path))
+                : Results.Json(new { error = $"session '{id}' has not recorded a transcript" }, Json.Options, statusCode: 404)));
 
         api.MapPut("/sessions/{id}/rules", (string id, AutoReplyRule[] body) => With(sessions, id, s =>
             s.SetRules(body) is { } error ? throw new SessionException(error) : Results.Json(s.Rules.Rules, Json.Options)));

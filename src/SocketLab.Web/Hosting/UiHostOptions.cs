@@ -17,6 +17,12 @@ public sealed record UiHostOptions
     /// <summary>Folder of the history database (history.db); null keeps no history.</summary>
     public string? DataDirectory { get; init; }
 
+    /// <summary>Folder of the Record toggle's transcripts; null: <c>transcripts</c> in <see cref="DataDirectory"/>, or in the temp folder without one.</summary>
+    public string? TranscriptDirectory { get; init; }
+
+    public string TranscriptFolder => TranscriptDirectory
+        ?? Path.Combine(DataDirectory ?? Path.Combine(Path.GetTempPath(), "socketlab"), "transcripts");
+
     /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
     public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
 

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text;
 using SocketLab.Core.Text;
+using SocketLab.Core.Transcripts;
 using SocketLab.Web.Board;
 
 namespace SocketLab.Web.Sessions;
@@ -43,6 +45,7 @@ public abstract class Session : IAsyncDisposable
         };
         if (services.Screens is { } make)
             _oled = make();
+        Transcript = new TranscriptToggle(PlugRecorder);
     }
 
     public string Id { get; }
@@ -60,6 +63,9 @@ public abstract class Session : IAsyncDisposable
     public (long Sent, long Total)? RepeatProgress { get; private set; }
     protected SessionServices Services { get; }
 
+    /// <summary>The Record toggle: the session's events as a JSONL transcript (see docs/transcripts.md).</summary>
+    public TranscriptToggle Transcript { get; }
+
     /// <summary>The OLED's current image, or null when no display model is built in.</summary>
     public byte[]? OledGlass
     {
@@ -70,6 +76,31 @@ public abstract class Session : IAsyncDisposable
             lock (_oled)
                 return _glass ??= _oled.Glass();
         }
+    }
+
+    /// <summary>Connects a transcript recorder for this session's traffic (null disconnects it).</summary>
+    protected abstract void PlugRecorder(TranscriptWriter? writer);
+
+    /// <summary>Turns recording on or off; the file is <c>&lt;kind&gt;-&lt;id&gt;-&lt;yyyyMMdd-HHmmss&gt;.jsonl</c> in the transcripts folder.</summary>
+    public void SetRecording(bool on)
+    {
+        if (on)
+        {
+            string kind = Kind switch
+            {
+                SessionKind.TcpServer => "tcp-server",
+                SessionKind.TcpClient => "tcp-client",
+                _ => "udp",
+            };
+            string name = $"{kind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.jsonl";
+            if (Transcript.Start(Services.TranscriptDirectory, name))
+                Note($"recording to {Transcript.Path}");
+        }
+        else if (Transcript.Stop())
+        {
+            Note($"recording stopped: {Transcript.Path}");
+        }
+        Changed();
     }
 
     public abstract Task StartAsync(StartRequest request, CancellationToken cancellationToken);
@@ -312,6 +343,7 @@ public abstract class Session : IAsyncDisposable
     {
         StopRepeat();
         await StopAsync().ConfigureAwait(false);
+        Transcript.Stop();
         GC.SuppressFinalize(this);
     }
 }

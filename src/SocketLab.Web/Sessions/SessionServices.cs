@@ -2,9 +2,10 @@ using SocketLab.Web.Board;
 
 namespace SocketLab.Web.Sessions;
 
-/// <summary>What every session shares: the live event fan-out, the OLED model (if built in) and the history.</summary>
-public sealed class SessionServices(EventHub hub, Func<IBoardDisplay>? screens, ISessionHistory history, int logCapacity)
+/// <summary>What every session shares: the live event fan-out, the OLED model (if built in), the history and the transcripts' folder.</summary>
+public sealed class SessionServices(EventHub hub, Func<IBoardDisplay>? screens, ISessionHistory history, int logCapacity, string transcriptDirectory)
 {
+    public string TranscriptDirectory { get; } = transcriptDirectory;
     public EventHub Hub { get; } = hub;
     public Func<IBoardDisplay>? Screens { get; } = screens;
     public ISessionHistory History { get; } = history;

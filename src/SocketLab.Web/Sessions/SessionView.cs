@@ -13,7 +13,7 @@ public sealed record SessionView(
     string Id, SessionKind Kind, string Title, string State, string? Error, string Encoding, bool Echo,
     long RxBytes, long TxBytes, long RxCount, long TxCount,
     object Details, IReadOnlyList<AutoReplyRule> Rules, object? Repeat, bool OledAvailable, string? Oled,
-    IReadOnlyList<RateSample>? Rates, IReadOnlyList<LogEntryView>? Log)
+    IReadOnlyList<RateSample>? Rates, IReadOnlyList<LogEntryView>? Log, bool Recording, string? Transcript)
 {
     public static SessionView Of(Session s, int logTail) => new(
         s.Id, s.Kind, s.Title, s.State, s.LastError, s.EncodingName, s.Echo,
@@ -22,5 +22,6 @@ public sealed record SessionView(
         s.RepeatProgress is { } p ? new { sent = p.Sent, total = p.Total } : null,
         s.OledGlass is not null, s.OledGlass is { } g && logTail > 0 ? Convert.ToBase64String(g) : null,
         logTail > 0 ? s.Counters.History() : null,
-        logTail > 0 ? s.Log.Tail(logTail).Select(LogEntryView.Of).ToArray() : null);
+        logTail > 0 ? s.Log.Tail(logTail).Select(LogEntryView.Of).ToArray() : null,
+        s.Transcript.On, s.Transcript.Path);
 }

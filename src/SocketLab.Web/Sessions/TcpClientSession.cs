@@ -34,6 +34,10 @@ public sealed class TcpClientSession(string id, SessionServices services)
         }
     }
 
+    protected override string TranscriptRole => "client";
+
+    protected override IEnumerable<TcpConnection> OpenConnections() => _connection is { } c ? [c] : [];
+
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
         string host = request.Host?.Trim() ?? "";
@@ -96,7 +100,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                     }
                 }
 
-                var connection = new TcpConnection(Interlocked.Increment(ref _connections), socket, new TcpConnectionOptions { Echo = _echo }, this);
+                var connection = new TcpConnection(Interlocked.Increment(ref _connections), socket, new TcpConnectionOptions { Echo = _echo }, Observer);
                 socket = null;
                 _connection = connection;
                 backoff.Reset();

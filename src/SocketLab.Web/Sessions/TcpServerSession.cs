@@ -28,6 +28,10 @@ public sealed class TcpServerSession(string id, SessionServices services)
         }
     }
 
+    protected override string TranscriptRole => "server";
+
+    protected override IEnumerable<TcpConnection> OpenConnections() => _clients.Values;
+
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
         if (request.Port is not (>= 0 and <= 65535))
@@ -40,7 +44,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
             BindAddress = address,
             Port = request.Port.Value,
             Connection = new TcpConnectionOptions { Echo = request.Echo ?? true },
-        }, this);
+        }, Observer);
         lock (_lifecycle)
         {
             if (_server is not null)

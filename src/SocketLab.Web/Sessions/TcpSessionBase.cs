@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Transcripts;
 using SocketLab.Web.Board;
 
 namespace SocketLab.Web.Sessions;
@@ -9,6 +10,27 @@ namespace SocketLab.Web.Sessions;
 public abstract class TcpSessionBase(string id, SessionKind kind, SessionServices services)
     : Session(id, kind, services), IConnectionObserver
 {
+    private readonly SwitchableObserver _recorder = new();
+    private ObserverFanout? _observer;
+
+    /// <summary>What a connection reports to: this session, then the transcript recorder when recording.</summary>
+    protected IConnectionObserver Observer => _observer ??= new ObserverFanout(this, _recorder);
+
+    /// <summary>"server" or "client": the transcript's role, as the CLI writes it.</summary>
+    protected abstract string TranscriptRole { get; }
+
+    /// <summary>The connections open now (a recording started mid-connection writes an open event for each).</summary>
+    protected abstract IEnumerable<TcpConnection> OpenConnections();
+
+    protected override void PlugRecorder(TranscriptWriter? writer)
+    {
+        var recorder = writer is null ? null : new TcpTranscriptRecorder(writer, TranscriptRole);
+        _recorder.Exchange(recorder);
+        if (recorder is not null)
+            foreach (TcpConnection c in OpenConnections())
+                recorder.OnConnected(c);
+    }
+
     /// <summary>The seed's OLED screen for received text (server and client differ).</summary>
     protected abstract byte[] DrawReceived(IBoardDisplay oled, string text);
 

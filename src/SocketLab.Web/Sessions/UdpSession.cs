@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
+using SocketLab.Core.Transcripts;
 using SocketLab.Core.Udp;
 
 namespace SocketLab.Web.Sessions;
@@ -13,6 +14,7 @@ namespace SocketLab.Web.Sessions;
 public sealed class UdpSession(string id, SessionServices services) : Session(id, SessionKind.Udp, services), IUdpObserver
 {
     private readonly Lock _lifecycle = new();
+    private readonly SwitchableUdpObserver _recorder = new();
     private UdpEndpoint? _endpoint;
     private StartRequest _settings = new();
     private string? _local;
@@ -33,6 +35,9 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         }
     }
 
+    protected override void PlugRecorder(TranscriptWriter? writer) =>
+        _recorder.Exchange(writer is null ? null : new UdpTranscriptRecorder(writer, "udp-listen"));
+
     public override Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
         if (request.Port is not (>= 0 and <= 65535))
@@ -46,7 +51,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             Port = request.Port.Value,
             Broadcast = request.Broadcast,
             Echo = (request.Echo ?? false) && !request.ReceiveOnly,
-        }, this);
+        }, new UdpObserverFanout(this, _recorder));
         lock (_lifecycle)
         {
             if (_endpoint is not null)

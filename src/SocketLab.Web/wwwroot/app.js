@@ -141,6 +141,7 @@ class Panel {
     });
     this.f('echo').addEventListener('change', () => this.call(() => api('PUT', `/sessions/${this.id}/settings`, { echo: this.f('echo').checked })));
     this.f('encoding').addEventListener('change', () => this.call(() => api('PUT', `/sessions/${this.id}/settings`, { encoding: this.f('encoding').value })));
+    this.f('record').addEventListener('change', () => this.call(() => api('PUT', `/sessions/${this.id}/record`, { on: this.f('record').checked })));
     for (const name of ['view', 'eol', 'filter']) this.f(name).addEventListener(name === 'filter' ? 'input' : 'change', () => this.renderLog());
     this.f('hex').addEventListener('change', () => {
       this.f('data').dataset.i18nPh = this.f('hex').checked ? 'hexPlaceholder' : 'sendPlaceholder';
@@ -261,6 +262,7 @@ class Panel {
     this.q('.error').textContent = view.error || '';
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
     if (document.activeElement !== this.f('encoding')) this.f('encoding').value = view.encoding;
+    this.transcript(view);
     for (const b of this.el.querySelectorAll('[data-a=start]')) b.disabled = view.state !== 'idle';
     for (const b of this.el.querySelectorAll('[data-a=stop]')) b.disabled = view.state === 'idle';
     this.counters(view);
@@ -269,6 +271,19 @@ class Panel {
     this.q('canvas.oled').hidden = !view.oledAvailable;
     if (!this.rulesLoaded) { this.rulesLoaded = true; this.q('.rules').textContent = ''; for (const r of view.rules || []) this.addRule(r); }
     this.q('.repeat-note').textContent = view.repeat ? t('repeating', { sent: view.repeat.sent }) : '';
+  }
+
+  /** The Record toggle and the transcript file: a plain link to the token-guarded API, so the browser streams it. */
+  transcript(view) {
+    if (document.activeElement !== this.f('record')) this.f('record').checked = view.recording;
+    const box = this.q('.transcript');
+    box.hidden = !view.transcript;
+    if (!view.transcript) return;
+    const file = view.transcript.split(/[\\/]/).pop();
+    this.q('.transcript-path').textContent = `${t(view.recording ? 'recordingTo' : 'recordedTo')} ${view.transcript}`;
+    const link = this.q('[data-testid=download-transcript]');
+    link.href = `/api/sessions/${this.id}/transcript?token=${encodeURIComponent(token)}`;
+    link.download = file;
   }
 
   counters(c) {

@@ -32,11 +32,41 @@ public static class BenchCommand
                 r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
-
-        var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages, check every echoed byte, report messages/s and latency")
+        Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
+        Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
+        Option<double?> maxLoss = new("--max-loss")
         {
-            host, port, connections, size, depth, duration, warmup, idle, connectTimeout, report, json,
+            Description = "UDP: fail the run (exit 15) when more than PCT % of the datagrams are lost, e.g. 1 or 0.5",
+            HelpName = "PCT",
+            CustomParser = r =>
+            {
+                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+                if (double.TryParse(text.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) && pct is >= 0 and <= 100)
+                    return pct;
+                r.AddError($"--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got '{text}'");
+                return null;
+            },
         };
+
+        var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages (TCP) or datagrams (--udp), check every echoed byte, report messages/s and latency")
+        {
+            host, port, connections, size, depth, duration, warmup, idle, connectTimeout, report, json, udp, timeout, maxLoss,
+        };
+        command.Validators.Add(r =>
+        {
+            // Only options given on the command line can clash (a validator sees no default values).
+            bool isUdp = r.GetResult(udp) is not null;
+            if (isUdp && r.GetResult(size)?.GetValueOrDefault<int>() is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)
+                r.AddError($"--size with --udp takes {EchoBench.UdpMinSize} to {EchoBench.UdpMaxSize} bytes (one IPv4 datagram carrying its 8-byte number), got {n}");
+            else if (isUdp && r.GetResult(idle) is not null)
+                r.AddError("--idle holds TCP connections open; it does not apply to --udp");
+            else if (!isUdp && r.GetResult(timeout) is not null)
+                r.AddError("--timeout applies to --udp only");
+            else if (!isUdp && r.GetResult(maxLoss) is not null)
+                r.AddError("--max-loss applies to --udp only");
+            else if (isUdp && r.GetResult(timeout)?.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+                r.AddError("--timeout must be longer than 0");
+        });
         command.SetAction(async (r, _) =>
         {
             IPAddress address = await ResolveAsync(r.GetValue(host)!, r.GetValue(port)).ConfigureAwait(false);
@@ -50,6 +80,9 @@ public static class BenchCommand
                 Warmup = r.GetValue(warmup),
                 Idle = r.GetValue(idle),
                 ConnectTimeout = r.GetValue(connectTimeout),
+                Udp = r.GetValue(udp),
+                Timeout = r.GetValue(timeout),
+                MaxLossPercent = r.GetValue(maxLoss),
             };
             return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
         });
@@ -59,7 +92,7 @@ public static class BenchCommand
     private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json)
     {
         using var termination = new Termination();
-        var progress = Console.IsErrorRedirected ? null : new BenchProgress(Console.Error);
+        var progress = Console.IsErrorRedirected ? null : new BenchProgress(Console.Error, options);
         BenchResult result;
         try
         {
@@ -99,11 +132,13 @@ public static class BenchCommand
         if (r.ConnectFailures > 0)
             parts.Add($"{r.ConnectFailures} connects failed");
         if (r.Errors > 0)
-            parts.Add($"{r.Errors} connections failed");
+            parts.Add($"{r.Errors} {(r.Options.Udp ? "sockets" : "connections")} failed");
         if (r.IdleFailures > 0)
             parts.Add($"{r.IdleFailures} of {r.Options.Idle} idle connections did not echo");
         if (r.Messages == 0)
-            parts.Add("no message was echoed");
+            parts.Add(r.Options.Udp ? "no datagram was echoed" : "no message was echoed");
+        if (r.LossExceeded)
+            parts.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Datagrams!.LossPercent:0.###} % of the datagrams were lost, more than --max-loss {r.Options.MaxLossPercent} %"));
         string text = string.Join(", ", parts);
         return r.FirstError is null ? text : $"{text} (first: {r.FirstError})";
     }
@@ -126,13 +161,15 @@ public static class BenchCommand
     }
 
     /// <summary>One self-overwriting status line on a terminal's stderr.</summary>
-    private sealed class BenchProgress(TextWriter err)
+    private sealed class BenchProgress(TextWriter err, BenchOptions options)
     {
         public void Show(BenchSample s)
         {
             string phase = s.Measuring ? $"{s.Elapsed.TotalSeconds,5:0.0} s" : "warm-up";
             string p99 = s.Measuring ? $"  p99 {s.P99Micros.ToString("0.#", CultureInfo.InvariantCulture)} µs" : "";
-            err.Write($"\r\u001b[K{phase}  {s.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} msg/s{p99}  {s.Connected} connections");
+            string lost = options.Udp ? $"  lost {s.Lost.ToString("N0", CultureInfo.InvariantCulture)}" : "";
+            string who = options.Udp ? "sockets" : "connections";
+            err.Write($"\r\u001b[K{phase}  {s.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} {BenchResultWriter.RateUnit(options)}{p99}{lost}  {s.Connected} {who}");
             err.Flush();
         }
 

@@ -48,10 +48,13 @@ public static class BenchReport
     }
 
     private static string Title(BenchResult r) =>
-        $"socketlab bench {EndpointText.HostPort(r.Options.Target)}: {r.Options.Connections} connections x {r.Options.Size} B, {BenchResultWriter.Mode(r.Options)}";
+        $"socketlab bench {EndpointText.HostPort(r.Options.Target)}: {BenchResultWriter.Load(r.Options)}";
 
     private static string Summary(BenchResult r) =>
-        string.Create(Inv, $"{r.MessagesPerSecond:N0} msg/s, {r.MebibytesPerSecond:N2} MiB/s, p50 {r.LatencyMicros(50):0.#} us, p99 {r.LatencyMicros(99):0.#} us, max {r.MaxLatencyMicros:0.#} us, errors {r.Errors}");
+        string.Create(Inv, $"{r.MessagesPerSecond:N0} {BenchResultWriter.RateUnit(r.Options)}, {r.MebibytesPerSecond:N2} MiB/s, p50 {r.LatencyMicros(50):0.#} us, p99 {r.LatencyMicros(99):0.#} us, max {r.MaxLatencyMicros:0.#} us, errors {r.Errors}{Loss(r)}");
+
+    private static string Loss(BenchResult r) =>
+        r.Datagrams is { } d ? string.Create(Inv, $", lost {d.Lost:N0} ({d.LossPercent:0.###} %)") : "";
 
     /// <summary>x = log10(1 / (1 - p)): 0 at p0, 1 at p90, 2 at p99, 3 at p99.9 …</summary>
     private static void LatencyChart(StringBuilder s, BenchResult r, int top)

@@ -18,17 +18,33 @@ public static class BenchResultWriter
 
     public static string Mode(BenchOptions o) => o.Depth == 1 ? "ping-pong" : $"pipelined, depth {o.Depth}";
 
+    /// <summary>What was loaded and how: "50 connections x 512 B, ping-pong" or "50 UDP sockets x 512 B, …".</summary>
+    public static string Load(BenchOptions o) =>
+        o.Udp
+            ? string.Create(Inv, $"{o.Connections} UDP sockets x {o.Size} B, {Mode(o)}, {o.Timeout.TotalSeconds:0.###} s timeout")
+            : string.Create(Inv, $"{o.Connections} connections x {o.Size} B, {Mode(o)}");
+
+    /// <summary>The rate's unit: messages over TCP, datagrams over UDP.</summary>
+    public static string RateUnit(BenchOptions o) => o.Udp ? "datagrams/s" : "msg/s";
+
     public static void WriteText(BenchResult r, Stream stdout)
     {
         BenchOptions o = r.Options;
         var t = new StringBuilder();
-        t.Append(Inv, $"bench {EndpointText.HostPort(o.Target)}: {o.Connections} connections x {o.Size} B, {Mode(o)}, {r.Elapsed.TotalSeconds:0.##} s measured after {o.Warmup.TotalSeconds:0.##} s warm-up\n");
-        t.Append(Inv, $"messages   {r.Messages:N0} echoed and checked: {r.MessagesPerSecond:N0} msg/s, {r.MebibytesPerSecond:N2} MiB/s each way\n");
+        t.Append(Inv, $"bench {EndpointText.HostPort(o.Target)}: {Load(o)}, {r.Elapsed.TotalSeconds:0.##} s measured after {o.Warmup.TotalSeconds:0.##} s warm-up\n");
+        t.Append(Inv, $"{(o.Udp ? "datagrams" : "messages "),-10} {r.Messages:N0} echoed and checked: {r.MessagesPerSecond:N0} {RateUnit(o)}, {r.MebibytesPerSecond:N2} MiB/s each way\n");
         t.Append("latency us");
         foreach ((double p, string name) in Percentiles)
             t.Append(Inv, $"  {name.Replace('_', '.')} {r.LatencyMicros(p):0.#}");
         t.Append(Inv, $"  max {r.MaxLatencyMicros:0.#}\n");
-        t.Append(Inv, $"connected  {r.Connected} of {o.Connections}; connect failures {r.ConnectFailures}; errors {r.Errors}\n");
+        if (r.Datagrams is { } d)
+        {
+            t.Append(Inv, $"udp        sent {d.Sent:N0}, echoed {d.Echoed:N0}, lost {d.Lost:N0} ({d.LossPercent:0.###} %), late {d.Late:N0}, reordered {d.Reordered:N0}, duplicated {d.Duplicated:N0}");
+            t.Append(o.MaxLossPercent is { } max ? string.Create(Inv, $"; max loss {max:0.###} %\n") : "\n");
+            t.Append(Inv, $"sockets    {r.Connected} of {o.Connections}; errors {r.Errors}\n");
+        }
+        else
+            t.Append(Inv, $"connected  {r.Connected} of {o.Connections}; connect failures {r.ConnectFailures}; errors {r.Errors}\n");
         if (o.Idle > 0)
             t.Append(Inv, $"idle       {r.IdleEchoed} of {o.Idle} idle connections still echoed at the end\n");
         t.Append(Inv, $"generator  {r.GeneratorCpu.TotalSeconds:0.##} s CPU, {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
@@ -45,6 +61,7 @@ public static class BenchResultWriter
             w.WriteStartObject();
             w.WriteBoolean("ok", r.Ok);
             w.WriteString("target", EndpointText.HostPort(o.Target));
+            w.WriteString("protocol", o.Udp ? "udp" : "tcp");
             w.WriteString("mode", o.Depth == 1 ? "ping-pong" : "pipelined");
             w.WriteNumber("connections", o.Connections);
             w.WriteNumber("size", o.Size);
@@ -63,6 +80,21 @@ public static class BenchResultWriter
             w.WriteNumber("connected", r.Connected);
             w.WriteNumber("connect_failures", r.ConnectFailures);
             w.WriteNumber("errors", r.Errors);
+            if (r.Datagrams is { } d)
+            {
+                w.WriteNumber("timeout_s", o.Timeout.TotalSeconds);
+                w.WriteStartObject("datagrams");
+                w.WriteNumber("sent", d.Sent);
+                w.WriteNumber("echoed", d.Echoed);
+                w.WriteNumber("lost", d.Lost);
+                w.WriteNumber("lost_percent", Math.Round(d.LossPercent, 3));
+                w.WriteNumber("late", d.Late);
+                w.WriteNumber("reordered", d.Reordered);
+                w.WriteNumber("duplicated", d.Duplicated);
+                if (o.MaxLossPercent is { } max)
+                    w.WriteNumber("max_loss_percent", max);
+                w.WriteEndObject();
+            }
             if (r.FirstError is not null)
                 w.WriteString("first_error", r.FirstError);
             if (r.Mismatch is { } m)
@@ -72,6 +104,10 @@ public static class BenchResultWriter
                 w.WriteNumber("offset", m.StreamOffset);
                 w.WriteNumber("expected", m.Expected);
                 w.WriteNumber("got", m.Got);
+                if (m.Datagram is { } datagram)
+                    w.WriteNumber("datagram", datagram);
+                if (m.Detail is not null)
+                    w.WriteString("detail", m.Detail);
                 w.WriteEndObject();
             }
             w.WriteStartObject("idle");
@@ -91,6 +127,8 @@ public static class BenchResultWriter
                 w.WriteNumber("t_s", Math.Round(s.Elapsed.TotalSeconds, 3));
                 w.WriteNumber("messages_per_s", Math.Round(s.MessagesPerSecond, 1));
                 w.WriteNumber("p99_us", s.P99Micros);
+                if (o.Udp)
+                    w.WriteNumber("lost", s.Lost);
                 w.WriteEndObject();
             }
             w.WriteEndArray();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using SocketLab.Tests.Infrastructure;
 using SocketLab.Tests.Shared;
 
@@ -98,18 +99,99 @@ public class BenchCommandTests
         Assert.Equal($"socketlab: cannot connect to 127.0.0.1:{port}: connection refused (nothing is listening on that port)", stderr);
     }
 
+    [Fact]
+    public async Task Udp_with_nothing_listening_exits_5_with_one_line_without_waiting_the_duration()
+    {
+        int port = RawPeer.FreePort();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, "bench", "127.0.0.1", port.ToString(), "--udp", "-c", "3", "-d", "20s");
+
+        Assert.Equal(5, code);
+        Assert.Equal("", stdout);
+        Assert.Equal($"socketlab: cannot reach UDP 127.0.0.1:{port}: port unreachable (nothing is listening on that port)", stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+    }
+
     [Theory]
     [InlineData("--size", "0", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '0'")]
     [InlineData("--size", "12q", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '12q'")]
     [InlineData("-c", "0", "--connections must be a whole number of at least 1, got '0'")]
     [InlineData("--depth", "x", "--depth must be a whole number of at least 1, got 'x'")]
     [InlineData("--report", "out.png", "--report takes a file name ending in .svg or .html, got 'out.png'")]
+    [InlineData("--timeout", "1s", "--timeout applies to --udp only")]
+    [InlineData("--max-loss", "1", "--max-loss applies to --udp only")]
+    [InlineData("--udp --size", "65508", "--size with --udp takes 8 to 65507 bytes (one IPv4 datagram carrying its 8-byte number), got 65508")]
+    [InlineData("--udp --size", "7", "--size with --udp takes 8 to 65507 bytes (one IPv4 datagram carrying its 8-byte number), got 7")]
+    [InlineData("--udp --idle", "10", "--idle holds TCP connections open; it does not apply to --udp")]
+    [InlineData("--udp --timeout", "0", "--timeout must be longer than 0")]
+    [InlineData("--udp --max-loss", "x", "--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got 'x'")]
     public async Task Bad_options_exit_2_with_one_line(string option, string value, string message)
     {
-        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, "bench", "127.0.0.1", "9", option, value);
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, ["bench", "127.0.0.1", "9", .. option.Split(' '), value]);
 
         Assert.Equal(2, code);
         Assert.Equal("", stdout);
         Assert.Equal($"socketlab bench: {message} (see 'socketlab bench --help')", stderr);
+    }
+
+    [Fact]
+    public async Task Udp_bench_against_socketlab_udp_listen_echo_prints_json_with_datagram_counts_and_no_loss()
+    {
+        await using var listener = CliProcess.Start("udp", "listen", "--port", "0", "--bind", "127.0.0.1", "--echo", "--quiet");
+        int port = await listener.WaitForPortAsync();
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", port.ToString(), "--udp", "-c", "4", "--size", "200", "--depth", "2", "-d", "1s", "--warmup", "300ms", "--json");
+
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Equal("", stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        JsonElement r = doc.RootElement;
+        Assert.True(r.GetProperty("ok").GetBoolean());
+        Assert.Equal("udp", r.GetProperty("protocol").GetString());
+        Assert.Equal("pipelined", r.GetProperty("mode").GetString());
+        Assert.Equal(4, r.GetProperty("connected").GetInt32());
+        Assert.Equal(1, r.GetProperty("timeout_s").GetDouble());
+        long messages = r.GetProperty("messages").GetInt64();
+        Assert.True(messages > 0);
+        Assert.Equal(messages * 200, r.GetProperty("bytes").GetInt64());
+        JsonElement d = r.GetProperty("datagrams");
+        Assert.Equal(messages, d.GetProperty("echoed").GetInt64());
+        Assert.True(d.GetProperty("sent").GetInt64() > 0);
+        Assert.Equal(0, d.GetProperty("lost").GetInt64());
+        Assert.Equal(0, d.GetProperty("lost_percent").GetDouble());
+        Assert.Equal(0, d.GetProperty("duplicated").GetInt64());
+        Assert.True(r.GetProperty("latency_us").GetProperty("p50").GetDouble() > 0);
+        Assert.All(r.GetProperty("timeline").EnumerateArray(), s => Assert.Equal(0, s.GetProperty("lost").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Udp_loss_alone_exits_0_and_with_max_loss_exceeded_exits_15()
+    {
+        using var echo = FaultyUdpEcho.Dropping(10);
+        string[] args = ["bench", "127.0.0.1", echo.EndPoint.Port.ToString(), "--udp", "-c", "4", "--depth", "16", "--timeout", "250ms", "-d", "1s", "--warmup", "300ms"];
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit, args);
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Match lost = Regex.Match(stdout, @"lost [\d,]+ \(([\d.]+) %\)");
+        Assert.True(lost.Success, stdout);
+        double percent = double.Parse(lost.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(percent is > 5 and < 15, stdout);
+
+        (code, _, stderr) = await CliProcess.RunAsync(Exit, [.. args, "--max-loss", "1"]);
+        Assert.Equal(15, code);
+        Assert.Matches(@"^socketlab bench: [\d.]+ % of the datagrams were lost, more than --max-loss 1 %$", stderr);
+    }
+
+    [Fact]
+    public async Task Udp_corrupted_datagram_exits_16_naming_the_datagram()
+    {
+        using var echo = FaultyUdpEcho.Corrupting(datagram: 50, at: 30);
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", echo.EndPoint.Port.ToString(), "--udp", "-c", "2", "--size", "64", "-d", "10s", "--warmup", "0");
+
+        Assert.Equal(16, code);
+        Assert.Matches(@"^socketlab bench: corrupted echo: socket \d got 0x[0-9a-f]{2} instead of 0x[0-9a-f]{2} at byte 30 of datagram \d+$", stderr);
+        Assert.Contains("datagrams", stdout);
     }
 }

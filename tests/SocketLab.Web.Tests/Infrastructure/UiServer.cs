@@ -28,6 +28,14 @@ public sealed class UiServer : IAsyncDisposable
         return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
     }
 
+    public async Task<JsonElement> PutAsync(string path, object body, int expect = 200)
+    {
+        using HttpResponseMessage r = await Http.PutAsJsonAsync(path, body);
+        string text = await r.Content.ReadAsStringAsync();
+        Assert.True((int)r.StatusCode == expect, $"PUT {path}: {(int)r.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     public async Task<JsonElement> GetAsync(string path)
     {
         string text = await Http.GetStringAsync(path);
