@@ -16,7 +16,7 @@ public class EchoBenchTests
         Connections = 8,
         Size = 100,
         Warmup = TimeSpan.FromMilliseconds(200),
-        Duration = TimeSpan.FromMilliseconds(800),
+        Duration = TimeSpan.FromMilliseconds(1200), // A loaded CI machine still echoes something in this time.
         SampleInterval = TimeSpan.FromMilliseconds(100),
     };
 
@@ -30,12 +30,12 @@ public class EchoBenchTests
         await using var server = new LoopbackServer();
         BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size }).WaitAsync(Limit);
 
-        Assert.True(r.Ok, r.FirstError ?? r.Mismatch?.ToString());
+        Assert.True(r.Ok, $"messages {r.Messages}, errors {r.Errors}, connected {r.Connected}, elapsed {r.Elapsed}: {r.FirstError ?? r.Mismatch?.ToString()}");
         Assert.Equal(8, r.Connected);
         Assert.True(r.Messages > 0);
         Assert.Equal(r.Messages * size, r.Bytes);
         Assert.Equal(r.Messages, r.Latency.TotalCount);
-        Assert.InRange(r.Elapsed.TotalSeconds, 0.7, 5);
+        Assert.InRange(r.Elapsed.TotalSeconds, 1.1, 6);
         Assert.True(r.LatencyMicros(50) > 0);
         Assert.Contains(r.Timeline, s => s.Measuring);
         Assert.Contains(r.Timeline, s => !s.Measuring);
