@@ -25,8 +25,9 @@ cli="dotnet src/SocketLab/bin/Release/net10.0/socketlab.dll"
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# A small gen0 budget keeps garbage from passing for growth (see docs/reliability.md).
-DOTNET_GCgen0size=400000 $cli server --port "$port" --bind 127.0.0.1 --quiet --idle-timeout 30s --stats 5s \
+# A small gen0 budget keeps garbage from passing for growth (see docs/reliability.md). The idle
+# timeout outlasts the run: the 1,000 idle connections must still echo at the end.
+DOTNET_GCgen0size=400000 $cli server --port "$port" --bind 127.0.0.1 --quiet --idle-timeout "$((secs + 120))s" --stats 5s \
   >/dev/null 2>"$work/server.err" &
 server=$!
 trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -6,6 +6,7 @@ set -euo pipefail
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v python3 >/dev/null 2>&1 || need+=(python3)   # bench/soak_hostile.py
 command -v script >/dev/null 2>&1 || need+=(bsdutils)   # a pseudo-terminal for the --oled panel test
 
 if [ ${#need[@]} -gt 0 ]; then

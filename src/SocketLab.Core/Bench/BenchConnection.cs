@@ -12,6 +12,7 @@ namespace SocketLab.Core.Bench;
 internal sealed class BenchConnection : IBenchLoad
 {
     private readonly Socket _socket;
+    private readonly Stream? _tls;
     private readonly BenchRun _run;
     private readonly long _id;
     private readonly long _start;
@@ -28,10 +29,11 @@ internal sealed class BenchConnection : IBenchLoad
     private volatile bool _receiverDone;
     private int _failed;
 
-    public BenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
+    public BenchConnection(long id, Socket socket, BenchRun run, int bufferSize, Stream? tls = null)
     {
         _id = id;
         _socket = socket;
+        _tls = tls;
         _run = run;
         _start = EchoPattern.StartOf(id);
         _size = run.Options.Size;
@@ -64,13 +66,15 @@ internal sealed class BenchConnection : IBenchLoad
             long t0 = Stopwatch.GetTimestamp();
             for (int left = size; left > 0;)
             {
-                int sent = await socket.SendAsync(_run.Pattern.Slice(_start + _committed, left), SocketFlags.None).ConfigureAwait(false);
+                int sent = await SendSomeAsync(socket, _run.Pattern.Slice(_start + _committed, left)).ConfigureAwait(false);
                 _committed += sent;
                 left -= sent;
             }
             for (int left = size; left > 0;)
             {
-                int read = await socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(left, _buffer.Length)), SocketFlags.None).ConfigureAwait(false);
+                int read = await (_tls is null
+                    ? socket.ReceiveAsync(_buffer.AsMemory(0, Math.Min(left, _buffer.Length)), SocketFlags.None)
+                    : _tls.ReadAsync(_buffer.AsMemory(0, Math.Min(left, _buffer.Length)))).ConfigureAwait(false);
                 if (read == 0)
                     throw new EchoClosedException();
                 Verify(read);
@@ -93,6 +97,16 @@ internal sealed class BenchConnection : IBenchLoad
             // The receiver may be waiting for data that will never come now: wake it to check what is left.
             _senderDone!.Cancel();
         }
+    }
+
+    /// <summary>A send over TCP (may be partial) or TLS (always whole).</summary>
+    private ValueTask<int> SendSomeAsync(Socket socket, ReadOnlyMemory<byte> data) =>
+        _tls is null ? socket.SendAsync(data, SocketFlags.None) : WriteWholeAsync(data);
+
+    private async ValueTask<int> WriteWholeAsync(ReadOnlyMemory<byte> data)
+    {
+        await _tls!.WriteAsync(data).ConfigureAwait(false);
+        return data.Length;
     }
 
     private async Task SendWhileRunningAsync()

@@ -16,6 +16,12 @@ public sealed record BenchOptions
     /// <summary>UDP: loss above this percentage makes the run fail; null = loss alone never fails it.</summary>
     public double? MaxLossPercent { get; init; }
 
+    /// <summary>TLS for every TCP connection (ping-pong only); null = plain TCP.</summary>
+    public Tls.TlsClientOptions? Tls { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: the host name the certificate is checked against (and sent as SNI).</summary>
+    public string TlsHost { get; init; } = "localhost";
+
     /// <summary>Connections that keep messages going during the run.</summary>
     public int Connections { get; init; } = 50;
 

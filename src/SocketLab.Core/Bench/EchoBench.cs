@@ -51,7 +51,8 @@ public static class EchoBench
 
             int bufferSize = (int)Math.Clamp(BufferBudget / active.Sockets.Count, 4096, 64 * 1024);
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
-            var connections = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize)).ToArray();
+            Stream?[] tls = await HandshakeAsync(options, active.Sockets, cancellationToken).ConfigureAwait(false);
+            var connections = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize, tls[i])).ToArray();
             Task[] loops = [];
             Measured measured = await SampleAsync(run, connections, () => loops = connections.Select(c => c.RunAsync()).ToArray(), progress, cancellationToken).ConfigureAwait(false);
             await DrainAsync(run, connections, loops).ConfigureAwait(false);
@@ -180,6 +181,17 @@ public static class EchoBench
             }
         }).ConfigureAwait(false);
         return new Opened(sockets.OfType<Socket>().ToList(), failures, first);
+    }
+
+    /// <summary>With TLS, one handshake per connection (the first failure ends the run: exit code of a TLS failure).</summary>
+    private static async Task<Stream?[]> HandshakeAsync(BenchOptions options, List<Socket> sockets, CancellationToken ct)
+    {
+        var streams = new Stream?[sockets.Count];
+        if (options.Tls is null)
+            return streams;
+        await Parallel.ForEachAsync(Enumerable.Range(0, sockets.Count), new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency, CancellationToken = ct }, async (i, token) =>
+            streams[i] = await Tls.TlsClient.AuthenticateAsync(sockets[i], options.TlsHost, options.Tls, token).ConfigureAwait(false)).ConfigureAwait(false);
+        return streams;
     }
 
     private static async Task<Socket> ConnectAsync(IPEndPoint target, IPAddress? source, TimeSpan timeout, CancellationToken ct)

@@ -32,6 +32,7 @@ public static class BenchCommand
                 r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
+        var tls = new ClientTlsOptionSet();
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
@@ -52,6 +53,7 @@ public static class BenchCommand
         {
             host, port, connections, size, depth, duration, warmup, idle, connectTimeout, report, json, udp, timeout, maxLoss,
         };
+        tls.AddTo(command);
         command.Validators.Add(r =>
         {
             // Only options given on the command line can clash (a validator sees no default values).
@@ -64,6 +66,8 @@ public static class BenchCommand
                 r.AddError("--timeout applies to --udp only");
             else if (!isUdp && r.GetResult(maxLoss) is not null)
                 r.AddError("--max-loss applies to --udp only");
+            else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || r.GetResult(depth)?.GetValueOrDefault<int>() > 1))
+                r.AddError("--tls runs TCP ping-pong only: not with --udp, --idle or --depth above 1");
             else if (isUdp && r.GetResult(timeout)?.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
         });
@@ -83,6 +87,8 @@ public static class BenchCommand
                 Udp = r.GetValue(udp),
                 Timeout = r.GetValue(timeout),
                 MaxLossPercent = r.GetValue(maxLoss),
+                Tls = tls.Resolve(r),
+                TlsHost = r.GetValue(tls.Sni) ?? r.GetValue(host)!,
             };
             return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
         });

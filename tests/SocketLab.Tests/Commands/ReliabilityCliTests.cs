@@ -31,6 +31,25 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     [Fact]
+    public async Task Bench_runs_over_tls_and_refuses_an_untrusted_server()
+    {
+        await using var server = CliProcess.Start(["server", "--port", "0", "--bind", "127.0.0.1", "--tls", "--quiet"], true, Env);
+        int port = await server.WaitForPortAsync();
+        await server.WaitForLineAsync("fingerprint", stderr: true);
+        string ca = Path.Combine(_dataDir, "tls", "self-signed.pem");
+
+        await using var bench = CliProcess.Start(["bench", "localhost", port.ToString(), "--tls", "--ca", ca, "-c", "4", "--size", "100", "--duration", "1s", "--warmup", "0", "--json"], true, Env);
+        Assert.Equal(0, await bench.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        using var result = System.Text.Json.JsonDocument.Parse(bench.Stdout);
+        Assert.True(result.RootElement.GetProperty("messages").GetInt64() > 0);
+        Assert.Equal(0, result.RootElement.GetProperty("errors").GetInt32());
+
+        var (code, _, stderr) = await CliProcess.RunAsync(Exit, "bench", "localhost", port.ToString(), "--tls", "-c", "1", "--duration", "1s");
+        Assert.Equal(11, code);
+        Assert.Contains("the certificate is not trusted", stderr);
+    }
+
+    [Fact]
     public async Task Tls_mismatches_get_clear_messages_on_both_sides()
     {
         await using var tlsServer = CliProcess.Start(["server", "--port", "0", "--bind", "127.0.0.1", "--tls"], true, Env);
