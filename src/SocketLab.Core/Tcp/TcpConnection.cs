@@ -73,9 +73,6 @@ public sealed class TcpConnection : IAsyncDisposable
     /// <summary>Whether received bytes are sent back; can be switched while running.</summary>
     public bool Echo { get => _echo; set => _echo = value; }
 
-    /// <summary>Free for the owner: the UI keeps per-connection state here.</summary>
-    public object? Tag { get; set; }
-
     internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
     internal TimeSpan IdleTimeout => _options.IdleTimeout;
 
