@@ -25,6 +25,7 @@ public sealed class TcpServer : IAsyncDisposable
     private long _closedBytesOut;
     private int _fdBudget;
     private bool _fdWarned;
+    private long _fdWarnedAt = long.MinValue / 2;
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
@@ -184,11 +185,13 @@ public sealed class TcpServer : IAsyncDisposable
             if (_fdBudget > 0 && _connections.Count >= _fdBudget)
             {
                 Interlocked.Increment(ref _rejected);
-                if (!_fdWarned)
+                // Once per streak, and at most every 10 s: a backlog drained in bursts is one storm, not many.
+                if (!_fdWarned && Environment.TickCount64 - _fdWarnedAt >= 10_000)
                 {
                     Warning?.Invoke($"out of file descriptors: {_fdBudget} connections fit under the open-file limit (ulimit -n); refusing more until some close");
-                    _fdWarned = true;
+                    _fdWarnedAt = Environment.TickCount64;
                 }
+                _fdWarned = true;
                 connection.Reject("out of file descriptors (ulimit -n)");
                 continue;
             }
