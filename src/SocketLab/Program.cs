@@ -6,17 +6,7 @@ using SocketLab.Core.Net;
 
 SocketEngineSettings.Apply(args);
 
-var root = new RootCommand("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC")
-{
-    ServerCommand.Create(),
-    ClientCommand.Create(),
-    UdpCommand.Create(),
-    ReplayCommand.Create(),
-    ExpectCommand.Create(),
-    UiCommand.Create(),
-    OledCommand.Create(),
-    BenchCommand.Create(),
-};
+RootCommand root = CommandTable.Root("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC", args);
 
 TidyHelp.Install(root);
 ParseResult parsed = root.Parse(args);
