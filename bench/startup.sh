@@ -1,56 +1,106 @@
 #!/usr/bin/env bash
-# Time from launching a server to its first echoed byte, median of N launches: socketlab server
-# (framework-dependent JIT build, and a ReadyToRun publish) against `ncat -l --keep-open --exec /bin/cat`.
-# Usage: bash bench/startup.sh [N]     (N defaults to 10)
+# Start-up: time from launching `socketlab server` to its first echoed byte, median of N launches,
+# for each way it can be built and run, against `ncat -l --keep-open --exec /bin/cat`.
+# Prints a markdown table (variant, median, ratio to ncat, every run, size, load average).
+#
+#   bash bench/startup.sh           # N = 10, every variant (the two slow publishes take ~4 min)
+#   bash bench/startup.sh 20        # N = 20
+#   bash bench/startup.sh 10 --fast # skip the self-contained composite and NativeAOT publishes
+#
+# Each published variant is built from a copy of src/ with its own obj/, so variants do not share
+# intermediate files (ReadyToRun composite and self-contained publishes collide there) and a
+# build running in this checkout is not disturbed. Measure on a quiet machine: the load average
+# before and after each variant is in the table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=${1:-10}
+n=10 slow=1
+for a in "$@"; do
+  case "$a" in
+    --fast) slow=0 ;;
+    *[!0-9]* | '') echo "startup.sh: usage: bash bench/startup.sh [N] [--fast]" >&2; exit 2 ;;
+    *) n=$a ;;
+  esac
+done
 port=7190
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-command -v ncat >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ncat >/dev/null; }
+export DEBIAN_FRONTEND=noninteractive
+command -v ncat >/dev/null || apt-get install -y -qq --no-install-recommends ncat >/dev/null
 
+# A copy of the sources in $out/NAME, then `dotnet publish` of it with the given properties.
+publish() {
+  local name=$1; shift
+  mkdir -p "$out/$name"
+  tar --exclude=bin --exclude=obj -cf - src Directory.Build.props Directory.Packages.props global.json | tar -x -C "$out/$name"
+  if dotnet publish "$out/$name/src/SocketLab" -c Release -r linux-x64 -o "$out/$name/pub" -nologo -v q "$@" >"$out/$name.log" 2>&1; then
+    return 0
+  fi
+  echo "startup: $name publish failed: $(grep -m1 -E 'error' "$out/$name.log" | cut -c1-300)" >&2
+  return 1
+}
+
+server_args=(server --bind 127.0.0.1 -p "$port" --quiet)
+rows=()
+ncat_ms=""
+
+# Measures one variant: run LABEL SIZE CMD...
+run() {
+  local label=$1 size=$2; shift 2
+  local json
+  if ! json=$(python3 bench/startup_probe.py --port "$port" --runs "$n" -- "$@"); then
+    rows+=("| $label | failed | | | $size | |")
+    return
+  fi
+  read -r median runs load < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["median_ms"], " ".join(map(str, d["runs_ms"])).replace(" ", ","), "→".join(map(str, d["load"])))' "$json")
+  [ -n "$ncat_ms" ] || ncat_ms=$median
+  local ratio
+  ratio=$(python3 -c "print(f'{$median / $ncat_ms:.1f} ×')")
+  rows+=("| $label | $median ms | $ratio | ${runs//,/ } | $size | $load |")
+  echo "startup: $label: $median ms" >&2
+}
+
+size_of() { du -sh "$1" | cut -f1; }
+
+echo "startup: building (JIT), publishing ReadyToRun variants$([ $slow = 1 ] && echo ', self-contained composite and NativeAOT')…" >&2
 dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
-jit="$(pwd)/src/SocketLab/bin/Release/net10.0/socketlab.dll"
-r2r=""
-if dotnet publish src/SocketLab -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/r2r" -nologo -v q >/dev/null 2>"$out/r2r.err"; then
-  r2r="$out/r2r/socketlab.dll"
-else
-  echo "startup: ReadyToRun publish failed ($(head -c 200 "$out/r2r.err")); skipping it" >&2
+jit=src/SocketLab/bin/Release/net10.0
+r2r="" composite="" sc_composite="" aot=""
+publish r2r --self-contained false -p:PublishReadyToRun=true && r2r=$out/r2r/pub
+publish composite --self-contained false -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true && composite=$out/composite/pub
+if [ "$slow" = 1 ]; then
+  publish sc-composite --self-contained true -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true && sc_composite=$out/sc-composite/pub
+  # NativeAOT: the SDK brings the ILCompiler package; gcc links when clang is not installed.
+  # SocketLab.Web's reflection-based JSON raises AOT/trim warnings (docs/benchmarks.md), so they
+  # are not errors here; `ui` refuses to run in this build.
+  linker=()
+  command -v clang >/dev/null || linker=(-p:CppCompilerAndLinker=gcc)
+  publish aot -p:PublishAot=true -p:TreatWarningsAsErrors=false "${linker[@]}" && aot=$out/aot/pub
+  [ -z "$aot" ] || echo "startup: NativeAOT warnings (all in SocketLab.Web): $(grep -oE 'warning IL[0-9]+' "$out/aot.log" | sort | uniq -c | tr -s ' ' | tr '\n' ';')" >&2
 fi
 
-# Launches "$@" and prints the milliseconds until one byte sent to it comes back.
-first_echo_ms() {
-  local t0 t1 b
-  t0=$(date +%s%N)
-  "$@" >/dev/null 2>&1 &
-  local pid=$!
-  while true; do
-    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
-      printf x >&3
-      if IFS= read -r -t 5 -N 1 b <&3 && [ "$b" = x ]; then break; fi
-      exec 3<&-
-    fi
-  done
-  t1=$(date +%s%N)
-  exec 3<&-
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-  echo $(( (t1 - t0) / 1000000 ))
-}
+run "ncat -l --keep-open --exec /bin/cat" "" ncat -l 127.0.0.1 "$port" --keep-open --exec /bin/cat
+run "JIT: \`dotnet socketlab.dll\` (what \`dotnet run\` and the tool run)" "$(size_of $jit)" dotnet "$jit/socketlab.dll" "${server_args[@]}"
+run "JIT, apphost \`./socketlab\`" "" "$jit/socketlab" "${server_args[@]}"
+for knob in DOTNET_TieredPGO=0 DOTNET_TC_QuickJitForLoops=0 DOTNET_TieredCompilation=0 DOTNET_ReadyToRun=0 DOTNET_SYSTEM_GLOBALIZATION_INVARIANT=1 DOTNET_gcConcurrent=0; do
+  run "JIT, \`$knob\`" "" env "$knob" dotnet "$jit/socketlab.dll" "${server_args[@]}"
+done
+[ -z "$r2r" ] || run "ReadyToRun (framework-dependent)" "$(size_of "$r2r")" dotnet "$r2r/socketlab.dll" "${server_args[@]}"
+[ -z "$composite" ] || run "ReadyToRun composite (framework-dependent)" "$(size_of "$composite")" dotnet "$composite/socketlab.dll" "${server_args[@]}"
+[ -z "$sc_composite" ] || run "ReadyToRun composite, self-contained (framework inside)" "$(size_of "$sc_composite")" "$sc_composite/socketlab" "${server_args[@]}"
+[ -z "$aot" ] || run "NativeAOT" "$(size_of "$aot/socketlab")" "$aot/socketlab" "${server_args[@]}"
 
-median() { sort -n | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+if [ -n "$aot" ]; then
+  # The NativeAOT build must refuse `ui` with one line, not serve a page that answers 500.
+  set +e
+  timeout 10 "$aot/socketlab" ui --no-history >/dev/null 2>"$out/aot-ui.err"
+  code=$?
+  set -e
+  if [ "$code" != 1 ] || [ "$(wc -l <"$out/aot-ui.err")" != 1 ]; then
+    echo "startup: NativeAOT 'socketlab ui' exited $code with: $(cat "$out/aot-ui.err")" >&2
+    exit 1
+  fi
+fi
 
-run() {
-  local label=$1; shift
-  local times=()
-  for _ in $(seq "$n"); do times+=("$(first_echo_ms "$@")"); sleep 0.2; done
-  printf '| %s | %s ms | %s |\n' "$label" "$(printf '%s\n' "${times[@]}" | median)" "${times[*]}"
-}
-
-echo "| server | launch to first echo (median of $n) | all runs, ms |"
-echo "|---|---:|---|"
-run "ncat -l --keep-open --exec /bin/cat" ncat -l 127.0.0.1 "$port" --keep-open --exec /bin/cat
-run "socketlab server (JIT, TieredPGO)" dotnet "$jit" server --bind 127.0.0.1 -p "$port" --quiet
-run "socketlab server, DOTNET_TieredPGO=0" env DOTNET_TieredPGO=0 dotnet "$jit" server --bind 127.0.0.1 -p "$port" --quiet
-run "socketlab server, DOTNET_TieredCompilation=0" env DOTNET_TieredCompilation=0 dotnet "$jit" server --bind 127.0.0.1 -p "$port" --quiet
-[ -z "$r2r" ] || run "socketlab server (ReadyToRun)" dotnet "$r2r" server --bind 127.0.0.1 -p "$port" --quiet
+echo "| variant | launch to first echo (median of $n) | × ncat | all runs, ms | size | load avg before→after |"
+echo "|---|---:|---:|---|---:|---|"
+printf '%s\n' "${rows[@]}"
