@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Start-up: time from launching `socketlab server` to its first echoed byte, median of N launches,
 # for each way it can be built and run, against `ncat -l --keep-open --exec /bin/cat`.
-# Prints a markdown table (variant, median, ratio to ncat, every run, size, load average).
+# Prints a markdown table: variant, median, ratio to ncat, every run, the server's CPU time by the
+# first echo (steadier than wall time on a shared machine), size on disk, load average.
 #
 #   bash bench/startup.sh           # N = 10, every variant (the two slow publishes take ~4 min)
 #   bash bench/startup.sh 20        # N = 20
@@ -48,18 +49,18 @@ run() {
   local label=$1 size=$2; shift 2
   local json
   if ! json=$(python3 bench/startup_probe.py --port "$port" --runs "$n" -- "$@"); then
-    rows+=("| $label | failed | | | $size | |")
+    rows+=("| $label | failed | | | | $size | |")
     return
   fi
-  read -r median runs load < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["median_ms"], " ".join(map(str, d["runs_ms"])).replace(" ", ","), "→".join(map(str, d["load"])))' "$json")
+  read -r median runs cpu load < <(python3 -c 'import json,sys; d=json.loads(sys.argv[1]); print(d["median_ms"], ",".join(map(str, d["runs_ms"])), d["median_cpu_ms"], "→".join(map(str, d["load"])))' "$json")
   [ -n "$ncat_ms" ] || ncat_ms=$median
   local ratio
   ratio=$(python3 -c "print(f'{$median / $ncat_ms:.1f} ×')")
-  rows+=("| $label | $median ms | $ratio | ${runs//,/ } | $size | $load |")
+  rows+=("| $label | $median ms | $ratio | ${runs//,/ } | $cpu ms | $size | $load |")
   echo "startup: $label: $median ms" >&2
 }
 
-size_of() { du -sh "$1" | cut -f1; }
+size_of() { du -sh --apparent-size "$1" | cut -f1; }
 
 echo "startup: building (JIT), publishing ReadyToRun variants$([ $slow = 1 ] && echo ', self-contained composite and NativeAOT')…" >&2
 dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
@@ -101,6 +102,6 @@ if [ -n "$aot" ]; then
   fi
 fi
 
-echo "| variant | launch to first echo (median of $n) | × ncat | all runs, ms | size | load avg before→after |"
-echo "|---|---:|---:|---|---:|---|"
+echo "| variant | launch to first echo (median of $n) | × ncat | all runs, ms | CPU used by then (median) | size | load avg before→after |"
+echo "|---|---:|---:|---|---:|---:|---|"
 printf '%s\n' "${rows[@]}"
