@@ -29,6 +29,7 @@ public sealed class TcpConnection : IAsyncDisposable
     private volatile bool _echo;
     private volatile bool _idle;
     private volatile bool _aborted;   // Abort() was called: writes stop too (the socket is gone)
+    private readonly bool _plain;     // No TLS: reads and writes try the socket directly first
 
     /// <summary>Wraps a connected socket; pass an authenticated <see cref="SslStream"/> as <c>stream</c> for TLS.</summary>
     public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream = null)
@@ -46,6 +47,13 @@ public sealed class TcpConnection : IAsyncDisposable
         _tlsServer = tlsServer;
         _echo = options.Echo;
         socket.NoDelay = options.NoDelay;
+        // Non-blocking, a plain socket's synchronous Send/Receive return WouldBlock instead of waiting, so the
+        // echo path calls them directly and goes async only when the kernel is not ready. That skips the async
+        // machinery per message, and a connection whose writes never wait never allocates a send operation
+        // (~300 B that .NET keeps per socket). TLS streams need a blocking socket (NetworkStream requires it).
+        _plain = stream is null && tlsServer is null;
+        if (_plain)
+            socket.Blocking = false;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         ConnectedAt = DateTimeOffset.Now;
@@ -125,7 +133,11 @@ public sealed class TcpConnection : IAsyncDisposable
                     byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
                     try
                     {
-                        int read = await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
+                        int read = _plain && _options.WaitForDataBeforeAllocatingBuffer
+                            ? ReceiveReady(buffer)
+                            : await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
+                        if (read < 0)
+                            continue; // Woken without data after all: wait again.
                         if (read == 0)
                             break;
                         Interlocked.Add(ref _bytesIn, read);
@@ -264,6 +276,18 @@ public sealed class TcpConnection : IAsyncDisposable
         catch (ObjectDisposedException) { }
     }
 
+    /// <summary>A read on a socket just reported readable: the bytes read, 0 at end of stream, -1 if none after all.</summary>
+    private int ReceiveReady(byte[] buffer)
+    {
+        int read = _socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out SocketError error);
+        return error switch
+        {
+            SocketError.Success => read,
+            SocketError.WouldBlock => -1,
+            _ => throw new SocketException((int)error),
+        };
+    }
+
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
         _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
 
@@ -284,7 +308,9 @@ public sealed class TcpConnection : IAsyncDisposable
             {
                 while (!data.IsEmpty)
                 {
-                    int sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+                    int sent = _plain ? TrySend(data.Span) : 0;
+                    if (sent == 0)
+                        sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
                     Interlocked.Add(ref _bytesOut, sent);
                     data = data[sent..];
                 }
@@ -295,6 +321,18 @@ public sealed class TcpConnection : IAsyncDisposable
         {
             _sendLock.Release();
         }
+    }
+
+    /// <summary>What the kernel takes right now without waiting (0 when its buffer is full).</summary>
+    private int TrySend(ReadOnlySpan<byte> data)
+    {
+        int sent = _socket.Send(data, SocketFlags.None, out SocketError error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     private async Task FinishAsync(CloseReason reason)
