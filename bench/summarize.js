@@ -63,14 +63,16 @@ for (const cell of cells) {
 const idle = rows.filter((r) => r.cell === 'idle');
 if (idle.length) {
   out.push('');
-  out.push('| idle connections | server | still echoing | RSS before | RSS peak | RSS per connection |');
-  out.push('|---:|---|---:|---:|---:|---:|');
+  out.push('| idle connections | server | still echoing | RSS before | RSS with all open | RSS per connection | peak counting the close | per connection counting the close |');
+  out.push('|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const n of ['socketlab', 'go', 'node']) {
     const r = idle.filter((x) => x.server === n);
     if (!r.length) continue;
     const per = median(r.map((x) => x.bytes_per_connection));
+    const withClose = median(r.map((x) => x.bytes_per_connection_with_close ?? x.bytes_per_connection));
     out.push(`| ${fmt(r[0].idle)} | ${names[n]} | ${fmt(median(r.map((x) => x.idle_echoed)))} | ${fmt(median(r.map((x) => x.rss_base_kib)) / 1024, 1)} MiB | ` +
-      `${fmt(median(r.map((x) => x.rss_peak_kib)) / 1024, 1)} MiB | ${fmt(per / 1024, 2)} KiB |`);
+      `${fmt(median(r.map((x) => x.rss_open_kib ?? x.rss_peak_kib)) / 1024, 1)} MiB | ${fmt(per / 1024, 2)} KiB | ` +
+      `${fmt(median(r.map((x) => x.rss_peak_kib)) / 1024, 1)} MiB | ${fmt(withClose / 1024, 2)} KiB |`);
   }
 }
 

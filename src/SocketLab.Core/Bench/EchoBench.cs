@@ -40,10 +40,13 @@ public static class EchoBench
         if (options.Udp)
             return await RunUdpAsync(options, progress, cancellationToken).ConfigureAwait(false);
 
+        bool epoll = UsesEpoll(options);
         var run = new BenchRun(options);
         bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
         Opened idle = await OpenAsync(options, options.Idle, i => spread ? new IPAddress([127, 0, 0, (byte)(2 + i % IdleSourceAddresses)]) : null, cancellationToken).ConfigureAwait(false);
-        Opened active = await OpenAsync(options, options.Connections, _ => null, cancellationToken).ConfigureAwait(false);
+        Opened active = epoll
+            ? await EpollConnector.OpenAsync(options.Target, options.Connections, options.ConnectConcurrency, options.ConnectTimeout, cancellationToken).ConfigureAwait(false)
+            : await OpenAsync(options, options.Connections, _ => null, cancellationToken).ConfigureAwait(false);
         try
         {
             if (active.Sockets.Count == 0)
@@ -51,10 +54,21 @@ public static class EchoBench
 
             int bufferSize = (int)Math.Clamp(BufferBudget / active.Sockets.Count, 4096, 64 * 1024);
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
-            Stream?[] tls = await HandshakeAsync(options, active.Sockets, cancellationToken).ConfigureAwait(false);
-            var connections = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize, tls[i])).ToArray();
+            IBenchLoad[] connections;
+            Func<Task[]> start;
+            if (epoll)
+            {
+                var loop = new EpollBenchLoop(run, active.Sockets, bufferSize);
+                (connections, start) = (loop.Connections, loop.Start);
+            }
+            else
+            {
+                Stream?[] tls = await HandshakeAsync(options, active.Sockets, cancellationToken).ConfigureAwait(false);
+                BenchConnection[] perConnection = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize, tls[i])).ToArray();
+                (connections, start) = (perConnection, () => perConnection.Select(c => c.RunAsync()).ToArray());
+            }
             Task[] loops = [];
-            Measured measured = await SampleAsync(run, connections, () => loops = connections.Select(c => c.RunAsync()).ToArray(), progress, cancellationToken).ConfigureAwait(false);
+            Measured measured = await SampleAsync(run, connections, () => loops = start(), progress, cancellationToken).ConfigureAwait(false);
             await DrainAsync(run, connections, loops).ConfigureAwait(false);
             int idleEchoed = await CheckIdleAsync(run.Pattern, idle.Sockets, options.DrainTimeout).ConfigureAwait(false);
 
@@ -84,6 +98,19 @@ public static class EchoBench
                 s.Dispose();
         }
     }
+
+    /// <summary>Whether <see cref="BenchEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    public static bool EpollAvailable => Epoll.IsSupported;
+
+    /// <summary>Whether a TCP run goes through <see cref="EpollBenchLoop"/>; asking for epoll where it cannot run is an error.</summary>
+    public static bool UsesEpoll(BenchOptions options) => options.Engine switch
+    {
+        BenchEngine.Async => false,
+        BenchEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
+            options.Tls is not null ? "the epoll engine runs plain TCP only, not TLS" : "the epoll engine needs Linux on x64 or arm64", nameof(options)),
+        BenchEngine.Epoll => true,
+        _ => EpollBenchLoop.CanRun(options),
+    };
 
     /// <summary>
     /// The UDP bench: one connected socket per "connection", datagrams numbered and checked, losses
@@ -159,7 +186,7 @@ public static class EchoBench
         }
     }
 
-    private sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
+    internal sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
 
     private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu);
 
@@ -313,7 +340,7 @@ public static class EchoBench
         if (await Task.WhenAny(all, Task.Delay(run.Options.DrainTimeout)).ConfigureAwait(false) != all)
         {
             run.Abort();
-            foreach (BenchConnection c in connections)
+            foreach (IBenchLoad c in connections)
                 c.Socket.Dispose();
         }
         await all.ConfigureAwait(false); // The loops never throw: failures are counted.

@@ -19,7 +19,6 @@ public sealed class TcpConnection : IAsyncDisposable
     private readonly IConnectionObserver _observer;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();   // stops reading
-    private readonly CancellationTokenSource _aborting = new();  // stops writing too
     private readonly TlsServerOptions? _tlsServer;
     private Stream? _stream;
     private long _bytesIn;
@@ -29,6 +28,8 @@ public sealed class TcpConnection : IAsyncDisposable
     private int _closeReported;
     private volatile bool _echo;
     private volatile bool _idle;
+    private volatile bool _aborted;   // Abort() was called: writes stop too (the socket is gone)
+    private readonly bool _plain;     // No TLS: reads and writes try the socket directly first
 
     /// <summary>Wraps a connected socket; pass an authenticated <see cref="SslStream"/> as <c>stream</c> for TLS.</summary>
     public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream = null)
@@ -46,6 +47,13 @@ public sealed class TcpConnection : IAsyncDisposable
         _tlsServer = tlsServer;
         _echo = options.Echo;
         socket.NoDelay = options.NoDelay;
+        // Non-blocking, a plain socket's synchronous Send/Receive return WouldBlock instead of waiting, so the
+        // echo path calls them directly and goes async only when the kernel is not ready. That skips the async
+        // machinery per message, and a connection whose writes never wait never allocates a send operation
+        // (~300 B that .NET keeps per socket). TLS streams need a blocking socket (NetworkStream requires it).
+        _plain = stream is null && tlsServer is null;
+        if (_plain)
+            socket.Blocking = false;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         ConnectedAt = DateTimeOffset.Now;
@@ -76,79 +84,112 @@ public sealed class TcpConnection : IAsyncDisposable
     internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
     internal TimeSpan IdleTimeout => _options.IdleTimeout;
 
+    /// <summary>The receive loop started by <see cref="Start"/>; null before.</summary>
+    internal Task? Running { get; private set; }
+
     /// <summary>
     /// Runs the receive loop until the peer closes, the connection fails or <see cref="Close"/> is called.
     /// Never throws for network failures: the outcome goes to <see cref="IConnectionObserver.OnClosed"/>.
     /// </summary>
-    public async Task RunAsync()
-    {
-        if (_tlsServer is not null)
-        {
-            string? failure = await TlsHandshake.AcceptAsync(_socket, _tlsServer, _closing.Token, s => _stream = s).ConfigureAwait(false);
-            if (failure is not null)
-            {
-                Dispose(graceful: false);
-                ReportClosed(CloseReason.HandshakeFailed, failure);
-                return;
-            }
-        }
+    public Task RunAsync() => RunCoreAsync(finished: null);
 
-        bool watched = _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
-        if (watched)
-            IdleWatchdog.Watch(this);
-        _observer.OnConnected(this);
-        CloseReason reason = CloseReason.RemoteClosed;
-        string? detail = null;
-        CancellationToken reading = _closing.Token;
+    /// <summary>
+    /// For a server: runs the receive loop off the caller's thread, then calls <paramref name="finished"/>.
+    /// One state machine per connection (not a wrapper around <see cref="RunAsync"/>): an idle connection's
+    /// memory is mostly such objects.
+    /// </summary>
+    internal void Start(Action<TcpConnection> finished) => Running = RunCoreAsync(finished);
+
+    private async Task RunCoreAsync(Action<TcpConnection>? finished)
+    {
         try
         {
-            while (true)
+            if (finished is not null)
+                await Task.Yield(); // Off the accept loop.
+            if (_tlsServer is not null)
             {
-                if (_options.WaitForDataBeforeAllocatingBuffer)
-                    await ReceiveAsync(Memory<byte>.Empty, reading).ConfigureAwait(false);
-
-                byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
-                try
+                string? failure = await TlsHandshake.AcceptAsync(_socket, _tlsServer, _closing.Token, s => _stream = s).ConfigureAwait(false);
+                if (failure is not null)
                 {
-                    int read = await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
-                    if (read == 0)
-                        break;
-                    Interlocked.Add(ref _bytesIn, read);
-                    Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                    _observer.OnReceived(this, buffer.AsSpan(0, read));
-                    // The echo finishes even when a graceful close begins meanwhile: only an abort stops it.
-                    if (_echo)
-                        await WriteAsync(buffer.AsMemory(0, read), _aborting.Token).ConfigureAwait(false);
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
+                    Dispose(graceful: false);
+                    ReportClosed(CloseReason.HandshakeFailed, failure);
+                    return;
                 }
             }
-        }
-        catch (Exception ex) when (IsClosing(ex))
-        {
-            reason = _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
-        }
-        catch (Exception ex) when (ex is SocketException or IOException)
-        {
-            reason = CloseReason.Reset;
-            detail = Describe(ex);
+            bool watched = _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
+            if (watched)
+                IdleWatchdog.Watch(this);
+            _observer.OnConnected(this);
+            CloseReason reason = CloseReason.RemoteClosed;
+            string? detail = null;
+            CancellationToken reading = _closing.Token;
+            try
+            {
+                while (true)
+                {
+                    if (_options.WaitForDataBeforeAllocatingBuffer)
+                        await ReceiveAsync(Memory<byte>.Empty, reading).ConfigureAwait(false);
+
+                    byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
+                    try
+                    {
+                        int read = _plain && _options.WaitForDataBeforeAllocatingBuffer
+                            ? ReceiveReady(buffer)
+                            : await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
+                        if (read < 0)
+                            continue; // Woken without data after all: wait again.
+                        if (read == 0)
+                            break;
+                        Interlocked.Add(ref _bytesIn, read);
+                        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+                        _observer.OnReceived(this, buffer.AsSpan(0, read));
+                        // The echo finishes even when a graceful close begins meanwhile: only an abort stops it.
+                        if (_echo)
+                            await WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                    }
+                }
+            }
+            catch (Exception ex) when (IsClosing(ex))
+            {
+                reason = _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
+            }
+            catch (Exception ex) when (ex is SocketException or IOException)
+            {
+                reason = CloseReason.Reset;
+                detail = Describe(ex);
+            }
+            finally
+            {
+                if (watched)
+                    IdleWatchdog.Forget(this);
+                await FinishAsync(reason).ConfigureAwait(false);
+                ReportClosed(reason, detail);
+            }
         }
         finally
         {
-            if (watched)
-                IdleWatchdog.Forget(this);
-            await FinishAsync(reason).ConfigureAwait(false);
-            ReportClosed(reason, detail);
+            finished?.Invoke(this);
         }
     }
 
     /// <summary>Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.</summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _aborting.Token);
-        await WriteAsync(data, linked.Token, reportSent: true).ConfigureAwait(false);
+        try
+        {
+            if (_aborted)
+                throw new OperationCanceledException("the connection was aborted");
+            await WriteAsync(data, cancellationToken, reportSent: true).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (_aborted && ex is SocketException or IOException or ObjectDisposedException)
+        {
+            // What an abort does to a send in progress, told the way cancellation is.
+            throw new OperationCanceledException("the connection was aborted", ex);
+        }
     }
 
     /// <summary>
@@ -187,7 +228,8 @@ public sealed class TcpConnection : IAsyncDisposable
     {
         try
         {
-            await _sendLock.WaitAsync(DrainTimeout, _aborting.Token).ConfigureAwait(false);
+            if (!await _sendLock.WaitAsync(DrainTimeout).ConfigureAwait(false))
+                return;
             try
             {
                 if (_stream is SslStream ssl)
@@ -213,10 +255,13 @@ public sealed class TcpConnection : IAsyncDisposable
     /// <summary>Closes at once with RST instead of FIN, dropping anything unsent.</summary>
     public void Abort()
     {
+        _aborted = true;
         try { _socket.LingerState = new LingerOption(true, 0); }
         catch (Exception ex) when (IsClosing(ex) || ex is SocketException) { }
-        Cancel(_aborting);
         Cancel(_closing);
+        // Closing the socket fails a write in progress at once (TLS ones too, underneath), so a peer that does
+        // not read cannot hold it. A token per write would cost every connection a second CancellationTokenSource.
+        _socket.Dispose();
     }
 
     internal void CloseIdle()
@@ -229,6 +274,18 @@ public sealed class TcpConnection : IAsyncDisposable
     {
         try { cts.Cancel(); }
         catch (ObjectDisposedException) { }
+    }
+
+    /// <summary>A read on a socket just reported readable: the bytes read, 0 at end of stream, -1 if none after all.</summary>
+    private int ReceiveReady(byte[] buffer)
+    {
+        int read = _socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out SocketError error);
+        return error switch
+        {
+            SocketError.Success => read,
+            SocketError.WouldBlock => -1,
+            _ => throw new SocketException((int)error),
+        };
     }
 
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
@@ -251,7 +308,9 @@ public sealed class TcpConnection : IAsyncDisposable
             {
                 while (!data.IsEmpty)
                 {
-                    int sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
+                    int sent = _plain ? TrySend(data.Span) : 0;
+                    if (sent == 0)
+                        sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
                     Interlocked.Add(ref _bytesOut, sent);
                     data = data[sent..];
                 }
@@ -264,18 +323,31 @@ public sealed class TcpConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>What the kernel takes right now without waiting (0 when its buffer is full).</summary>
+    private int TrySend(ReadOnlySpan<byte> data)
+    {
+        int sent = _socket.Send(data, SocketFlags.None, out SocketError error);
+        return error switch
+        {
+            SocketError.Success => sent,
+            SocketError.WouldBlock => 0,
+            _ => throw new SocketException((int)error),
+        };
+    }
+
     private async Task FinishAsync(CloseReason reason)
     {
-        bool graceful = reason != CloseReason.Reset && !_aborting.IsCancellationRequested;
+        bool graceful = reason != CloseReason.Reset && !_aborted;
         if (graceful)
         {
             // Let sends already queued go out first (bounded: a peer that never reads gets RST), then FIN.
             bool drained = false;
             try
             {
-                drained = await _sendLock.WaitAsync(DrainTimeout, _aborting.Token).ConfigureAwait(false);
-                if (drained)
+                bool acquired = await _sendLock.WaitAsync(DrainTimeout).ConfigureAwait(false);
+                if (acquired)
                     _sendLock.Release();
+                drained = acquired && !_aborted;
             }
             catch (Exception ex) when (IsClosing(ex)) { }
             if (!drained)
@@ -330,8 +402,7 @@ public sealed class TcpConnection : IAsyncDisposable
 
     private bool IsClosing(Exception ex) =>
         ex is ObjectDisposedException
-        || (ex is OperationCanceledException && (_closing.IsCancellationRequested || _aborting.IsCancellationRequested))
-        || (ex is SocketException or IOException && (_closing.IsCancellationRequested || _aborting.IsCancellationRequested));
+        || (ex is OperationCanceledException or SocketException or IOException && (_closing.IsCancellationRequested || _aborted));
 
     private static string Describe(Exception ex) => ex switch
     {
@@ -355,11 +426,15 @@ public sealed class TcpConnection : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        Release();
+        return ValueTask.CompletedTask;
+    }
+
+    internal void Release()
+    {
         Abort();
         Dispose(graceful: false);
         _closing.Dispose();
-        _aborting.Dispose();
         _sendLock.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

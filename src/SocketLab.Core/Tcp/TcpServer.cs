@@ -14,7 +14,6 @@ public sealed class TcpServer : IAsyncDisposable
     private readonly TcpServerOptions _options;
     private readonly IConnectionObserver _observer;
     private readonly ConcurrentDictionary<long, TcpConnection> _connections = new();
-    private readonly ConcurrentDictionary<long, Task> _running = new();
     private readonly CancellationTokenSource _stopping = new();
     private Socket? _listener;
     private Task? _acceptLoop;
@@ -27,10 +26,13 @@ public sealed class TcpServer : IAsyncDisposable
     private bool _fdWarned;
     private long _fdWarnedAt = long.MinValue / 2;
 
+    private readonly Action<TcpConnection> _finished;
+
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
         _options = options;
         _observer = observer;
+        _finished = Finished;
     }
 
     /// <summary>The bound endpoint (with the real port when 0 was asked for).</summary>
@@ -122,7 +124,8 @@ public sealed class TcpServer : IAsyncDisposable
             await _acceptLoop.ConfigureAwait(false);
         foreach (TcpConnection c in _connections.Values)
             c.Close();
-        Task all = Task.WhenAll(_running.Values);
+        // The accept loop has ended, so every connection listed has been started.
+        Task all = Task.WhenAll(_connections.Values.Select(c => c.Running ?? Task.CompletedTask));
         if (await Task.WhenAny(all, Task.Delay(timeout)).ConfigureAwait(false) != all)
         {
             foreach (TcpConnection c in _connections.Values)
@@ -205,25 +208,16 @@ public sealed class TcpServer : IAsyncDisposable
 
             Interlocked.Increment(ref _accepted);
             _connections[id] = connection;
-            _running[id] = RunConnectionAsync(connection);
+            connection.Start(_finished);
         }
     }
 
-    private async Task RunConnectionAsync(TcpConnection connection)
+    private void Finished(TcpConnection connection)
     {
-        await Task.Yield();
-        try
-        {
-            await connection.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _connections.TryRemove(connection.Id, out _);
-            Interlocked.Add(ref _closedBytesIn, connection.BytesIn);
-            Interlocked.Add(ref _closedBytesOut, connection.BytesOut);
-            _running.TryRemove(connection.Id, out _);
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
+        _connections.TryRemove(connection.Id, out _);
+        Interlocked.Add(ref _closedBytesIn, connection.BytesIn);
+        Interlocked.Add(ref _closedBytesOut, connection.BytesOut);
+        connection.Release();
     }
 
     public async ValueTask DisposeAsync()

@@ -33,6 +33,7 @@ public static class BenchCommand
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
         var tls = new ClientTlsOptionSet();
+        Option<BenchEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", BenchEngine.Auto);
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
@@ -51,14 +52,14 @@ public static class BenchCommand
 
         var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages (TCP) or datagrams (--udp), check every echoed byte, report messages/s and latency")
         {
-            host, port, connections, size, depth, duration, warmup, idle, connectTimeout, report, json, udp, timeout, maxLoss,
+            host, port, connections, size, depth, duration, warmup, idle, connectTimeout, engine, report, json, udp, timeout, maxLoss,
         };
         tls.AddTo(command);
         command.Validators.Add(r =>
         {
             // Only options given on the command line can clash (a validator sees no default values).
             bool isUdp = r.GetResult(udp) is not null;
-            if (isUdp && r.GetResult(size)?.GetValueOrDefault<int>() is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)
+            if (isUdp && Given(r, size) is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)
                 r.AddError($"--size with --udp takes {EchoBench.UdpMinSize} to {EchoBench.UdpMaxSize} bytes (one IPv4 datagram carrying its 8-byte number), got {n}");
             else if (isUdp && r.GetResult(idle) is not null)
                 r.AddError("--idle holds TCP connections open; it does not apply to --udp");
@@ -66,9 +67,13 @@ public static class BenchCommand
                 r.AddError("--timeout applies to --udp only");
             else if (!isUdp && r.GetResult(maxLoss) is not null)
                 r.AddError("--max-loss applies to --udp only");
-            else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || r.GetResult(depth)?.GetValueOrDefault<int>() > 1))
+            else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || Given(r, depth) > 1))
                 r.AddError("--tls runs TCP ping-pong only: not with --udp, --idle or --depth above 1");
-            else if (isUdp && r.GetResult(timeout)?.GetValueOrDefault<TimeSpan>() <= TimeSpan.Zero)
+            else if (Given(r, engine) is BenchEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
+                r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
+            else if (Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
+                r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
+            else if (isUdp && Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
         });
         command.SetAction(async (r, _) =>
@@ -85,6 +90,7 @@ public static class BenchCommand
                 Idle = r.GetValue(idle),
                 ConnectTimeout = r.GetValue(connectTimeout),
                 Udp = r.GetValue(udp),
+                Engine = r.GetValue(engine),
                 Timeout = r.GetValue(timeout),
                 MaxLossPercent = r.GetValue(maxLoss),
                 Tls = tls.Resolve(r),
@@ -93,6 +99,15 @@ public static class BenchCommand
             return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>An option's value when given on the command line and valid; null otherwise (a bad value reports its own error).</summary>
+    private static T? Given<T>(System.CommandLine.Parsing.CommandResult r, Option<T> option) where T : struct
+    {
+        if (r.GetResult(option) is not { } given)
+            return null;
+        try { return given.GetValueOrDefault<T>(); }
+        catch (InvalidOperationException) { return null; }
     }
 
     private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json)

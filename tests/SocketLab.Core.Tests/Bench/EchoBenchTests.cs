@@ -20,15 +20,26 @@ public class EchoBenchTests
         SampleInterval = TimeSpan.FromMilliseconds(100),
     };
 
+    public static TheoryData<BenchEngine, int, int> Loads()
+    {
+        var data = new TheoryData<BenchEngine, int, int>();
+        foreach (BenchEngine engine in new[] { BenchEngine.Epoll, BenchEngine.Async })
+        {
+            data.Add(engine, 1, 32);
+            data.Add(engine, 1, 70_000);   // Longer than one read: echoes arrive in pieces.
+            data.Add(engine, 16, 512);
+            data.Add(engine, 3, 100_000);
+            data.Add(engine, 64, 300_000); // 19 MiB in flight per connection: sends wait for room.
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData(1, 32)]
-    [InlineData(1, 70_000)] // Longer than one read: echoes arrive in pieces.
-    [InlineData(16, 512)]
-    [InlineData(3, 100_000)]
-    public async Task Ping_pong_and_pipelined_runs_against_the_echo_server_count_messages_without_errors(int depth, int size)
+    [MemberData(nameof(Loads))]
+    public async Task Ping_pong_and_pipelined_runs_against_the_echo_server_count_messages_without_errors(BenchEngine engine, int depth, int size)
     {
         await using var server = new LoopbackServer();
-        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size }).WaitAsync(Limit);
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Engine = engine }).WaitAsync(Limit);
 
         Assert.True(r.Ok, $"messages {r.Messages}, errors {r.Errors}, connected {r.Connected}, elapsed {r.Elapsed}: {r.FirstError ?? r.Mismatch?.ToString()}");
         Assert.Equal(8, r.Connected);
@@ -42,12 +53,14 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(1, 32, 5_000)]
-    [InlineData(8, 512, 20_001)]
-    public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(int depth, int size, long at)
+    [InlineData(BenchEngine.Epoll, 1, 32, 5_000)]
+    [InlineData(BenchEngine.Epoll, 8, 512, 20_001)]
+    [InlineData(BenchEngine.Async, 1, 32, 5_000)]
+    [InlineData(BenchEngine.Async, 8, 512, 20_001)]
+    public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(BenchEngine engine, int depth, int size, long at)
     {
         await using var server = FaultyEchoServer.Corrupting(at);
-        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Duration = TimeSpan.FromSeconds(20) }).WaitAsync(Limit);
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Duration = TimeSpan.FromSeconds(20), Engine = engine }).WaitAsync(Limit);
 
         Assert.False(r.Ok);
         EchoMismatch m = Assert.IsType<EchoMismatch>(r.Mismatch);
@@ -56,11 +69,13 @@ public class EchoBenchTests
         Assert.True(r.Elapsed < TimeSpan.FromSeconds(10), "a corrupt echo ends the run early");
     }
 
-    [Fact]
-    public async Task A_server_that_closes_connections_counts_errors()
+    [Theory]
+    [InlineData(BenchEngine.Epoll)]
+    [InlineData(BenchEngine.Async)]
+    public async Task A_server_that_closes_connections_counts_errors(BenchEngine engine)
     {
         await using var server = FaultyEchoServer.Closing(at: 1000);
-        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Size = 64 }).WaitAsync(Limit);
+        BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Size = 64, Engine = engine }).WaitAsync(Limit);
 
         Assert.False(r.Ok);
         Assert.Null(r.Mismatch);
@@ -82,15 +97,48 @@ public class EchoBenchTests
         Assert.Contains(IPAddress.Parse("127.0.0.9"), sources.Keys);
     }
 
-    [Fact]
-    public async Task Nothing_listening_throws_connection_refused()
+    [Theory]
+    [InlineData(BenchEngine.Epoll)]
+    [InlineData(BenchEngine.Async)]
+    public async Task Nothing_listening_throws_connection_refused(BenchEngine engine)
     {
         await using var server = new LoopbackServer();
         IPEndPoint closed = server.EndPoint;
         await server.DisposeAsync();
 
-        var ex = await Assert.ThrowsAsync<SocketLab.Core.Net.NetworkException>(() => EchoBench.RunAsync(Short(closed)).WaitAsync(Limit));
+        var ex = await Assert.ThrowsAsync<SocketLab.Core.Net.NetworkException>(() => EchoBench.RunAsync(Short(closed) with { Engine = engine }).WaitAsync(Limit));
         Assert.Equal(SocketLab.Core.Net.NetworkErrorKind.ConnectionRefused, ex.Kind);
+        Assert.Contains("refused", ex.Message);
+    }
+
+    [Theory]
+    [InlineData(BenchEngine.Epoll)]
+    [InlineData(BenchEngine.Async)]
+    public async Task Connects_that_hang_time_out(BenchEngine engine)
+    {
+        using System.Net.Sockets.Socket listener = ConnectorTests.FullListener(out var fillers);
+        try
+        {
+            var target = (IPEndPoint)listener.LocalEndPoint!;
+            var options = Short(target) with { Engine = engine, Connections = 3, ConnectTimeout = TimeSpan.FromMilliseconds(400) };
+            var ex = await Assert.ThrowsAsync<SocketLab.Core.Net.NetworkException>(() => EchoBench.RunAsync(options).WaitAsync(Limit));
+            Assert.Equal(SocketLab.Core.Net.NetworkErrorKind.TimedOut, ex.Kind);
+            Assert.Contains("timed out after 0.4 s", ex.Message);
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
+    public void The_epoll_engine_refuses_tls_and_udp_and_auto_picks_it_for_plain_tcp_on_linux()
+    {
+        var plain = Short(new IPEndPoint(IPAddress.Loopback, 9));
+        Assert.Equal(OperatingSystem.IsLinux(), EchoBench.UsesEpoll(plain));
+        Assert.False(EchoBench.UsesEpoll(plain with { Engine = BenchEngine.Async }));
+        Assert.False(EchoBench.UsesEpoll(plain with { Udp = true }));
+        Assert.Throws<ArgumentException>(() => EchoBench.UsesEpoll(plain with { Engine = BenchEngine.Epoll, Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
     }
 
     [Fact]

@@ -97,6 +97,34 @@ public class LimitsTests
     }
 
     [Fact]
+    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once()
+    {
+        await using var server = new LoopbackServer();
+        using Socket deaf = await server.ConnectAsync();
+        deaf.ReceiveBufferSize = 4096;
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(5); server.Server.Connections.Count == 0; await Task.Delay(10))
+            Assert.True(DateTime.UtcNow < deadline);
+        TcpConnection connection = server.Server.Connections.Single();
+
+        // 64 MiB cannot fit in the socket buffers of a peer that does not read: the send waits.
+        Task stuck = connection.SendAsync(new byte[64 * 1024 * 1024]).AsTask();
+        await Task.Delay(300);
+        Assert.False(stuck.IsCompleted);
+
+        connection.Abort();
+        Exception? ex = await Record.ExceptionAsync(() => stuck.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.IsAssignableFrom<OperationCanceledException>(ex);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.SendAsync(new byte[1]).AsTask());
+        // The peer sees a reset, not an orderly end: what was unsent is dropped, as Abort says.
+        byte[] sink = new byte[64 * 1024];
+        SocketException reset = await Assert.ThrowsAsync<SocketException>(async () =>
+        {
+            while (await deaf.ReceiveAsync(sink, SocketFlags.None).WaitAsync(TimeSpan.FromSeconds(5)) > 0) { }
+        });
+        Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
+    }
+
+    [Fact]
     public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin()
     {
         var server = new LoopbackServer();

@@ -1,0 +1,96 @@
+using System.Net;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Bench;
+
+/// <summary>
+/// Opens the connections <see cref="EpollBenchLoop"/> drives with non-blocking connects watched by an epoll
+/// set of its own. A socket that ever ran a .NET async operation stays registered with the runtime's epoll
+/// thread, which then wakes for every echo as well: measured, that nearly doubled the generator's CPU per
+/// message (8.5 µs against 4.6 µs for 50 × 32-byte ping-pong).
+/// </summary>
+internal static class EpollConnector
+{
+    private const int TickMs = 10;
+
+    public static Task<EchoBench.Opened> OpenAsync(IPEndPoint target, int count, int concurrency, TimeSpan timeout, CancellationToken ct) =>
+        Task.Factory.StartNew(() => Open(target, count, concurrency, timeout, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private static EchoBench.Opened Open(IPEndPoint target, int count, int concurrency, TimeSpan timeout, CancellationToken ct)
+    {
+        var opened = new Socket?[count];
+        var pending = new Dictionary<int, (Socket Socket, long Deadline)>();
+        int failures = 0;
+        NetworkException? first = null;
+        string doing = $"connect to {EndpointText.HostPort(target)}";
+
+        void Failed(NetworkException ex)
+        {
+            failures++;
+            first ??= ex;
+        }
+
+        using var epoll = new Epoll(256);
+        try
+        {
+            for (int next = 0; next < count || pending.Count > 0;)
+            {
+                ct.ThrowIfCancellationRequested();
+                for (; next < count && pending.Count < concurrency; next++)
+                {
+                    var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
+                    try
+                    {
+                        socket.Connect(target);
+                        opened[next] = socket; // At once (rare, even on loopback).
+                    }
+                    catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.InProgress)
+                    {
+                        pending[next] = (socket, Environment.TickCount64 + (long)timeout.TotalMilliseconds);
+                        epoll.Add(socket.Handle, Epoll.Out, (ulong)next);
+                    }
+                    catch (SocketException ex)
+                    {
+                        socket.Dispose();
+                        Failed(NetworkException.From(ex, doing));
+                    }
+                }
+
+                int ready = epoll.Wait(TickMs);
+                for (int e = 0; e < ready; e++)
+                {
+                    int i = (int)epoll.DataAt(e);
+                    if (!pending.Remove(i, out var p))
+                        continue;
+                    epoll.Remove(p.Socket.Handle);
+                    var error = (SocketError)(int)p.Socket.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.Error)!;
+                    if (error == SocketError.Success)
+                    {
+                        opened[i] = p.Socket;
+                        continue;
+                    }
+                    p.Socket.Dispose();
+                    Failed(NetworkException.From(new SocketException((int)error), doing));
+                }
+
+                long now = Environment.TickCount64;
+                foreach (var (i, p) in pending.Where(kv => kv.Value.Deadline <= now).ToList())
+                {
+                    pending.Remove(i);
+                    p.Socket.Dispose(); // Closing it also takes it out of the epoll set.
+                    Failed(new NetworkException(NetworkErrorKind.TimedOut, $"cannot {doing}: timed out after {timeout.TotalSeconds:0.###} s"));
+                }
+            }
+        }
+        catch
+        {
+            foreach (var (socket, _) in pending.Values)
+                socket.Dispose();
+            foreach (Socket? s in opened)
+                s?.Dispose();
+            throw;
+        }
+        return new EchoBench.Opened(opened.OfType<Socket>().ToList(), failures, first);
+    }
+}
