@@ -128,7 +128,7 @@ cell() {
      --argjson cpu "$(( after - before ))" --argjson hz "$(getconf CLK_TCK)" --argjson wall "$(( t1 - t0 ))" \
      '{server: $server, run: $run, cell: "\($mode) \($c)x\($size)", mode: $mode, c: $c, size: $size,
        ok, messages_per_s, mib_per_s, p99_us: .latency_us.p99, p50_us: .latency_us.p50, errors, connect_failures,
-       first_error, elapsed_s, warmup_s, depth, generator_cpu_s: .generator.cpu_s,
+       first_error, elapsed_s, warmup_s, depth, generator_cpu_s: .generator.cpu_s, generator_engine: .generator.engine,
        server_cpu_s: ($cpu / $hz), bench_wall_s: ($wall / 1000)}' >> "$results"
   tail -n 1 "$results" | jq -r '"  \(.server) \(.cell): \(.messages_per_s // 0 | floor) msg/s p99 \(.p99_us // 0) us server cpu \(.server_cpu_s)s ok=\(.ok)"' >&2
   sleep 0.5

@@ -50,13 +50,13 @@ for (const cell of cells) {
 out.push('');
 out.push('Server CPU share over the whole bench call, warm-up and connects included (1.00 = its pinned core was busy all the time; lower means the load generator, the kernel or the wake-ups were the limit). Generator CPU is its share of the measured time:');
 out.push('');
-out.push('| mode | conns × size | SocketLab | Go | Node | socat | generator CPU (SocketLab cell) | server µs CPU/msg: SocketLab | Go | Node |');
-out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+out.push('| mode | conns × size | SocketLab | Go | Node | socat | generator CPU: SocketLab cell | Go cell | server µs CPU/msg: SocketLab | Go | Node |');
+out.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const cell of cells) {
   const [mode, shape] = cell.split(' ');
   const s = Object.fromEntries(['socketlab', ...peers].map((n) => [n, stats(n, cell)]));
-  const gen = median((s.socketlab?.raw ?? []).map((r) => (r.elapsed_s ? r.generator_cpu_s / r.elapsed_s : undefined)));
-  out.push(`| ${mode} | ${shape.replace('x', ' × ')} B | ${fmt(s.socketlab?.cpu, 2)} | ${fmt(s.go?.cpu, 2)} | ${fmt(s.node?.cpu, 2)} | ${fmt(s.socat?.cpu, 2)} | ${fmt(gen, 2)} | ` +
+  const gen = (x) => median((x?.raw ?? []).map((r) => (r.elapsed_s ? r.generator_cpu_s / r.elapsed_s : undefined)));
+  out.push(`| ${mode} | ${shape.replace('x', ' × ')} B | ${fmt(s.socketlab?.cpu, 2)} | ${fmt(s.go?.cpu, 2)} | ${fmt(s.node?.cpu, 2)} | ${fmt(s.socat?.cpu, 2)} | ${fmt(gen(s.socketlab), 2)} | ${fmt(gen(s.go), 2)} | ` +
     `${fmt(s.socketlab?.usPerMsg, 2)} | ${fmt(s.go?.usPerMsg, 2)} | ${fmt(s.node?.usPerMsg, 2)} |`);
 }
 

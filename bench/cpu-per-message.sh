@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Server CPU time per echoed message for one bench cell: the measure used to compare levers, because on a
+# shared machine messages/s moves far more between identical runs than CPU per message does.
+# Starts `socketlab server` from SERVER_DLL pinned to CPU 0, loads it from CPU 1 with the current build's
+# `socketlab bench` (1 s unmeasured, then 3 s measured) and prints msg/s, server µs CPU per message,
+# generator CPU seconds and p99.
+# Usage: bash bench/cpu-per-message.sh SERVER_DLL CONNECTIONS SIZE [DEPTH]
+#   e.g. bash bench/cpu-per-message.sh src/SocketLab/bin/Release/net10.0/socketlab.dll 50 65536
+set -euo pipefail
+cd "$(dirname "$0")/.."
+dll=$1 c=$2 size=$3 depth=${4:-1}
+port=${PORT:-7221}
+cli=src/SocketLab/bin/Release/net10.0/socketlab.dll
+[ -f "$cli" ] || dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
+taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet >/dev/null 2>&1 &
+pid=$!
+trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
+taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 1s --warmup 0 --json >/dev/null
+t0=$(ticks)
+json=$(taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 3s --warmup 0 --json)
+t1=$(ticks)
+echo "$json" | jq -r --argjson t "$((t1 - t0))" --argjson hz "$(getconf CLK_TCK)" \
+  '"msg/s \(.messages_per_s | floor)  server µs/msg \(($t / $hz) * 1e6 / .messages * 100 | floor / 100)  generator \(.generator.engine) \(.generator.cpu_s) s CPU  p99 \(.latency_us.p99) µs"'
