@@ -67,7 +67,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
         }
     }
 
-    /// <summary>The socket is readable (or has an error): read once, check, record, send what became free.</summary>
+    /// <summary>The socket is readable (or has an error): read, check, record, send what became free.</summary>
     public void OnReadable()
     {
         if (IsDone)
