@@ -4,7 +4,9 @@
 # Starts `socketlab server` from SERVER_DLL pinned to CPU 0, loads it from CPU 1 with the current build's
 # `socketlab bench` (1 s unmeasured, then 3 s measured) and prints msg/s, server µs CPU per message,
 # generator CPU seconds and p99.
-# Usage: bash bench/cpu-per-message.sh SERVER_DLL CONNECTIONS SIZE [DEPTH]
+# Usage: bash bench/cpu-per-message.sh SERVER CONNECTIONS SIZE [DEPTH]
+#   SERVER: a socketlab.dll (run as `socketlab server`), or any command that takes the port as its last
+#   argument, e.g. the raw-epoll floor: "dotnet bench/peers/epoll-echo/bin/Release/net10.0/epoll-echo.dll"
 #   e.g. bash bench/cpu-per-message.sh src/SocketLab/bin/Release/net10.0/socketlab.dll 50 65536
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +14,10 @@ dll=$1 c=$2 size=$3 depth=${4:-1}
 port=${PORT:-7221}
 cli=src/SocketLab/bin/Release/net10.0/socketlab.dll
 [ -f "$cli" ] || dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
-taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet >/dev/null 2>&1 &
+case "$dll" in
+  *socketlab.dll) taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet >/dev/null 2>&1 & ;;
+  *) taskset -c 0 $dll "$port" >/dev/null 2>&1 & ;;
+esac
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
