@@ -14,32 +14,25 @@ internal sealed class BenchConnection : IBenchLoad
     private readonly Socket _socket;
     private readonly Stream? _tls;
     private readonly BenchRun _run;
-    private readonly long _id;
-    private readonly long _start;
+    private readonly EchoTally _tally;
     private readonly int _size;
     private readonly int _depth;
     private readonly byte[] _buffer;
-    private readonly long[] _sentAt;
     private readonly Channel<int>? _credits;
     private readonly CancellationTokenSource? _senderDone;
     private long _committed;
-    private long _received;
-    private long _completed;
-    private long _measured;
     private volatile bool _receiverDone;
     private int _failed;
 
     public BenchConnection(long id, Socket socket, BenchRun run, int bufferSize, Stream? tls = null)
     {
-        _id = id;
         _socket = socket;
         _tls = tls;
         _run = run;
-        _start = EchoPattern.StartOf(id);
+        _tally = new EchoTally(id, run);
         _size = run.Options.Size;
         _depth = run.Options.Depth;
         _buffer = new byte[bufferSize];
-        _sentAt = new long[_depth];
         if (_depth > 1)
         {
             _credits = Channel.CreateUnbounded<int>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
@@ -49,9 +42,9 @@ internal sealed class BenchConnection : IBenchLoad
 
     public Socket Socket => _socket;
 
-    public long Completed => Volatile.Read(ref _completed);
+    public long Completed => _tally.Completed;
 
-    public long Measured => Volatile.Read(ref _measured);
+    public long Measured => _tally.Measured;
 
     public Task RunAsync() => _depth == 1 ? Guard(PingPongAsync()) : Task.WhenAll(Guard(SendLoopAsync()), Guard(ReceiveLoopAsync()));
 
@@ -66,7 +59,7 @@ internal sealed class BenchConnection : IBenchLoad
             long t0 = Stopwatch.GetTimestamp();
             for (int left = size; left > 0;)
             {
-                int sent = await SendSomeAsync(socket, _run.Pattern.Slice(_start + _committed, left)).ConfigureAwait(false);
+                int sent = await SendSomeAsync(socket, _run.Pattern.Slice(_tally.Start + _committed, left)).ConfigureAwait(false);
                 _committed += sent;
                 left -= sent;
             }
@@ -77,10 +70,10 @@ internal sealed class BenchConnection : IBenchLoad
                     : _tls.ReadAsync(_buffer.AsMemory(0, Math.Min(left, _buffer.Length)))).ConfigureAwait(false);
                 if (read == 0)
                     throw new EchoClosedException();
-                Verify(read);
+                _tally.Check(_buffer.AsSpan(0, read));
                 left -= read;
             }
-            Echoed(1, Stopwatch.GetTimestamp() - t0);
+            _tally.Echoed(1, Stopwatch.GetTimestamp() - t0);
         }
     }
 
@@ -117,11 +110,9 @@ internal sealed class BenchConnection : IBenchLoad
         int free = _depth;
         while (!_run.Stopping && !_receiverDone)
         {
-            long now = Stopwatch.GetTimestamp();
-            for (int i = 0; i < free; i++)
-                Volatile.Write(ref _sentAt[(messages + i) % _depth], now);
+            _tally.MarkSent(messages, free, Stopwatch.GetTimestamp());
             long bytes = (long)free * _size;
-            long position = _start + Volatile.Read(ref _committed);
+            long position = _tally.Start + Volatile.Read(ref _committed);
             Volatile.Write(ref _committed, _committed + bytes);
             messages += free;
             while (bytes > 0)
@@ -151,7 +142,7 @@ internal sealed class BenchConnection : IBenchLoad
         try
         {
             // After the stop, read what was already sent so every counted echo was checked.
-            while (!(_run.Stopping && _received >= Volatile.Read(ref _committed)))
+            while (!(_run.Stopping && _tally.Received >= Volatile.Read(ref _committed)))
             {
                 int read;
                 try
@@ -165,23 +156,12 @@ internal sealed class BenchConnection : IBenchLoad
                 }
                 if (read == 0)
                     throw new EchoClosedException();
-                long before = _received / _size;
-                Verify(read);
-                long after = _received / _size;
+                long before = _tally.Received / _size;
+                _tally.Check(_buffer.AsSpan(0, read));
+                long after = _tally.Received / _size;
                 if (after == before)
                     continue;
-                long now = Stopwatch.GetTimestamp();
-                // Messages sent in one write share a send time: record each run of them at once,
-                // so the histogram costs per write, not per message.
-                for (long m = before; m < after;)
-                {
-                    long sentAt = Volatile.Read(ref _sentAt[m % _depth]);
-                    long n = 1;
-                    while (m + n < after && Volatile.Read(ref _sentAt[(m + n) % _depth]) == sentAt)
-                        n++;
-                    Echoed(n, now - sentAt);
-                    m += n;
-                }
+                _tally.EchoedBetween(before, after, Stopwatch.GetTimestamp());
                 credits.TryWrite((int)(after - before));
             }
         }
@@ -189,27 +169,6 @@ internal sealed class BenchConnection : IBenchLoad
         {
             _receiverDone = true;
             credits.TryComplete();
-        }
-    }
-
-    private void Verify(int read)
-    {
-        int bad = _run.Pattern.FirstMismatch(_buffer.AsSpan(0, read), _start + _received);
-        if (bad >= 0)
-        {
-            long offset = _received + bad;
-            throw new EchoMismatchException(new EchoMismatch(_id, offset, _run.Pattern.At(_start + offset), _buffer[bad]));
-        }
-        _received += read;
-    }
-
-    private void Echoed(long messages, long ticks)
-    {
-        Volatile.Write(ref _completed, _completed + messages);
-        if (_run.Measuring)
-        {
-            Volatile.Write(ref _measured, _measured + messages);
-            _run.RecordLatency(ticks, messages);
         }
     }
 
@@ -228,17 +187,7 @@ internal sealed class BenchConnection : IBenchLoad
         {
             // The two loops of a pipelined connection fail together: count the connection once.
             if (Interlocked.Exchange(ref _failed, 1) == 0)
-                _run.ReportError(Describe(ex));
+                _run.ReportError(_tally.Describe(ex));
         }
     }
-
-    private string Describe(Exception ex) => ex switch
-    {
-        _ when _run.Aborted => $"connection {_id}: no echo within the drain time after the run",
-        EchoClosedException => $"connection {_id}: the server closed the connection",
-        SocketException { SocketErrorCode: SocketError.ConnectionReset } => $"connection {_id}: connection reset by the server",
-        _ => $"connection {_id}: {ex.Message}",
-    };
-
-    private sealed class EchoClosedException : Exception;
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using SocketLab.Core.Net;
 
 namespace SocketLab.Core.Bench;
 
@@ -7,43 +8,36 @@ namespace SocketLab.Core.Bench;
 /// One loaded connection of a bench run driven by <see cref="EpollBenchLoop"/>: plain state plus what to do
 /// when its socket is readable or writable. Every call comes from the loop's one thread, so nothing here
 /// locks; the sampler only reads <see cref="Completed"/> and <see cref="Measured"/>.
-/// The byte accounting is the same as <see cref="BenchConnection"/>'s: the connection's stream of
-/// <see cref="EchoPattern"/> bytes is committed message by message, sent, and checked as it comes back.
+/// Checking and counting are <see cref="EchoTally"/>'s, as for <see cref="BenchConnection"/>; this class
+/// commits the stream message by message and sends it.
 /// </summary>
 internal sealed class EpollBenchConnection : IBenchLoad
 {
     private readonly BenchRun _run;
-    private readonly long _id;
-    private readonly long _start;
+    private readonly EchoTally _tally;
     private readonly int _size;
     private readonly int _depth;
     private readonly byte[] _buffer;
-    private readonly long[] _sentAt;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _committed;  // bytes of whole messages handed to the connection
     private long _sent;       // of those, bytes the kernel took
-    private long _received;   // bytes echoed and checked
-    private long _completed;
-    private long _measured;
 
     public EpollBenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
     {
-        _id = id;
         Socket = socket;
         _run = run;
-        _start = EchoPattern.StartOf(id);
+        _tally = new EchoTally(id, run);
         _size = run.Options.Size;
         _depth = run.Options.Depth;
         _buffer = new byte[bufferSize];
-        _sentAt = new long[_depth];
         socket.Blocking = false; // Send/Receive return WouldBlock instead of waiting: the loop waits in epoll.
     }
 
     public Socket Socket { get; }
 
-    public long Completed => Volatile.Read(ref _completed);
+    public long Completed => _tally.Completed;
 
-    public long Measured => Volatile.Read(ref _measured);
+    public long Measured => _tally.Measured;
 
     /// <summary>Completes when the connection has finished (all its echoes checked, or failed); never faults.</summary>
     public Task RunAsync() => _done.Task;
@@ -106,28 +100,17 @@ internal sealed class EpollBenchConnection : IBenchLoad
     /// <summary>One read; false when there was nothing to read or the buffer was not filled (nothing more is waiting).</summary>
     private bool Read()
     {
-        int read = Socket.Receive(_buffer, 0, _buffer.Length, SocketFlags.None, out SocketError error);
-        if (error == SocketError.WouldBlock)
+        int read = Socket.ReceiveNow(_buffer);
+        if (read < 0)
             return false;
-        if (error != SocketError.Success)
-            throw new SocketException((int)error);
         if (read == 0)
             throw new EchoClosedException();
 
         long now = Stopwatch.GetTimestamp();
-        Verify(read);
-        long before = (_received - read) / _size;
-        long after = _received / _size;
-        // Messages sent in one write share a send time: record each run of them at once.
-        for (long m = before; m < after;)
-        {
-            long sentAt = _sentAt[m % _depth];
-            long n = 1;
-            while (m + n < after && _sentAt[(m + n) % _depth] == sentAt)
-                n++;
-            Echoed(n, now - sentAt);
-            m += n;
-        }
+        long before = _tally.Received / _size;
+        _tally.Check(_buffer.AsSpan(0, read));
+        long after = _tally.Received / _size;
+        _tally.EchoedBetween(before, after, now);
         if (after > before)
             Refill(now);
         Flush();
@@ -137,7 +120,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
     /// <summary>After the stop: done once everything sent has come back.</summary>
     public void CheckFinished()
     {
-        if (_run.Stopping && _received >= _committed && !IsDone)
+        if (_run.Stopping && _tally.Received >= _committed && !IsDone)
             _done.TrySetResult();
     }
 
@@ -149,7 +132,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
         if (ex is EchoMismatchException mismatch)
             _run.ReportMismatch(mismatch.Mismatch);
         else
-            _run.ReportError(Describe(ex));
+            _run.ReportError(_tally.Describe(ex));
         _done.TrySetResult();
     }
 
@@ -163,9 +146,8 @@ internal sealed class EpollBenchConnection : IBenchLoad
         if (_run.Stopping)
             return;
         long messages = _committed / _size;
-        long free = _depth - (messages - _received / _size);
-        for (long i = 0; i < free; i++)
-            _sentAt[(messages + i) % _depth] = now;
+        long free = _depth - (messages - _tally.Received / _size);
+        _tally.MarkSent(messages, free, now);
         _committed += free * _size;
     }
 
@@ -175,45 +157,10 @@ internal sealed class EpollBenchConnection : IBenchLoad
         while (_sent < _committed)
         {
             int want = (int)Math.Min(_committed - _sent, EchoPattern.MaxSlice);
-            int sent = Socket.Send(_run.Pattern.Slice(_start + _sent, want).Span, SocketFlags.None, out SocketError error);
-            if (error == SocketError.WouldBlock)
-                return;
-            if (error != SocketError.Success)
-                throw new SocketException((int)error);
+            int sent = Socket.SendNow(_run.Pattern.Slice(_tally.Start + _sent, want).Span);
             _sent += sent;
             if (sent < want)
                 return; // The kernel's buffer is full: the loop waits for room.
         }
     }
-
-    private void Verify(int read)
-    {
-        int bad = _run.Pattern.FirstMismatch(_buffer.AsSpan(0, read), _start + _received);
-        if (bad >= 0)
-        {
-            long offset = _received + bad;
-            throw new EchoMismatchException(new EchoMismatch(_id, offset, _run.Pattern.At(_start + offset), _buffer[bad]));
-        }
-        _received += read;
-    }
-
-    private void Echoed(long messages, long ticks)
-    {
-        Volatile.Write(ref _completed, _completed + messages);
-        if (_run.Measuring)
-        {
-            Volatile.Write(ref _measured, _measured + messages);
-            _run.RecordLatency(ticks, messages);
-        }
-    }
-
-    private string Describe(Exception ex) => ex switch
-    {
-        _ when _run.Aborted => $"connection {_id}: no echo within the drain time after the run",
-        EchoClosedException => $"connection {_id}: the server closed the connection",
-        SocketException { SocketErrorCode: SocketError.ConnectionReset } => $"connection {_id}: connection reset by the server",
-        _ => $"connection {_id}: {ex.Message}",
-    };
-
-    private sealed class EchoClosedException : Exception;
 }

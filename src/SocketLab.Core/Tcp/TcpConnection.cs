@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tls;
 
 namespace SocketLab.Core.Tcp;
@@ -134,7 +135,7 @@ public sealed class TcpConnection : IAsyncDisposable
                     try
                     {
                         int read = _plain && _options.WaitForDataBeforeAllocatingBuffer
-                            ? ReceiveReady(buffer)
+                            ? _socket.ReceiveNow(buffer)
                             : await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
                         if (read < 0)
                             continue; // Woken without data after all: wait again.
@@ -276,18 +277,6 @@ public sealed class TcpConnection : IAsyncDisposable
         catch (ObjectDisposedException) { }
     }
 
-    /// <summary>A read on a socket just reported readable: the bytes read, 0 at end of stream, -1 if none after all.</summary>
-    private int ReceiveReady(byte[] buffer)
-    {
-        int read = _socket.Receive(buffer, 0, buffer.Length, SocketFlags.None, out SocketError error);
-        return error switch
-        {
-            SocketError.Success => read,
-            SocketError.WouldBlock => -1,
-            _ => throw new SocketException((int)error),
-        };
-    }
-
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
         _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
 
@@ -308,7 +297,7 @@ public sealed class TcpConnection : IAsyncDisposable
             {
                 while (!data.IsEmpty)
                 {
-                    int sent = _plain ? TrySend(data.Span) : 0;
+                    int sent = _plain ? _socket.SendNow(data.Span) : 0;
                     if (sent == 0)
                         sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
                     Interlocked.Add(ref _bytesOut, sent);
@@ -321,18 +310,6 @@ public sealed class TcpConnection : IAsyncDisposable
         {
             _sendLock.Release();
         }
-    }
-
-    /// <summary>What the kernel takes right now without waiting (0 when its buffer is full).</summary>
-    private int TrySend(ReadOnlySpan<byte> data)
-    {
-        int sent = _socket.Send(data, SocketFlags.None, out SocketError error);
-        return error switch
-        {
-            SocketError.Success => sent,
-            SocketError.WouldBlock => 0,
-            _ => throw new SocketException((int)error),
-        };
     }
 
     private async Task FinishAsync(CloseReason reason)
