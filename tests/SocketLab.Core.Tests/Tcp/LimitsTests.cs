@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Tests.Infrastructure;
 
 namespace SocketLab.Core.Tests.Tcp;
 
@@ -25,7 +26,7 @@ public class LimitsTests
                 await Task.Delay(100);
             }
         });
-        Assert.Empty(await ReadToEnd(idle)); // FIN after 2-2.5 s of silence.
+        Assert.Empty(await RawPeer.ReadToEndAsync(idle)); // FIN after 2-2.5 s of silence.
         await chatter; // 4 s of traffic, never 2 s apart: never timed out.
         await EchoTests.WaitUntil(() => closed.Reasons.Contains(CloseReason.IdleTimeout));
         Assert.Single(server.Server.Connections);
@@ -134,26 +135,13 @@ public class LimitsTests
         Task sending = client.SendAsync(payload, SocketFlags.None);
         await Task.Delay(50);
         Task stopping = server.Server.StopAsync(TimeSpan.FromSeconds(10));
-        byte[] back = await ReadToEnd(client);
+        byte[] back = await RawPeer.ReadToEndAsync(client);
         await stopping;
         // Every byte the server read was echoed whole before FIN: what came back is a prefix of what was sent.
         Assert.True(back.Length > 0);
         Assert.True(payload.AsSpan(0, back.Length).SequenceEqual(back));
         try { await sending.WaitAsync(Limit); } catch (SocketException) { }
         await server.DisposeAsync();
-    }
-
-    private static async Task<byte[]> ReadToEnd(Socket s)
-    {
-        using var ms = new MemoryStream();
-        byte[] buffer = new byte[65536];
-        while (true)
-        {
-            int n = await s.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit);
-            if (n == 0)
-                return ms.ToArray();
-            ms.Write(buffer, 0, n);
-        }
     }
 
     private sealed class ClosedReasons : IConnectionObserver
