@@ -10,7 +10,8 @@
 #   --servers "socketlab go node socat"   which servers to run
 #   --connections "1 50 1000 10000"  --sizes "32 512 65536"  --modes "ping-pong pipelined"  --no-idle
 # Environment: SOCKETLAB_SERVER_ENV="VAR=value ..." is passed to SocketLab's server (for trying runtime
-# settings); SOCAT_MAX_CONNECTIONS (default 1000) skips bigger cells for socat, which forks per connection.
+# settings) and SOCKETLAB_SERVER_ARGS="..." are extra arguments for it (e.g. "--engine async");
+# SOCAT_MAX_CONNECTIONS (default 1000) skips bigger cells for socat, which forks per connection.
 # Output: DIR/results.jsonl (one line per cell and run), DIR/summary.md (the tables), printed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -77,7 +78,7 @@ start_server() {
   local name=$1 port
   port=$(port_of "$name")
   case "$name" in
-    socketlab) env ${SOCKETLAB_SERVER_ENV:-} taskset -c 0 dotnet "$cli" server --bind 127.0.0.1 -p "$port" --quiet >/dev/null 2>"$out/$name.err" & ;;
+    socketlab) env ${SOCKETLAB_SERVER_ENV:-} taskset -c 0 dotnet "$cli" server --bind 127.0.0.1 -p "$port" --quiet ${SOCKETLAB_SERVER_ARGS:-} >/dev/null 2>"$out/$name.err" & ;;
     # GOMAXPROCS=1: one core for Go's scheduler, like the other servers' single thread (fair on one pinned CPU).
     go) GOMAXPROCS=1 taskset -c 0 "$out/go-echo" -addr "127.0.0.1:$port" 2>"$out/$name.err" & ;;
     node) taskset -c 0 node bench/peers/node-echo.js "$port" 127.0.0.1 2>"$out/$name.err" & ;;

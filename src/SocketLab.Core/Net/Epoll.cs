@@ -4,7 +4,7 @@ namespace SocketLab.Core.Net;
 
 /// <summary>
 /// A Linux epoll instance, level-triggered, for a single thread that serves many sockets itself
-/// (the bench's load generator). Only what that loop needs: add, change, remove, wait.
+/// (the bench's load generator, the server's epoll engine). Only what those loops need: add, change, remove, wait.
 /// </summary>
 internal sealed partial class Epoll : IDisposable
 {
@@ -42,6 +42,11 @@ internal sealed partial class Epoll : IDisposable
 
     public void Add(nint socket, uint events, ulong data) => Control(CtlAdd, socket, events, data);
 
+    /// <summary>Like <see cref="Add"/>, returning false instead of throwing (e.g. the socket was closed meanwhile).</summary>
+    public bool TryAdd(nint socket, uint events, ulong data) => TryControl(CtlAdd, socket, events, data);
+
+    public bool TryChange(nint socket, uint events, ulong data) => TryControl(CtlMod, socket, events, data);
+
     public void Change(nint socket, uint events, ulong data) => Control(CtlMod, socket, events, data);
 
     /// <summary>Stops watching; a socket already closed is no longer watched anyway.</summary>
@@ -67,11 +72,16 @@ internal sealed partial class Epoll : IDisposable
 
     private void Control(int op, nint socket, uint events, ulong data)
     {
+        if (!TryControl(op, socket, events, data))
+            throw new IOException($"epoll_ctl failed (errno {Marshal.GetLastPInvokeError()})");
+    }
+
+    private bool TryControl(int op, nint socket, uint events, ulong data)
+    {
         Span<byte> ev = stackalloc byte[16];
         BitConverter.TryWriteBytes(ev, events);
         BitConverter.TryWriteBytes(ev[DataOffset..], data);
-        if (epoll_ctl(_fd, op, (int)socket, ref MemoryMarshal.GetReference(ev)) != 0)
-            throw new IOException($"epoll_ctl failed (errno {Marshal.GetLastPInvokeError()})");
+        return epoll_ctl(_fd, op, (int)socket, ref MemoryMarshal.GetReference(ev)) == 0;
     }
 
     public void Dispose()

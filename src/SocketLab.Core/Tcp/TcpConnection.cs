@@ -13,7 +13,7 @@ namespace SocketLab.Core.Tcp;
 /// written, so a peer that sends but never reads is slowed down by TCP itself and the memory held
 /// stays at one buffer.
 /// </summary>
-public sealed class TcpConnection : IAsyncDisposable
+public sealed partial class TcpConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly TcpConnectionOptions _options;
@@ -31,6 +31,7 @@ public sealed class TcpConnection : IAsyncDisposable
     private volatile bool _idle;
     private volatile bool _aborted;   // Abort() was called: writes stop too (the socket is gone)
     private readonly bool _plain;     // No TLS: reads and writes try the socket directly first
+    private readonly bool _dontWait;  // ... with recv/send(MSG_DONTWAIT) (Linux), not .NET's non-blocking mode
 
     /// <summary>Wraps a connected socket; pass an authenticated <see cref="SslStream"/> as <c>stream</c> for TLS.</summary>
     public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream = null)
@@ -48,12 +49,13 @@ public sealed class TcpConnection : IAsyncDisposable
         _tlsServer = tlsServer;
         _echo = options.Echo;
         socket.NoDelay = options.NoDelay;
-        // Non-blocking, a plain socket's synchronous Send/Receive return WouldBlock instead of waiting, so the
-        // echo path calls them directly and goes async only when the kernel is not ready. That skips the async
-        // machinery per message, and a connection whose writes never wait never allocates a send operation
-        // (~300 B that .NET keeps per socket). TLS streams need a blocking socket (NetworkStream requires it).
+        // A plain socket's echo path reads and writes directly, going async only when the kernel is not ready.
+        // That skips the async machinery per message, and a connection whose writes never wait never allocates a
+        // send operation (~300 B that .NET keeps per socket). On Linux each call says MSG_DONTWAIT; elsewhere
+        // the socket is made non-blocking. TLS streams need a blocking socket (NetworkStream requires it).
         _plain = stream is null && tlsServer is null;
-        if (_plain)
+        _dontWait = _plain && OperatingSystem.IsLinux();
+        if (_plain && !_dontWait)
             socket.Blocking = false;
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -85,8 +87,12 @@ public sealed class TcpConnection : IAsyncDisposable
     internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
     internal TimeSpan IdleTimeout => _options.IdleTimeout;
 
+    private bool IsWatchedForIdle => _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
+
     /// <summary>The receive loop started by <see cref="Start"/>; null before.</summary>
-    internal Task? Running { get; private set; }
+    internal Task? Running { get => _loop is null ? _running : LoopRunning; private set => _running = value; }
+
+    private Task? _running;
 
     /// <summary>
     /// Runs the receive loop until the peer closes, the connection fails or <see cref="Close"/> is called.
@@ -117,7 +123,7 @@ public sealed class TcpConnection : IAsyncDisposable
                     return;
                 }
             }
-            bool watched = _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
+            bool watched = IsWatchedForIdle;
             if (watched)
                 IdleWatchdog.Watch(this);
             _observer.OnConnected(this);
@@ -135,7 +141,7 @@ public sealed class TcpConnection : IAsyncDisposable
                     try
                     {
                         int read = _plain && _options.WaitForDataBeforeAllocatingBuffer
-                            ? _socket.ReceiveNow(buffer)
+                            ? ReceiveNow(buffer)
                             : await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
                         if (read < 0)
                             continue; // Woken without data after all: wait again.
@@ -251,7 +257,11 @@ public sealed class TcpConnection : IAsyncDisposable
     /// Closes from this side, gracefully: reading stops, an echo being written is finished, then
     /// the peer gets FIN. The receive loop ends with <see cref="CloseReason.LocalClosed"/>.
     /// </summary>
-    public void Close() => Cancel(_closing);
+    public void Close()
+    {
+        Cancel(_closing);
+        _loop?.Post(this, EpollRequest.Close);
+    }
 
     /// <summary>Closes at once with RST instead of FIN, dropping anything unsent.</summary>
     public void Abort()
@@ -263,6 +273,8 @@ public sealed class TcpConnection : IAsyncDisposable
         // Closing the socket fails a write in progress at once (TLS ones too, underneath), so a peer that does
         // not read cannot hold it. A token per write would cost every connection a second CancellationTokenSource.
         _socket.Dispose();
+        if (_loop is not null && _loopState != LoopState.Ended)
+            _loop.Post(this, EpollRequest.Close);
     }
 
     internal void CloseIdle()
@@ -276,6 +288,14 @@ public sealed class TcpConnection : IAsyncDisposable
         try { cts.Cancel(); }
         catch (ObjectDisposedException) { }
     }
+
+    /// <summary>Bytes read, 0 at end of stream, −1 when nothing is waiting (plain sockets only).</summary>
+    private int ReceiveNow(Span<byte> buffer) =>
+        _dontWait ? DontWaitSocket.ReceiveNow(_socket.SafeHandle, buffer) : _socket.ReceiveNow(buffer);
+
+    /// <summary>Bytes the kernel took, 0 when its buffer is full (plain sockets only).</summary>
+    private int SendNow(ReadOnlySpan<byte> data) =>
+        _dontWait ? DontWaitSocket.SendNow(_socket.SafeHandle, data) : _socket.SendNow(data);
 
     private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
         _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
@@ -297,7 +317,7 @@ public sealed class TcpConnection : IAsyncDisposable
             {
                 while (!data.IsEmpty)
                 {
-                    int sent = _plain ? _socket.SendNow(data.Span) : 0;
+                    int sent = _plain ? SendNow(data.Span) : 0;
                     if (sent == 0)
                         sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
                     Interlocked.Add(ref _bytesOut, sent);

@@ -47,9 +47,19 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>Raised once per accept-loop failure streak (e.g. out of file descriptors); the loop keeps going.</summary>
     public event Action<string>? Warning;
 
-    /// <summary>Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>.</summary>
+    /// <summary>Whether <see cref="TcpServerEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    public static bool IsEpollSupported => EpollServerLoop.IsSupported;
+
+    /// <summary>The engine serving connections, <see cref="TcpServerEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
+    public TcpServerEngine Engine { get; private set; }
+
+    /// <summary>
+    /// Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>;
+    /// asking for the epoll engine where it cannot run throws <see cref="NotSupportedException"/>.
+    /// </summary>
     public void Start()
     {
+        Engine = ResolveEngine(_options);
         IPAddress address = _options.BindAddress;
         try
         {
@@ -62,6 +72,14 @@ public sealed class TcpServer : IAsyncDisposable
         _fdBudget = Net.FileDescriptorBudget.ConnectionsAvailable() ?? 0;
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
+
+    private static TcpServerEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
+    {
+        TcpServerEngine.Auto => options.Tls is null && EpollServerLoop.IsSupported ? TcpServerEngine.Epoll : TcpServerEngine.Async,
+        TcpServerEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
+        TcpServerEngine.Epoll when !EpollServerLoop.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
+        TcpServerEngine epollOrAsync => epollOrAsync,
+    };
 
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
     public int ConnectionBudget => _fdBudget;
@@ -208,7 +226,10 @@ public sealed class TcpServer : IAsyncDisposable
 
             Interlocked.Increment(ref _accepted);
             _connections[id] = connection;
-            connection.Start(_finished);
+            if (Engine == TcpServerEngine.Epoll)
+                connection.StartOnLoop(EpollServerLoop.Next(), _finished);
+            else
+                connection.Start(_finished);
         }
     }
 

@@ -28,6 +28,9 @@ public sealed record TcpServerOptions
     /// <summary>Serve TLS instead of plain TCP. Default: plain.</summary>
     public TlsServerOptions? Tls { get; init; }
 
+    /// <summary>How connections are served. Default <see cref="TcpServerEngine.Auto"/>: SocketLab's epoll loops on Linux for plain TCP.</summary>
+    public TcpServerEngine Engine { get; init; }
+
     /// <summary>On stop, how long connections get to finish what they owe before they are reset. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -120,6 +120,15 @@ public static class CommonOptions
         },
     };
 
+    /// <summary>An option's value when given on the command line and valid; null otherwise (a bad value reports its own error).</summary>
+    public static T? Given<T>(System.CommandLine.Parsing.CommandResult r, Option<T> option) where T : struct
+    {
+        if (r.GetResult(option) is not { } given)
+            return null;
+        try { return given.GetValueOrDefault<T>(); }
+        catch (InvalidOperationException) { return null; }
+    }
+
     public static Option<T> Choice<T>(string name, string description, T defaultValue) where T : struct, Enum => new(name)
     {
         Description = $"{description}: {string.Join("|", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))} [default: {defaultValue.ToString().ToLowerInvariant()}]",

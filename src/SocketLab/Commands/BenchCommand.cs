@@ -59,7 +59,7 @@ public static class BenchCommand
         {
             // Only options given on the command line can clash (a validator sees no default values).
             bool isUdp = r.GetResult(udp) is not null;
-            if (isUdp && Given(r, size) is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)
+            if (isUdp && CommonOptions.Given(r, size) is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)
                 r.AddError($"--size with --udp takes {EchoBench.UdpMinSize} to {EchoBench.UdpMaxSize} bytes (one IPv4 datagram carrying its 8-byte number), got {n}");
             else if (isUdp && r.GetResult(idle) is not null)
                 r.AddError("--idle holds TCP connections open; it does not apply to --udp");
@@ -67,13 +67,13 @@ public static class BenchCommand
                 r.AddError("--timeout applies to --udp only");
             else if (!isUdp && r.GetResult(maxLoss) is not null)
                 r.AddError("--max-loss applies to --udp only");
-            else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || Given(r, depth) > 1))
+            else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || CommonOptions.Given(r, depth) > 1))
                 r.AddError("--tls runs TCP ping-pong only: not with --udp, --idle or --depth above 1");
-            else if (Given(r, engine) is BenchEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
+            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
                 r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
-            else if (Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
+            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
-            else if (isUdp && Given(r, timeout) <= TimeSpan.Zero)
+            else if (isUdp && CommonOptions.Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
         });
         command.SetAction(async (r, _) =>
@@ -99,15 +99,6 @@ public static class BenchCommand
             return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
         });
         return command;
-    }
-
-    /// <summary>An option's value when given on the command line and valid; null otherwise (a bad value reports its own error).</summary>
-    private static T? Given<T>(System.CommandLine.Parsing.CommandResult r, Option<T> option) where T : struct
-    {
-        if (r.GetResult(option) is not { } given)
-            return null;
-        try { return given.GetValueOrDefault<T>(); }
-        catch (InvalidOperationException) { return null; }
     }
 
     private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json)

@@ -21,6 +21,7 @@ public static class ServerCommand
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
+        Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
@@ -30,13 +31,22 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats,
+            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats, engine,
         };
         access.AddTo(command);
         tls.AddTo(command);
         display.AddTo(command);
         framing.AddTo(command);
         record.AddTo(command);
+        command.Validators.Add(r =>
+        {
+            if (CommonOptions.Given(r, engine) is not TcpServerEngine.Epoll)
+                return;
+            if (r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null)
+                r.AddError("--engine epoll serves plain TCP only: not with --tls or --cert");
+            else if (!TcpServer.IsEpollSupported)
+                r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
+        });
         command.SetAction(async (r, _) =>
         {
             var options = new TcpServerOptions
@@ -48,6 +58,7 @@ public static class ServerCommand
                 Access = access.Resolve(r),
                 Tls = tls.Resolve(r, line => Console.Error.WriteLine($"socketlab: {line}")),
                 ShutdownTimeout = r.GetValue(shutdownTimeout),
+                Engine = r.GetValue(engine),
                 Connection = new TcpConnectionOptions
                 {
                     Echo = !r.GetValue(noEcho),

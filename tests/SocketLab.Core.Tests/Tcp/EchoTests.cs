@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using SocketLab.Core.Tcp;
+using SocketLab.Tests.Infrastructure;
 
 namespace SocketLab.Core.Tests.Tcp;
 
@@ -9,11 +10,13 @@ public class EchoTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Echo_is_byte_exact_for_many_clients_under_random_chunking(bool waitForData)
+    [InlineData(true, TcpServerEngine.Epoll)]
+    [InlineData(false, TcpServerEngine.Epoll)]
+    [InlineData(true, TcpServerEngine.Async)]
+    [InlineData(false, TcpServerEngine.Async)]
+    public async Task Echo_is_byte_exact_for_many_clients_under_random_chunking(bool waitForData, TcpServerEngine engine)
     {
-        await using var server = new LoopbackServer(new TcpConnectionOptions { WaitForDataBeforeAllocatingBuffer = waitForData, ReceiveBufferSize = 4096 });
+        await using var server = new LoopbackServer(new TcpConnectionOptions { WaitForDataBeforeAllocatingBuffer = waitForData, ReceiveBufferSize = 4096 }, engine: engine);
         var clients = Enumerable.Range(0, 24).Select(i => RoundTripAsync(server, seed: i, length: 20_000 + i * 37_013));
         await Task.WhenAll(clients).WaitAsync(Limit);
     }
@@ -52,10 +55,12 @@ public class EchoTests
         Assert.True(payload.AsSpan().SequenceEqual(received));
     }
 
-    [Fact]
-    public async Task Half_close_gets_every_byte_back_then_end_of_stream()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Half_close_gets_every_byte_back_then_end_of_stream(TcpServerEngine engine)
     {
-        await using var server = new LoopbackServer();
+        await using var server = new LoopbackServer(engine: engine);
         using Socket socket = await server.ConnectAsync();
         byte[] payload = RandomNumberGenerator.GetBytes(3 * 1024 * 1024);
         await socket.SendAsync(payload, SocketFlags.None);
@@ -73,11 +78,13 @@ public class EchoTests
         Assert.True(payload.AsSpan().SequenceEqual(ms.ToArray()));
     }
 
-    [Fact]
-    public async Task No_echo_server_sends_nothing_back_but_still_reads()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task No_echo_server_sends_nothing_back_but_still_reads(TcpServerEngine engine)
     {
         var seen = new RecordingObserver();
-        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen);
+        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen, engine: engine);
         using Socket socket = await server.ConnectAsync();
         await socket.SendAsync("hello"u8.ToArray(), SocketFlags.None);
         socket.Shutdown(SocketShutdown.Send);
@@ -87,11 +94,13 @@ public class EchoTests
         Assert.Equal("hello", seen.ReceivedText);
     }
 
-    [Fact]
-    public async Task Server_sends_to_one_client_or_to_all()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Server_sends_to_one_client_or_to_all(TcpServerEngine engine)
     {
         var seen = new RecordingObserver();
-        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen);
+        await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen, engine: engine);
         using Socket a = await server.ConnectAsync();
         using Socket b = await server.ConnectAsync();
         await WaitUntil(() => server.Server.Connections.Count == 2);
@@ -106,11 +115,13 @@ public class EchoTests
         Assert.Equal(2, server.Server.Connections.Count);
     }
 
-    [Fact]
-    public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working(TcpServerEngine engine)
     {
         var seen = new RecordingObserver();
-        await using var server = new LoopbackServer(maxClients: 2, observer: seen);
+        await using var server = new LoopbackServer(maxClients: 2, observer: seen, engine: engine);
         using Socket a = await server.ConnectAsync();
         using Socket b = await server.ConnectAsync();
         await WaitUntil(() => server.Server.Connections.Count == 2);
@@ -131,10 +142,12 @@ public class EchoTests
         Assert.Equal("ok", await ReadExactly(a, 2));
     }
 
-    [Fact]
-    public async Task Stop_closes_every_connection_and_counts_bytes()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Stop_closes_every_connection_and_counts_bytes(TcpServerEngine engine)
     {
-        var server = new LoopbackServer();
+        var server = new LoopbackServer(engine: engine);
         using Socket a = await server.ConnectAsync();
         await a.SendAsync("12345"u8.ToArray(), SocketFlags.None);
         Assert.Equal("12345", await ReadExactly(a, 5));
@@ -146,6 +159,71 @@ public class EchoTests
         Assert.Equal(5, server.Server.TotalBytesIn);
         Assert.Equal(5, server.Server.TotalBytesOut);
         await server.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(TcpServerEngine engine)
+    {
+        await using var server = new LoopbackServer(engine: engine);
+        using Socket client = await server.ConnectAsync();
+        await WaitUntil(() => server.Server.Connections.Count == 1);
+        TcpConnection connection = server.Server.Connections.Single();
+
+        // 16 MiB of 0xFF from the server (more than both socket buffers hold, so with the client not reading at
+        // first the send is still in progress) while the client sends 1 MiB that never contains 0xFF: the
+        // echoes must queue behind that send, not split it, and come back whole and in order.
+        byte[] block = new byte[16 * 1024 * 1024];
+        Array.Fill(block, (byte)0xFF);
+        byte[] payload = new byte[1024 * 1024];
+        for (int i = 0; i < payload.Length; i++)
+            payload[i] = (byte)(i * 7 % 255);
+        Task sending = connection.SendAsync(block).AsTask();
+        Task writing = Task.Run(async () =>
+        {
+            for (int sent = 0; sent < payload.Length;)
+                sent += await client.SendAsync(payload.AsMemory(sent, Math.Min(1000, payload.Length - sent)), SocketFlags.None);
+        });
+        await Task.Delay(200);
+
+        byte[] received = new byte[block.Length + payload.Length];
+        for (int got = 0; got < received.Length;)
+        {
+            int n = await client.ReceiveAsync(received.AsMemory(got), SocketFlags.None).AsTask().WaitAsync(Limit);
+            Assert.NotEqual(0, n);
+            got += n;
+        }
+        await Task.WhenAll(sending, writing).WaitAsync(Limit);
+
+        int first = Array.IndexOf(received, (byte)0xFF);
+        Assert.True(first >= 0);
+        Assert.True(received.AsSpan(first, block.Length).IndexOfAnyExcept((byte)0xFF) < 0, "the send was split by an echo");
+        byte[] echoed = [.. received.AsSpan(0, first), .. received.AsSpan(first + block.Length)];
+        Assert.True(payload.AsSpan().SequenceEqual(echoed), "echoed bytes differ from what was sent");
+    }
+
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task An_observer_that_throws_ends_only_its_own_connection(TcpServerEngine engine)
+    {
+        var observer = new ThrowingObserver();
+        await using var server = new LoopbackServer(observer: observer, engine: engine);
+        using Socket good = await server.ConnectAsync();
+        using Socket bad = await server.ConnectAsync();
+        await good.SendAsync("fine"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("fine", await ReadExactly(good, 4));
+
+        await bad.SendAsync("boom"u8.ToArray(), SocketFlags.None);
+        await RawPeer.ReadToEndAsync(bad).WaitAsync(Limit); // Closed (FIN or reset), not left hanging.
+        await WaitUntil(() => server.Server.Connections.Count == 1);
+
+        await good.SendAsync("still"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("still", await ReadExactly(good, 5));
+        using Socket later = await server.ConnectAsync();
+        await later.SendAsync("new"u8.ToArray(), SocketFlags.None);
+        Assert.Equal("new", await ReadExactly(later, 3));
     }
 
     internal static async Task<string> ReadExactly(Socket s, int count)
@@ -168,6 +246,15 @@ public class EchoTests
         {
             Assert.True(DateTime.UtcNow < deadline, "condition not reached in time");
             await Task.Delay(10);
+        }
+    }
+
+    private sealed class ThrowingObserver : IConnectionObserver
+    {
+        public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data)
+        {
+            if (data.SequenceEqual("boom"u8))
+                throw new InvalidOperationException("observer failed");
         }
     }
 

@@ -10,11 +10,13 @@ public class LimitsTests
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
-    [Fact]
-    public async Task Idle_connections_are_closed_and_busy_ones_are_not()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Idle_connections_are_closed_and_busy_ones_are_not(TcpServerEngine engine)
     {
         var closed = new ClosedReasons();
-        await using var server = new LoopbackServer(new TcpConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(2) }, observer: closed);
+        await using var server = new LoopbackServer(new TcpConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(2) }, observer: closed, engine: engine);
         using Socket idle = await server.ConnectAsync();
         using Socket busy = await server.ConnectAsync();
         Task chatter = Task.Run(async () =>
@@ -59,10 +61,12 @@ public class LimitsTests
         Assert.Equal(1, server.TotalRejected);
     }
 
-    [Fact]
-    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(TcpServerEngine engine)
     {
-        await using var server = new LoopbackServer();
+        await using var server = new LoopbackServer(engine: engine);
         using Socket hog = await server.ConnectAsync();
         hog.ReceiveBufferSize = 4096;
         // It sends and never reads: once the socket buffers are full its own send stalls.
@@ -97,10 +101,12 @@ public class LimitsTests
         Assert.True(hogConnection.PendingSendBytes <= TcpConnectionOptions.DefaultMaxPendingSendBytes);
     }
 
-    [Fact]
-    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(TcpServerEngine engine)
     {
-        await using var server = new LoopbackServer();
+        await using var server = new LoopbackServer(engine: engine);
         using Socket deaf = await server.ConnectAsync();
         deaf.ReceiveBufferSize = 4096;
         for (DateTime deadline = DateTime.UtcNow.AddSeconds(5); server.Server.Connections.Count == 0; await Task.Delay(10))
@@ -125,10 +131,12 @@ public class LimitsTests
         Assert.Equal(SocketError.ConnectionReset, reset.SocketErrorCode);
     }
 
-    [Fact]
-    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin()
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
+    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(TcpServerEngine engine)
     {
-        var server = new LoopbackServer();
+        var server = new LoopbackServer(engine: engine);
         using Socket client = await server.ConnectAsync();
         byte[] payload = new byte[8 * 1024 * 1024];
         Random.Shared.NextBytes(payload);

@@ -36,6 +36,16 @@ public sealed class TlsTests : IDisposable
     private TlsClientOptions Trusting(string? name = null) => new() { TrustedCertificates = [_cert], ServerName = name };
 
     [Fact]
+    public async Task The_epoll_engine_refuses_tls_and_auto_picks_async_for_it()
+    {
+        var tls = new TlsServerOptions(_cert);
+        var epoll = new TcpServer(new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, Tls = tls, Engine = TcpServerEngine.Epoll }, new Reasons());
+        Assert.Contains("plain TCP only", Assert.Throws<NotSupportedException>(epoll.Start).Message);
+        await using TcpServer auto = StartServer();
+        Assert.Equal(TcpServerEngine.Async, auto.Engine);
+    }
+
+    [Fact]
     public async Task Echo_over_tls_with_a_trusted_self_signed_certificate()
     {
         await using TcpServer server = StartServer();

@@ -33,6 +33,8 @@ public class BadInputTests
     [InlineData(new[] { "server", "--encoding", "klingon" }, "unknown encoding 'klingon'")]
     [InlineData(new[] { "server", "--bind", "300.1.1.1" }, "--bind takes an IP address")]
     [InlineData(new[] { "server", "--eol", "lfcr" }, "--eol takes one of none, cr, lf, crlf, got 'lfcr'")]
+    [InlineData(new[] { "server", "--engine", "uring" }, "--engine takes one of auto, epoll, async, got 'uring'")]
+    [InlineData(new[] { "server", "--engine", "epoll", "--tls" }, "--engine epoll serves plain TCP only: not with --tls or --cert")]
     [InlineData(new[] { "client", "127.0.0.1", "99999" }, "PORT must be a number from 0 to 65535, got '99999'")]
     [InlineData(new[] { "client", "127.0.0.1", "--connect-timeout", "soon" }, "--connect-timeout takes a time such as 500ms, 5s or 2m, got 'soon'")]
     [InlineData(new[] { "client" }, "Required argument missing")]

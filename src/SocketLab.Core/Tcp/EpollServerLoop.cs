@@ -1,0 +1,194 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+
+namespace SocketLab.Core.Tcp;
+
+/// <summary>
+/// The server's epoll engine (Linux, plain TCP): one thread per core, each with a level-triggered epoll set,
+/// reading with non-blocking <c>recv</c> into one buffer shared by all its connections and echoing with
+/// <c>send</c> right there. Per message that is a read and a write plus a share of one <c>epoll_wait</c>;
+/// .NET's engine adds a read that finds nothing and its own dispatch. An idle connection holds no buffer,
+/// no task and no .NET async socket state.
+/// Only the loop's thread changes which connections it serves and what it watches for them; other
+/// threads queue a request (<see cref="Post"/>) and wake it.
+/// </summary>
+internal sealed class EpollServerLoop
+{
+    private const ulong WakeData = ulong.MaxValue;
+
+    private static readonly Lock Creating = new();
+    private static EpollServerLoop[]? _loops;
+    private static int _nextLoop;
+
+    private readonly Epoll _epoll = new(256);
+    private readonly WakeSignal _wake = new();
+    private readonly ConcurrentQueue<(TcpConnection Connection, EpollRequest Request)> _requests = new();
+    private TcpConnection?[] _slots = new TcpConnection?[64];
+    private readonly Stack<int> _freeSlots = new();
+    private int _usedSlots;
+    private uint _generation;
+    private int _wakePending;
+    private byte[] _buffer = new byte[TcpConnectionOptions.DefaultReceiveBufferSize];
+
+    private EpollServerLoop(int index)
+    {
+        _epoll.Add(_wake.Handle, Epoll.In, WakeData);
+        new Thread(Run) { IsBackground = true, Name = $"socketlab epoll {index}" }.Start();
+    }
+
+    /// <summary>Whether this machine can run the engine (Linux on x64 or arm64).</summary>
+    public static bool IsSupported => Epoll.IsSupported;
+
+    /// <summary>The loop for the next connection: one per core this process may run on, taken in turn.</summary>
+    public static EpollServerLoop Next()
+    {
+        EpollServerLoop[] loops = _loops ?? Create();
+        return loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)loops.Length)];
+    }
+
+    private static EpollServerLoop[] Create()
+    {
+        lock (Creating)
+            return _loops ??= Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 64)).Select(i => new EpollServerLoop(i)).ToArray();
+    }
+
+    /// <summary>Queues a request for the loop's thread. Callable from any thread.</summary>
+    public void Post(TcpConnection connection, EpollRequest request)
+    {
+        _requests.Enqueue((connection, request));
+        // One write per sleep: later posts see the flag until the loop has taken the queue.
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+            _wake.Set();
+    }
+
+    /// <summary>The loop's read buffer, at least <paramref name="size"/> bytes. Loop thread only; valid until the next read.</summary>
+    public Span<byte> ReadBuffer(int size)
+    {
+        if (_buffer.Length < size)
+            _buffer = new byte[size];
+        return _buffer.AsSpan(0, size);
+    }
+
+    /// <summary>Starts serving <paramref name="c"/>: watched for reading. False when its socket is already gone.</summary>
+    public bool Add(TcpConnection c)
+    {
+        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _usedSlots++;
+        if (slot == _slots.Length)
+            Array.Resize(ref _slots, _slots.Length * 2);
+        _slots[slot] = c;
+        c.PollSlot = slot;
+        c.PollGeneration = ++_generation;
+        if (Control(c, Epoll.In, add: true))
+            return true;
+        Free(c);
+        return false;
+    }
+
+    /// <summary>Watches <paramref name="c"/> for these events only (not at all for 0: a hang-up would still be reported).</summary>
+    public void Watch(TcpConnection c, uint events)
+    {
+        if (events == 0)
+        {
+            if (c.PollWatched)
+                Control(c, 0, add: false, remove: true);
+            return;
+        }
+        Control(c, events, add: !c.PollWatched);
+    }
+
+    /// <summary>Stops serving <paramref name="c"/>.</summary>
+    public void Remove(TcpConnection c)
+    {
+        if (c.PollWatched)
+            Control(c, 0, add: false, remove: true);
+        Free(c);
+    }
+
+    private void Free(TcpConnection c)
+    {
+        if (c.PollSlot < 0 || _slots[c.PollSlot] != c)
+            return;
+        _slots[c.PollSlot] = null;
+        _freeSlots.Push(c.PollSlot);
+        c.PollSlot = -1;
+    }
+
+    /// <summary>
+    /// epoll_ctl while holding a reference on the socket's handle: a socket closed by another thread at the same
+    /// moment cannot have its descriptor number reused underneath (which would change another socket's watch).
+    /// </summary>
+    private bool Control(TcpConnection c, uint events, bool add, bool remove = false)
+    {
+        SafeSocketHandle handle = c.PollHandle;
+        bool referenced = false;
+        try
+        {
+            handle.DangerousAddRef(ref referenced);
+            nint fd = handle.DangerousGetHandle();
+            ulong data = (uint)c.PollSlot | ((ulong)c.PollGeneration << 32);
+            bool ok;
+            if (remove)
+            {
+                _epoll.Remove(fd);
+                ok = true;
+            }
+            else
+            {
+                ok = add ? _epoll.TryAdd(fd, events, data) : _epoll.TryChange(fd, events, data);
+            }
+            c.PollWatched = ok && !remove;
+            return ok;
+        }
+        catch (ObjectDisposedException)
+        {
+            c.PollWatched = false; // Closed: the kernel has already dropped it from the set.
+            return false;
+        }
+        finally
+        {
+            if (referenced)
+                handle.DangerousRelease();
+        }
+    }
+
+    private void Run()
+    {
+        while (true)
+        {
+            int ready = _epoll.Wait(-1);
+            for (int e = 0; e < ready; e++)
+            {
+                ulong data = _epoll.DataAt(e);
+                if (data == WakeData)
+                    continue; // The queue is looked at below.
+                int slot = (int)(uint)data;
+                TcpConnection? c = slot < _usedSlots ? _slots[slot] : null;
+                // A stale event for a connection that left (and maybe a slot since reused) is dropped.
+                if (c is null || c.PollGeneration != (uint)(data >> 32))
+                    continue;
+                c.OnPolled(this, _epoll.EventsAt(e));
+            }
+            if (Volatile.Read(ref _wakePending) != 0)
+            {
+                Volatile.Write(ref _wakePending, 0);
+                _wake.Reset();
+                while (_requests.TryDequeue(out var request))
+                    request.Connection.OnRequest(this, request.Request);
+            }
+        }
+    }
+}
+
+/// <summary>What another thread asks of a connection's <see cref="EpollServerLoop"/>.</summary>
+internal enum EpollRequest
+{
+    /// <summary>Start watching the connection.</summary>
+    Start,
+
+    /// <summary>Stop reading and close (Close, Abort, idle timeout).</summary>
+    Close,
+
+    /// <summary>An echo waiting behind another sender now holds the send lock.</summary>
+    SendLockTaken,
+}
