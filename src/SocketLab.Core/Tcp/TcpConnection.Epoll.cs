@@ -120,32 +120,45 @@ public sealed partial class TcpConnection
 
     private CloseReason ClosedByUsReason => _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
 
+    /// <summary>
+    /// At most this many reads per readiness event while each one fills the buffer: draining a busy connection
+    /// in one go costs the kernel fewer window updates than one read per <c>epoll_wait</c> (1,000 × 64 KiB
+    /// pipelined: 55 → 22–24 µs of server CPU per message), and the bound (2 MiB with 32 KiB reads) keeps one
+    /// sender from holding up the loop's other connections for long.
+    /// </summary>
+    private const int MaxReadsPerEvent = 64;
+
     private void ReadOnLoop(EpollServerLoop loop)
     {
-        Span<byte> buffer = loop.ReadBuffer(_options.ReceiveBufferSize);
-        int read;
-        try
+        for (int reads = 0; reads < MaxReadsPerEvent && _loopState == LoopState.Reading; reads++)
         {
-            read = ReceiveNow(buffer);
+            Span<byte> buffer = loop.ReadBuffer(_options.ReceiveBufferSize);
+            int read;
+            try
+            {
+                read = ReceiveNow(buffer);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                End(loop, IsClosing(ex) ? ClosedByUsReason : CloseReason.Reset, IsClosing(ex) ? null : Describe(ex));
+                return;
+            }
+            if (read < 0)
+                return;
+            if (read == 0)
+            {
+                End(loop, CloseReason.RemoteClosed, null);
+                return;
+            }
+            Interlocked.Add(ref _bytesIn, read);
+            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+            ReadOnlySpan<byte> data = buffer[..read];
+            _observer.OnReceived(this, data);
+            if (_echo)
+                EchoOnLoop(loop, data);
+            if (read < buffer.Length)
+                return; // The kernel had no more: level-triggered epoll says when it has.
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            End(loop, IsClosing(ex) ? ClosedByUsReason : CloseReason.Reset, IsClosing(ex) ? null : Describe(ex));
-            return;
-        }
-        if (read < 0)
-            return;
-        if (read == 0)
-        {
-            End(loop, CloseReason.RemoteClosed, null);
-            return;
-        }
-        Interlocked.Add(ref _bytesIn, read);
-        Volatile.Write(ref _lastActivity, Environment.TickCount64);
-        ReadOnlySpan<byte> data = buffer[..read];
-        _observer.OnReceived(this, data);
-        if (_echo)
-            EchoOnLoop(loop, data);
     }
 
     private void EchoOnLoop(EpollServerLoop loop, ReadOnlySpan<byte> data)
