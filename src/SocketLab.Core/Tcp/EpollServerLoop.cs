@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
 
@@ -20,6 +21,7 @@ internal sealed class EpollServerLoop
     private static readonly Lock Creating = new();
     private static EpollServerLoop[]? _loops;
     private static int _nextLoop;
+    private static long _busyPollTicks;
 
     private readonly Epoll _epoll = new(256);
     private readonly WakeSignal _wake = new();
@@ -51,6 +53,17 @@ internal sealed class EpollServerLoop
     {
         lock (Creating)
             return _loops ??= Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 64)).Select(i => new EpollServerLoop(i)).ToArray();
+    }
+
+    /// <summary>From now on every loop polls this long after traffic before it sleeps (the longest asked wins).</summary>
+    public static void AskBusyPoll(TimeSpan duration)
+    {
+        long ticks = (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        for (long current = Volatile.Read(ref _busyPollTicks); ticks > current; current = Volatile.Read(ref _busyPollTicks))
+        {
+            if (Interlocked.CompareExchange(ref _busyPollTicks, ticks, current) == current)
+                break;
+        }
     }
 
     /// <summary>Queues a request for the loop's thread. Callable from any thread.</summary>
@@ -154,9 +167,13 @@ internal sealed class EpollServerLoop
 
     private void Run()
     {
+        long pollUntil = 0;
         while (true)
         {
-            int ready = _epoll.Wait(-1);
+            long busyPoll = Volatile.Read(ref _busyPollTicks);
+            int ready = busyPoll > 0 && Stopwatch.GetTimestamp() < pollUntil ? _epoll.Wait(0) : _epoll.Wait(-1);
+            if (ready > 0 && busyPoll > 0)
+                pollUntil = Stopwatch.GetTimestamp() + busyPoll;
             for (int e = 0; e < ready; e++)
             {
                 ulong data = _epoll.DataAt(e);

@@ -60,6 +60,8 @@ public sealed class TcpServer : IAsyncDisposable
     public void Start()
     {
         Engine = ResolveEngine(_options);
+        if (Engine == TcpServerEngine.Epoll && _options.BusyPoll > TimeSpan.Zero)
+            EpollServerLoop.AskBusyPoll(_options.BusyPoll);
         IPAddress address = _options.BindAddress;
         try
         {

@@ -31,6 +31,14 @@ public sealed record TcpServerOptions
     /// <summary>How connections are served. Default <see cref="TcpServerEngine.Auto"/>: SocketLab's epoll loops on Linux for plain TCP.</summary>
     public TcpServerEngine Engine { get; init; }
 
+    /// <summary>
+    /// Epoll engine only: after traffic, keep polling for more this long before sleeping. A message that arrives
+    /// meanwhile is served without a wake-up, which cuts one busy client's round trip to about a third, at the
+    /// cost of up to a full core while clients talk. The process's loops use the longest any server asked for.
+    /// Default 0: sleep at once.
+    /// </summary>
+    public TimeSpan BusyPoll { get; init; }
+
     /// <summary>On stop, how long connections get to finish what they owe before they are reset. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -22,6 +22,7 @@ public static class ServerCommand
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
+        Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long (e.g. 200us) before sleeping; cuts one busy client's round trip to about a third but can keep a core busy while clients talk [default: 0 = off]", TimeSpan.Zero);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
@@ -31,7 +32,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats, engine,
+            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
         };
         access.AddTo(command);
         tls.AddTo(command);
@@ -40,12 +41,14 @@ public static class ServerCommand
         record.AddTo(command);
         command.Validators.Add(r =>
         {
-            if (CommonOptions.Given(r, engine) is not TcpServerEngine.Epoll)
-                return;
-            if (r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null)
+            bool tlsAsked = r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null;
+            TcpServerEngine? asked = CommonOptions.Given(r, engine);
+            if (asked is TcpServerEngine.Epoll && tlsAsked)
                 r.AddError("--engine epoll serves plain TCP only: not with --tls or --cert");
-            else if (!TcpServer.IsEpollSupported)
+            else if (asked is TcpServerEngine.Epoll && !TcpServer.IsEpollSupported)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
+            else if (CommonOptions.Given(r, busyPoll) > TimeSpan.Zero && (tlsAsked || asked is TcpServerEngine.Async || !TcpServer.IsEpollSupported))
+                r.AddError("--busy-poll works on the epoll engine only: plain TCP on Linux, not with --tls, --cert or --engine async");
         });
         command.SetAction(async (r, _) =>
         {
@@ -59,6 +62,7 @@ public static class ServerCommand
                 Tls = tls.Resolve(r, line => Console.Error.WriteLine($"socketlab: {line}")),
                 ShutdownTimeout = r.GetValue(shutdownTimeout),
                 Engine = r.GetValue(engine),
+                BusyPoll = r.GetValue(busyPoll),
                 Connection = new TcpConnectionOptions
                 {
                     Echo = !r.GetValue(noEcho),

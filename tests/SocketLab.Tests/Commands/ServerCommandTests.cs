@@ -11,12 +11,13 @@ public class ServerCommandTests
     private static readonly TimeSpan Exit = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData("auto")]
-    [InlineData("epoll")]
-    [InlineData("async")]
+    [InlineData("--engine auto")]
+    [InlineData("--engine epoll")]
+    [InlineData("--engine async")]
+    [InlineData("--busy-poll 200us")]
     public async Task Prints_the_seed_lines_and_echoes_byte_exact(string engine)
     {
-        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--engine", engine);
+        await using var server = CliProcess.Start(["server", "--port", "0", "--bind", "127.0.0.1", .. engine.Split(' ')]);
         int port = await server.WaitForPortAsync();
         Assert.Equal("tcp waiting...", server.StdoutLines[0]);
         await server.WaitForLineAsync("^accepting\\.\\.\\.\\.\\.$");
