@@ -188,8 +188,10 @@ internal sealed class EpollServerLoop
             }
             if (Volatile.Read(ref _wakePending) != 0)
             {
-                Volatile.Write(ref _wakePending, 0);
+                // Clear the signal before the flag: a poster that sees the flag clear signals again, and that
+                // signal must not be eaten here (the loop would then sleep with requests queued behind a set flag).
                 _wake.Reset();
+                Interlocked.Exchange(ref _wakePending, 0);
                 while (_requests.TryDequeue(out var request))
                     request.Connection.OnRequest(this, request.Request);
             }

@@ -164,6 +164,37 @@ public class EchoTests
     [Theory]
     [InlineData(TcpServerEngine.Epoll)]
     [InlineData(TcpServerEngine.Async)]
+    public async Task Connections_arriving_in_bursts_are_all_served(TcpServerEngine engine)
+    {
+        // Each accept hands the connection to a loop from another thread, racing the loop as it takes earlier
+        // ones. The newest connection of a quiet burst is the one a lost wake-up would strand: nothing else
+        // would wake its loop. So each round only it sends.
+        await using var server = new LoopbackServer(engine: engine);
+        for (int round = 0; round < 30; round++)
+        {
+            Socket[] burst = await Task.WhenAll(Enumerable.Range(0, 40).Select(_ => server.ConnectAsync()));
+            try
+            {
+                await WaitUntil(() => server.Server.Connections.Count == burst.Length);
+                TcpConnection newest = server.Server.Connections.MaxBy(c => c.Id)!;
+                Socket client = burst.Single(s => ((System.Net.IPEndPoint)s.LocalEndPoint!).Port == newest.RemoteEndPoint.Port);
+                await client.SendAsync(new[] { (byte)round }, SocketFlags.None);
+                byte[] back = new byte[1];
+                Assert.Equal(1, await client.ReceiveAsync(back.AsMemory(), SocketFlags.None).AsTask().WaitAsync(TimeSpan.FromSeconds(10)));
+                Assert.Equal((byte)round, back[0]);
+            }
+            finally
+            {
+                foreach (Socket s in burst)
+                    s.Dispose();
+            }
+            await WaitUntil(() => server.Server.Connections.Count == 0);
+        }
+    }
+
+    [Theory]
+    [InlineData(TcpServerEngine.Epoll)]
+    [InlineData(TcpServerEngine.Async)]
     public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(TcpServerEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
