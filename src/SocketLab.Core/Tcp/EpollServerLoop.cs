@@ -174,11 +174,15 @@ internal sealed class EpollServerLoop
             int ready = busyPoll > 0 && Stopwatch.GetTimestamp() < pollUntil ? _epoll.Wait(0) : _epoll.Wait(-1);
             if (ready > 0 && busyPoll > 0)
                 pollUntil = Stopwatch.GetTimestamp() + busyPoll;
+            bool woken = false;
             for (int e = 0; e < ready; e++)
             {
                 ulong data = _epoll.DataAt(e);
                 if (data == WakeData)
-                    continue; // The queue is looked at below.
+                {
+                    woken = true; // The queue is looked at below.
+                    continue;
+                }
                 int slot = (int)(uint)data;
                 TcpConnection? c = slot < _usedSlots ? _slots[slot] : null;
                 // A stale event for a connection that left (and maybe a slot since reused) is dropped.
@@ -186,7 +190,9 @@ internal sealed class EpollServerLoop
                     continue;
                 c.OnPolled(this, _epoll.EventsAt(e));
             }
-            if (Volatile.Read(ref _wakePending) != 0)
+            // Also when woken with the flag already clear (a signal that arrived after the last drain): an
+            // eventfd left readable would wake this level-triggered loop again and again.
+            if (woken || Volatile.Read(ref _wakePending) != 0)
             {
                 // Clear the signal before the flag: a poster that sees the flag clear signals again, and that
                 // signal must not be eaten here (the loop would then sleep with requests queued behind a set flag).
