@@ -22,7 +22,7 @@ public static class ServerCommand
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
-        Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long (e.g. 200us) before sleeping; cuts one busy client's round trip to about a third but can keep a core busy while clients talk [default: 0 = off]", TimeSpan.Zero);
+        Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
