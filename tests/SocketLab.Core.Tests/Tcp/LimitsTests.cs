@@ -69,18 +69,19 @@ public class LimitsTests
         await using var server = new LoopbackServer(engine: engine);
         using Socket hog = await server.ConnectAsync();
         hog.ReceiveBufferSize = 4096;
-        // It sends and never reads: once the socket buffers are full its own send stalls.
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(3));
+        // It sends and never reads: once the socket buffers are full its own send stalls. It goes on until
+        // one send has waited a second (not for a fixed time: on a loaded machine a slow hog might not have
+        // filled the buffers yet, and the posts below would then fit).
         long pushed = 0;
         Task hogging = Task.Run(async () =>
         {
             byte[] chunk = new byte[64 * 1024];
-            try
+            for (DateTime deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline;)
             {
-                while (true)
-                    pushed += await hog.SendAsync(chunk, SocketFlags.None, stop.Token);
+                using var stalled = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                try { pushed += await hog.SendAsync(chunk, SocketFlags.None, stalled.Token); }
+                catch (OperationCanceledException) { return; }
             }
-            catch (OperationCanceledException) { }
         });
 
         using Socket polite = await server.ConnectAsync();
@@ -90,10 +91,11 @@ public class LimitsTests
             Assert.Equal("ping", await EchoTests.ReadExactly(polite, 4));
         }
         await hogging;
-        Assert.InRange(pushed, 1, 64L * 1024 * 1024); // Stalled by TCP, far below 3 s of loopback speed.
+        Assert.InRange(pushed, 1, 64L * 1024 * 1024); // Stalled by TCP, far below 30 s of loopback speed.
 
         // Posted sends to it are refused past the bound instead of piling up.
         TcpConnection hogConnection = server.Server.Connections.OrderBy(c => c.Id).First();
+        Assert.Equal(((System.Net.IPEndPoint)hog.LocalEndPoint!).Port, hogConnection.RemoteEndPoint.Port);
         int accepted = 0;
         for (int i = 0; i < 64; i++)
             accepted += hogConnection.Post(new byte[64 * 1024]) ? 1 : 0;
