@@ -16,7 +16,15 @@ internal static partial class DontWaitSocket
     private const int Interrupted = 4;   // EINTR
 
     /// <summary>Bytes read, 0 at end of stream, −1 when nothing is waiting.</summary>
-    public static int ReceiveNow(SafeSocketHandle handle, Span<byte> buffer)
+    public static int ReceiveNow(SafeSocketHandle handle, Span<byte> buffer) =>
+        Transfer(handle, ref MemoryMarshal.GetReference(buffer), buffer.Length, sending: false);
+
+    /// <summary>Bytes the kernel took (0 when its send buffer is full).</summary>
+    public static int SendNow(SafeSocketHandle handle, ReadOnlySpan<byte> data) =>
+        Math.Max(0, Transfer(handle, ref MemoryMarshal.GetReference(data), data.Length, sending: true));
+
+    /// <summary>One recv or send; −1 when it would block. Other errors throw.</summary>
+    private static int Transfer(SafeSocketHandle handle, ref byte buffer, int length, bool sending)
     {
         bool referenced = false;
         try
@@ -26,39 +34,12 @@ internal static partial class DontWaitSocket
             int fd = (int)handle.DangerousGetHandle();
             while (true)
             {
-                nint read = recv(fd, ref MemoryMarshal.GetReference(buffer), buffer.Length, DontWait);
-                if (read >= 0)
-                    return (int)read;
+                nint done = sending ? send(fd, ref buffer, length, DontWait | NoSignal) : recv(fd, ref buffer, length, DontWait);
+                if (done >= 0)
+                    return (int)done;
                 int errno = Marshal.GetLastPInvokeError();
                 if (errno == WouldBlock)
                     return -1;
-                if (errno != Interrupted)
-                    throw Error(errno);
-            }
-        }
-        finally
-        {
-            if (referenced)
-                handle.DangerousRelease();
-        }
-    }
-
-    /// <summary>Bytes the kernel took (0 when its send buffer is full).</summary>
-    public static int SendNow(SafeSocketHandle handle, ReadOnlySpan<byte> data)
-    {
-        bool referenced = false;
-        try
-        {
-            handle.DangerousAddRef(ref referenced);
-            int fd = (int)handle.DangerousGetHandle();
-            while (true)
-            {
-                nint sent = send(fd, ref MemoryMarshal.GetReference(data), data.Length, DontWait | NoSignal);
-                if (sent >= 0)
-                    return (int)sent;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == WouldBlock)
-                    return 0;
                 if (errno != Interrupted)
                     throw Error(errno);
             }

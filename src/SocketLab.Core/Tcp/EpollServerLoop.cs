@@ -92,29 +92,16 @@ internal sealed class EpollServerLoop
         _slots[slot] = c;
         c.PollSlot = slot;
         c.PollGeneration = ++_generation;
-        if (Control(c, Epoll.In, add: true))
+        if (Watch(c, Epoll.In))
             return true;
         Free(c);
         return false;
     }
 
-    /// <summary>Watches <paramref name="c"/> for these events only (not at all for 0: a hang-up would still be reported).</summary>
-    public void Watch(TcpConnection c, uint events)
-    {
-        if (events == 0)
-        {
-            if (c.PollWatched)
-                Control(c, 0, add: false, remove: true);
-            return;
-        }
-        Control(c, events, add: !c.PollWatched);
-    }
-
     /// <summary>Stops serving <paramref name="c"/>.</summary>
     public void Remove(TcpConnection c)
     {
-        if (c.PollWatched)
-            Control(c, 0, add: false, remove: true);
+        Watch(c, 0);
         Free(c);
     }
 
@@ -128,11 +115,15 @@ internal sealed class EpollServerLoop
     }
 
     /// <summary>
-    /// epoll_ctl while holding a reference on the socket's handle: a socket closed by another thread at the same
-    /// moment cannot have its descriptor number reused underneath (which would change another socket's watch).
+    /// Watches <paramref name="c"/> for these events only, or not at all for 0 (a level-triggered hang-up would
+    /// otherwise still be reported): adds, changes or removes it as needed. False when its socket is gone.
+    /// The epoll_ctl runs holding a reference on the socket's handle: a socket closed by another thread at the
+    /// same moment cannot have its descriptor number reused underneath (which would change another socket's watch).
     /// </summary>
-    private bool Control(TcpConnection c, uint events, bool add, bool remove = false)
+    public bool Watch(TcpConnection c, uint events)
     {
+        if (events == 0 && !c.PollWatched)
+            return true;
         SafeSocketHandle handle = c.PollHandle;
         bool referenced = false;
         try
@@ -140,17 +131,12 @@ internal sealed class EpollServerLoop
             handle.DangerousAddRef(ref referenced);
             nint fd = handle.DangerousGetHandle();
             ulong data = (uint)c.PollSlot | ((ulong)c.PollGeneration << 32);
-            bool ok;
-            if (remove)
-            {
+            bool ok = true;
+            if (events == 0)
                 _epoll.Remove(fd);
-                ok = true;
-            }
             else
-            {
-                ok = add ? _epoll.TryAdd(fd, events, data) : _epoll.TryChange(fd, events, data);
-            }
-            c.PollWatched = ok && !remove;
+                ok = c.PollWatched ? _epoll.TryChange(fd, events, data) : _epoll.TryAdd(fd, events, data);
+            c.PollWatched = ok && events != 0;
             return ok;
         }
         catch (ObjectDisposedException)

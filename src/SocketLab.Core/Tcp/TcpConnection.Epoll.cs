@@ -118,8 +118,6 @@ public sealed partial class TcpConnection
         }
     }
 
-    private CloseReason ClosedByUsReason => _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
-
     /// <summary>
     /// At most this many reads per readiness event while each one fills the buffer: draining a busy connection
     /// in one go costs the kernel fewer window updates than one read per <c>epoll_wait</c> (1,000 × 64 KiB
@@ -140,7 +138,7 @@ public sealed partial class TcpConnection
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                End(loop, IsClosing(ex) ? ClosedByUsReason : CloseReason.Reset, IsClosing(ex) ? null : Describe(ex));
+                EndAfter(loop, ex);
                 return;
             }
             if (read < 0)
@@ -180,7 +178,7 @@ public sealed partial class TcpConnection
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             _sendLock.Release();
-            End(loop, IsClosing(ex) ? ClosedByUsReason : CloseReason.Reset, IsClosing(ex) ? null : Describe(ex));
+            EndAfter(loop, ex);
             return;
         }
         if (sent < data.Length)
@@ -220,7 +218,7 @@ public sealed partial class TcpConnection
         {
             DropEchoRest();
             _sendLock.Release();
-            End(loop, IsClosing(ex) ? ClosedByUsReason : CloseReason.Reset, IsClosing(ex) ? null : Describe(ex));
+            EndAfter(loop, ex);
             return;
         }
         _echoRestStart += sent;
@@ -282,6 +280,15 @@ public sealed partial class TcpConnection
         End(loop, reason, detail);
         if (holdsLock)
             _sendLock.Release();
+    }
+
+    /// <summary>Ends after a socket call failed: as closed by us when we were closing it anyway, else as a reset.</summary>
+    private void EndAfter(EpollServerLoop loop, Exception ex)
+    {
+        if (IsClosing(ex))
+            End(loop, ClosedByUsReason, null);
+        else
+            End(loop, CloseReason.Reset, Describe(ex));
     }
 
     /// <summary>Stops serving the connection on the loop and starts the close path (drain, FIN, linger) off it.</summary>

@@ -162,7 +162,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
             }
             catch (Exception ex) when (IsClosing(ex))
             {
-                reason = _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
+                reason = ClosedByUsReason;
             }
             catch (Exception ex) when (ex is SocketException or IOException)
             {
@@ -396,6 +396,9 @@ public sealed partial class TcpConnection : IAsyncDisposable
         _stream?.Dispose();
         _socket.Dispose();
     }
+
+    /// <summary>How a connection we closed ended: by the idle timeout, or otherwise by us.</summary>
+    private CloseReason ClosedByUsReason => _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
 
     private bool IsClosing(Exception ex) =>
         ex is ObjectDisposedException
