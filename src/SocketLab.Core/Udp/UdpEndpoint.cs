@@ -23,6 +23,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
     // fast reply from being reported before the send that caused it.
     private readonly SemaphoreSlim _reportOrder = new(1, 1);
     private Socket? _socket;
+    private IPEndPoint? _localEndPoint;
     private Task? _receiveLoop;
     private UdpPeer? _lastPeer;
     private long _nextId;
@@ -33,7 +34,11 @@ public sealed class UdpEndpoint : IAsyncDisposable
         _observer = observer;
     }
 
-    public IPEndPoint LocalEndPoint => (IPEndPoint)(_socket ?? throw new InvalidOperationException("not started")).LocalEndPoint!;
+    /// <summary>
+    /// The bound address and port, kept from <see cref="Start"/>: observers still reporting the last datagram may
+    /// ask while a stop is closing the socket (a transcript of a reply that ended a <c>--wait-reply</c>).
+    /// </summary>
+    public IPEndPoint LocalEndPoint => _localEndPoint ?? throw new InvalidOperationException("not started");
 
     public IReadOnlyCollection<UdpPeer> Peers => (IReadOnlyCollection<UdpPeer>)_peers.Values;
 
@@ -72,6 +77,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
             throw NetworkException.From(ex, $"bind UDP {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
         }
         _socket = socket;
+        _localEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         try
         {
             foreach (IPAddress group in _options.MulticastGroups)

@@ -72,6 +72,40 @@ public sealed class UdpEndpointTests
     }
 
     [Fact]
+    public async Task An_observer_reporting_the_last_datagram_while_the_endpoint_stops_still_sees_its_address()
+    {
+        // As in "udp send --wait-reply --record": the reply wakes the sender, which stops the endpoint while the
+        // transcript observer is still reporting that reply (and asks for the local address).
+        var observer = new StopsMidReport();
+        var endpoint = new UdpEndpoint(new UdpEndpointOptions { Port = 0, BindAddress = IPAddress.Loopback }, observer);
+        endpoint.Start();
+        IPEndPoint local = endpoint.LocalEndPoint;
+        using var peer = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        await peer.SendToAsync("a"u8.ToArray(), SocketFlags.None, local);
+
+        Assert.True(observer.Reporting.Wait(Wait), "no datagram arrived");
+        Task stopping = endpoint.StopAsync(); // Closes the socket at once, then waits for the receive loop.
+        observer.Stopped.Set();
+        await stopping.WaitAsync(Wait);
+        Assert.Equal(local, observer.SeenLocal);
+        await endpoint.DisposeAsync();
+    }
+
+    private sealed class StopsMidReport : IUdpObserver
+    {
+        public ManualResetEventSlim Reporting { get; } = new();
+        public ManualResetEventSlim Stopped { get; } = new();
+        public IPEndPoint? SeenLocal { get; private set; }
+
+        public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data)
+        {
+            Reporting.Set();
+            Stopped.Wait(Wait);
+            SeenLocal = endpoint.LocalEndPoint;
+        }
+    }
+
+    [Fact]
     public async Task A_large_datagram_arrives_whole()
     {
         var inbox = new Inbox();
