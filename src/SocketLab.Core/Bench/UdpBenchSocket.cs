@@ -38,6 +38,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
     private long _measured;
     private long _lost;
     private long _sentMeasuring;
+    private bool _measuringSeen;
     private long _lostMeasuring;
     private long _late;
     private long _reordered;
@@ -140,11 +141,27 @@ internal sealed class UdpBenchSocket : IBenchLoad
         long n = _next;
         BinaryPrimitives.WriteInt64LittleEndian(_send, n);
         _run.Pattern.Slice(PatternAt(n), _size - HeaderSize).Span.CopyTo(_send.AsSpan(HeaderSize));
+        bool measuring = Measuring();
         _inFlight[n] = Stopwatch.GetTimestamp();
         _next = n + 1;
-        if (_run.Measuring)
+        if (measuring)
             _sentMeasuring++;
         await _socket.SendAsync(_send.AsMemory(), SocketFlags.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether this is the measured time. When it is first seen, the datagrams already in flight count as sent in
+    /// it: their echoes or losses will be counted there, so sent never falls below echoed + lost.
+    /// </summary>
+    private bool Measuring()
+    {
+        bool measuring = _run.Measuring;
+        if (measuring && !_measuringSeen)
+        {
+            _measuringSeen = true;
+            _sentMeasuring += _inFlight.Count;
+        }
+        return measuring;
     }
 
     /// <summary>Where datagram <paramref name="n"/>'s pattern bytes start in this socket's stream.</summary>
@@ -156,6 +173,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
     /// </summary>
     private bool ExpireOld(long now)
     {
+        bool measuring = Measuring();
         bool any = false;
         for (; _oldest < _next; _oldest++)
         {
@@ -166,7 +184,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
             _inFlight.Remove(_oldest);
             _history[_oldest & (_history.Length - 1)] = -(_oldest + 1);
             Volatile.Write(ref _lost, _lost + 1);
-            if (_run.Measuring)
+            if (measuring)
                 _lostMeasuring++;
             any = true;
         }
@@ -175,6 +193,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
 
     private void Received(int length, long now)
     {
+        bool measuring = Measuring();
         Verify(length, out long n);
         if (_inFlight.Remove(n, out long sentAt))
         {
@@ -183,7 +202,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
             if (!reordered)
                 _highestEchoed = n;
             Volatile.Write(ref _completed, _completed + 1);
-            if (_run.Measuring)
+            if (measuring)
             {
                 Volatile.Write(ref _measured, _measured + 1);
                 if (reordered)
@@ -193,7 +212,7 @@ internal sealed class UdpBenchSocket : IBenchLoad
             return;
         }
         // Echoed already (a duplicate), or counted lost already, or too old to remember: a late echo.
-        if (!_run.Measuring)
+        if (!measuring)
             return;
         if (_history[n & (_history.Length - 1)] == n + 1)
             _duplicated++;
