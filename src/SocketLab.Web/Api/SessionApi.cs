@@ -18,7 +18,7 @@ namespace SocketLab.Web.Api;
 public static class SessionApi
 {
     public sealed record CreateRequest(SessionKind Kind, string? Title);
-    public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title);
+    public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title, string? Framing);
     public sealed record RecordRequest(bool On);
 
     public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
@@ -32,12 +32,12 @@ public static class SessionApi
             }
             catch (SessionException ex)
             {
-                return Results.Json(new { error = ex.Message }, Json.Options, statusCode: ex.Conflict ? 409 : 400);
+                return Refused(ex.Notice, ex.Conflict ? 409 : 400);
             }
             catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
             {
                 // The peer went away mid-send; its receive loop logs why.
-                return Results.Json(new { error = $"send failed: {ex.Message}" }, Json.Options, statusCode: 409);
+                return Refused(Notice.SendAborted(ex.Message), 409);
             }
         });
 
@@ -64,6 +64,10 @@ public static class SessionApi
 
         api.MapGet("/sessions/{id}", (string id, int? tail) =>
             With(sessions, id, s => Results.Json(SessionView.Of(s, Math.Clamp(tail ?? 500, 1, s.Log.Capacity)), Json.Options)));
+
+        // Scrolling back: up to `limit` lines older than `before` (a sequence number), oldest first.
+        api.MapGet("/sessions/{id}/log", (string id, long? before, int? limit) =>
+            With(sessions, id, s => Results.Json(s.Log.Before(before ?? long.MaxValue, Math.Clamp(limit ?? 1000, 1, 5000)).Select(LogEntryView.Of), Json.Options)));
 
         api.MapPost("/sessions/{id}/start", (string id, StartRequest body, CancellationToken ct) =>
             WithAsync(sessions, id, async s =>
@@ -113,7 +117,7 @@ public static class SessionApi
         api.MapPost("/sessions/{id}/kick/{client:long}", (string id, long client) => With(sessions, id, s =>
         {
             if (s is not TcpServerSession server)
-                throw new SessionException("only a TCP server has clients to kick");
+                throw new SessionException(Notice.KickNotServer());
             server.Kick(client);
             return Results.NoContent();
         }));
@@ -124,8 +128,10 @@ public static class SessionApi
                 s.SetEncoding(e);
             if (body.Echo is { } echo)
                 s.Echo = echo;
+            if (body.Framing is { Length: > 0 } framing)
+                s.SetFraming(framing);
             if (body.Title is { Length: > 0 } title)
-                s.Title = title.Length > 60 ? title[..60] : title;
+                s.Rename(title);
             return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
         }));
 
@@ -139,10 +145,10 @@ public static class SessionApi
         api.MapGet("/sessions/{id}/transcript", (string id) => With(sessions, id, s =>
             s.Transcript.Path is { } path && File.Exists(path)
                 ? Results.File(path, "application/x-ndjson", Path.GetFileName(path))
-                : Results.Json(new { error = $"session '{id}' has not recorded a transcript" }, Json.Options, statusCode: 404)));
+                : Refused(Notice.Of("noTranscript", $"session '{id}' has not recorded a transcript"), 404)));
 
         api.MapPut("/sessions/{id}/rules", (string id, AutoReplyRule[] body) => With(sessions, id, s =>
-            s.SetRules(body) is { } error ? throw new SessionException(error) : Results.Json(s.Rules.Rules, Json.Options)));
+            s.SetRules(body) is { } error ? throw new SessionException(Notice.BadRule(error)) : Results.Json(s.Rules.Rules, Json.Options)));
 
         api.MapPost("/sessions/{id}/clear", (string id) => With(sessions, id, s =>
         {
@@ -165,7 +171,11 @@ public static class SessionApi
     private static async Task<IResult> WithAsync(SessionManager sessions, string id, Func<Session, Task<IResult>> action) =>
         sessions.Find(id) is { } s ? await action(s).ConfigureAwait(false) : NotFound(id);
 
-    private static IResult NotFound(string id) => Results.Json(new { error = $"no session '{id}'" }, Json.Options, statusCode: 404);
+    private static IResult NotFound(string id) => Refused(Notice.Of("noSession", $"no session '{id}'", ("id", id)), 404);
+
+    /// <summary>An error answer: the English text for API clients plus the code and parameters the page words itself.</summary>
+    public static IResult Refused(Notice notice, int status) =>
+        Results.Json(new { error = notice.Text, code = notice.Code, args = notice.Args }, Json.Options, statusCode: status);
 
     /// <summary>This machine's IPv4 addresses (the phone app's IP picker): "0.0.0.0" (all) first, loopback last.</summary>
     private static string[] LocalAddresses() =>

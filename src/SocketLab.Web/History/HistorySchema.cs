@@ -36,6 +36,11 @@ public static class HistorySchema
         );
         CREATE INDEX events_by_session ON events(session, id);
         """,
+        // 2: a note's code and parameters, so the page can word past notes in the user's language.
+        """
+        ALTER TABLE events ADD COLUMN code TEXT;
+        ALTER TABLE events ADD COLUMN args TEXT;
+        """,
     ];
 
     public static int Latest => Migrations.Length;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SocketLab.Web.Sessions;
 
@@ -99,12 +100,13 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
             using SqliteTransaction tx = _writer.BeginTransaction();
             using SqliteCommand cmd = _writer.CreateCommand();
             cmd.Transaction = tx;
-            cmd.CommandText = "INSERT INTO events (session, seq, time, dir, peer, len, echo, text, data) VALUES ($s, $seq, $t, $dir, $peer, $len, $echo, $text, $data)";
+            cmd.CommandText = "INSERT INTO events (session, seq, time, dir, peer, len, echo, text, data, code, args) VALUES ($s, $seq, $t, $dir, $peer, $len, $echo, $text, $data, $code, $args)";
             SqliteParameter s = cmd.Parameters.Add("$s", SqliteType.Integer), seq = cmd.Parameters.Add("$seq", SqliteType.Integer),
                 t = cmd.Parameters.Add("$t", SqliteType.Integer), dir = cmd.Parameters.Add("$dir", SqliteType.Text),
                 peer = cmd.Parameters.Add("$peer", SqliteType.Text), len = cmd.Parameters.Add("$len", SqliteType.Integer),
                 echo = cmd.Parameters.Add("$echo", SqliteType.Integer), text = cmd.Parameters.Add("$text", SqliteType.Text),
-                data = cmd.Parameters.Add("$data", SqliteType.Blob);
+                data = cmd.Parameters.Add("$data", SqliteType.Blob), code = cmd.Parameters.Add("$code", SqliteType.Text),
+                args = cmd.Parameters.Add("$args", SqliteType.Text);
             foreach ((long session, LogEntry e) in batch)
             {
                 s.Value = session;
@@ -116,6 +118,8 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
                 echo.Value = e.Echo ? 1 : 0;
                 text.Value = e.Text;
                 data.Value = e.Data;
+                code.Value = (object?)e.Notice?.Code ?? DBNull.Value;
+                args.Value = e.Notice is { } n ? JsonSerializer.Serialize(n.Args) : DBNull.Value;
                 cmd.ExecuteNonQuery();
             }
             tx.Commit();
@@ -153,27 +157,87 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         return list;
     }
 
-    /// <summary>One past session's events in order (optionally only those whose text contains <paramref name="search"/>).</summary>
-    public IReadOnlyList<LogEntry> Events(long session, string? search, int limit = 100_000)
+    /// <summary>A stored event with its row id (the key for paging).</summary>
+    public sealed record StoredEvent(long Id, LogEntry Entry);
+
+    /// <summary>
+    /// One page of a past session's events in order (optionally only those whose text contains
+    /// <paramref name="search"/>): the first <paramref name="limit"/> after row <paramref name="afterId"/>,
+    /// or, with <paramref name="beforeId"/>, the last <paramref name="limit"/> before it.
+    /// </summary>
+    public IReadOnlyList<StoredEvent> Events(long session, string? search, int limit, long? afterId = null, long? beforeId = null)
     {
         using SqliteConnection db = OpenReader();
         using SqliteCommand cmd = db.CreateCommand();
-        cmd.CommandText = """
-            SELECT seq, time, dir, peer, data, text, echo, len FROM events
-            WHERE session = $s AND ($q IS NULL OR instr(lower(text), lower($q)) > 0)
-            ORDER BY id LIMIT $limit
-            """;
+        string where = "session = $s AND ($q IS NULL OR instr(lower(text), lower($q)) > 0)";
+        cmd.CommandText = beforeId is null
+            ? $"SELECT {Columns} FROM events WHERE {where} AND id > $after ORDER BY id LIMIT $limit"
+            : $"SELECT * FROM (SELECT {Columns} FROM events WHERE {where} AND id < $before ORDER BY id DESC LIMIT $limit) ORDER BY id";
         cmd.Parameters.AddWithValue("$s", session);
         cmd.Parameters.AddWithValue("$q", string.IsNullOrEmpty(search) ? DBNull.Value : search);
         cmd.Parameters.AddWithValue("$limit", limit);
-        var list = new List<LogEntry>();
+        cmd.Parameters.AddWithValue("$after", afterId ?? 0);
+        cmd.Parameters.AddWithValue("$before", beforeId ?? long.MaxValue);
+        var list = new List<StoredEvent>();
         using SqliteDataReader r = cmd.ExecuteReader();
         while (r.Read())
-        {
-            list.Add(new LogEntry(r.GetInt64(0), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)).ToLocalTime(),
-                Enum.Parse<LogDirection>(r.GetString(2), ignoreCase: true), r.GetString(3), (byte[])r[4], r.GetString(5), r.GetInt32(7), r.GetInt64(6) != 0));
-        }
+            list.Add(Read(r));
         return list;
+    }
+
+    /// <summary>Every event of a past session, in order, read in pages so an export of millions never sits in memory.</summary>
+    public IEnumerable<LogEntry> AllEvents(long session, string? search)
+    {
+        long after = 0;
+        while (true)
+        {
+            IReadOnlyList<StoredEvent> page = Events(session, search, 5000, afterId: after);
+            foreach (StoredEvent e in page)
+                yield return e.Entry;
+            if (page.Count < 5000)
+                yield break;
+            after = page[^1].Id;
+        }
+    }
+
+    /// <summary>How many events a past session has that match <paramref name="search"/>.</summary>
+    public long CountEvents(long session, string? search)
+    {
+        using SqliteConnection db = OpenReader();
+        using SqliteCommand cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM events WHERE session = $s AND ($q IS NULL OR instr(lower(text), lower($q)) > 0)";
+        cmd.Parameters.AddWithValue("$s", session);
+        cmd.Parameters.AddWithValue("$q", string.IsNullOrEmpty(search) ? DBNull.Value : search);
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>Deletes a past session and its events; false when there is none, or when it is still open in this run.</summary>
+    public bool Delete(long session, out bool open)
+    {
+        open = _ids.Values.Contains(session);
+        if (open)
+            return false;
+        lock (_writeLock)
+        {
+            using SqliteCommand cmd = _writer.CreateCommand();
+            cmd.CommandText = "DELETE FROM sessions WHERE id = $s";
+            cmd.Parameters.AddWithValue("$s", session);
+            return cmd.ExecuteNonQuery() > 0;
+        }
+    }
+
+    /// <summary>A session was closed: its history can be deleted from now on.</summary>
+    public void SessionEnded(Session session) => _ids.TryRemove(session, out _);
+
+    private const string Columns = "id, seq, time, dir, peer, data, text, echo, len, code, args";
+
+    private static StoredEvent Read(SqliteDataReader r)
+    {
+        Notice? notice = r.IsDBNull(9) ? null
+            : new Notice(r.GetString(9), r.IsDBNull(10) ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(10)) ?? [], r.GetString(6));
+        var entry = new LogEntry(r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)).ToLocalTime(),
+            Enum.Parse<LogDirection>(r.GetString(3), ignoreCase: true), r.GetString(4), (byte[])r[5], r.GetString(6), r.GetInt32(8), r.GetInt64(7) != 0, notice);
+        return new StoredEvent(r.GetInt64(0), entry);
     }
 
     private SqliteConnection OpenReader()

@@ -7,8 +7,9 @@ namespace SocketLab.Web.Hosting;
 
 /// <summary>
 /// The page's lock: every API and WebSocket call carries the access token (header
-/// <c>X-SocketLab-Token</c> or <c>?token=</c>), and a browser's Origin/Host must be this server
-/// (no other site, no DNS-rebound name). The static page itself holds nothing secret and is public.
+/// <c>X-SocketLab-Token</c>, <c>?token=</c> for scripts, or the cookie a browser gets in exchange for
+/// the printed link), and a browser's Origin/Host must be this server (no other site, no DNS-rebound
+/// name). The static page itself holds nothing secret and is public.
 /// </summary>
 public sealed class AccessGuard(string token, IPAddress bind)
 {
@@ -19,9 +20,38 @@ public sealed class AccessGuard(string token, IPAddress bind)
 
     public bool HasToken(HttpContext context)
     {
-        string? given = context.Request.Headers[HeaderName].FirstOrDefault() ?? context.Request.Query["token"].FirstOrDefault();
-        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
+        string? given = context.Request.Headers[HeaderName].FirstOrDefault()
+            ?? context.Request.Query["token"].FirstOrDefault()
+            ?? context.Request.Cookies[CookieName(context)];
+        return Matches(given);
     }
+
+    private bool Matches(string? given) =>
+        given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _token);
+
+    /// <summary>
+    /// The printed link's <c>/?token=…</c>: trade the token for an HttpOnly, SameSite=Strict cookie and
+    /// redirect to the bare page, so the token leaves the address bar, the history and any link the
+    /// page shows. Returns false (nothing done) for any other request.
+    /// </summary>
+    public bool TryExchange(HttpContext context)
+    {
+        if (context.Request.Path != "/" || !HttpMethods.IsGet(context.Request.Method) || !Matches(context.Request.Query["token"].FirstOrDefault()))
+            return false;
+        context.Response.Cookies.Append(CookieName(context), Encoding.UTF8.GetString(_token), new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Strict,
+            Path = "/",
+            IsEssential = true,
+        });
+        context.Response.Headers.CacheControl = "no-store";
+        context.Response.Redirect("/", permanent: false);
+        return true;
+    }
+
+    // Cookies ignore the port: two 'socketlab ui' on one machine must not overwrite each other's.
+    private static string CookieName(HttpContext context) => $"socketlab-{context.Connection.LocalPort}";
 
     /// <summary>True when the request may come from a page served here (or from a non-browser client, which sends no Origin).</summary>
     public bool TrustedOrigin(HttpContext context)

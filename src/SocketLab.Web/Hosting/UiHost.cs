@@ -73,15 +73,17 @@ public sealed class UiHost : IAsyncDisposable
             if (guarded && !guard.TrustedOrigin(ctx))
             {
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await ctx.Response.WriteAsJsonAsync(new { error = "forbidden origin" }).ConfigureAwait(false);
+                await ctx.Response.WriteAsJsonAsync(new { error = "forbidden origin", code = "forbiddenOrigin" }).ConfigureAwait(false);
                 return;
             }
             if (guarded && !guard.HasToken(ctx))
             {
                 ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await ctx.Response.WriteAsJsonAsync(new { error = "missing or wrong access token (use the URL socketlab ui printed)" }).ConfigureAwait(false);
+                await ctx.Response.WriteAsJsonAsync(new { error = "missing or wrong access token (open the link socketlab ui printed)", code = "noToken" }).ConfigureAwait(false);
                 return;
             }
+            if (!guarded && guard.TryExchange(ctx))
+                return;
             ctx.Response.Headers["X-Content-Type-Options"] = "nosniff";
             ctx.Response.Headers["Referrer-Policy"] = "no-referrer";
             await next(ctx).ConfigureAwait(false);

@@ -26,11 +26,11 @@ public sealed record UiHostOptions
     /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
     public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
 
-    /// <summary>Log lines kept in memory per session.</summary>
-    public int LogCapacity { get; init; } = 5000;
+    /// <summary>Log lines kept in memory per session (also bounded by bytes, see <see cref="Sessions.SessionLog"/>); older ones are in the history.</summary>
+    public int LogCapacity { get; init; } = 100_000;
 
-    /// <summary>Largest JSON request body.</summary>
-    public long MaxRequestBytes { get; init; } = 256 * 1024;
+    /// <summary>Largest JSON request body (a pasted text to send included; bigger texts go as a file).</summary>
+    public long MaxRequestBytes { get; init; } = 4 * 1024 * 1024;
 
     /// <summary>Largest file the page may upload to send.</summary>
     public long MaxFileBytes { get; init; } = 64L * 1024 * 1024;

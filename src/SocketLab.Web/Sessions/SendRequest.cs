@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using SocketLab.Core.Text;
 
@@ -19,18 +20,18 @@ public sealed record SendRequest
     public int RepeatCount { get; init; }
 
     /// <summary>The exact bytes to send, or an error a person can act on (nothing is sent then).</summary>
-    public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, out string? error)
+    public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, [NotNullWhen(false)] out Notice? error)
     {
         bytes = [];
         if (!TryParseEol(Eol, out LineEnding eol))
         {
-            error = $"unknown line ending '{Eol}' (use none, cr, lf or crlf)";
+            error = Notice.BadEol(Eol);
             return false;
         }
         Encoding encoding = sessionEncoding;
         if (Encoding is { Length: > 0 } name && !TextEncodings.TryGet(name, out encoding))
         {
-            error = $"unknown encoding '{name}' (use one of: {string.Join(", ", TextEncodings.Names)})";
+            error = Notice.UnknownEncoding(name, TextEncodings.Names);
             return false;
         }
         byte[] body;
@@ -38,7 +39,7 @@ public sealed record SendRequest
         {
             if (!HexParser.TryParse(Data, out byte[]? parsed, out string? hexError))
             {
-                error = $"bad hex: {hexError}";
+                error = Notice.BadHex(hexError);
                 return false;
             }
             body = parsed;
@@ -50,7 +51,7 @@ public sealed record SendRequest
         bytes = [.. body, .. eol.Bytes()];
         if (bytes.Length == 0)
         {
-            error = "nothing to send";
+            error = Notice.NothingToSend();
             return false;
         }
         error = null;

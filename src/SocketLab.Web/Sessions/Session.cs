@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketLab.Core.Framing;
 using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 using SocketLab.Web.Board;
@@ -30,6 +31,8 @@ public abstract class Session : IAsyncDisposable
     private string _encodingName = "utf-8";
     private Encoding _encoding = TextEncodings.Get("utf-8");
     private volatile string _state = "idle";
+    private FrameSpec _framing = FrameSpec.Raw;
+    private readonly Dictionary<string, IFrameDecoder> _ruleFramers = [];
 
     protected Session(string id, SessionKind kind, SessionServices services)
     {
@@ -50,13 +53,22 @@ public abstract class Session : IAsyncDisposable
 
     public string Id { get; }
     public SessionKind Kind { get; }
-    public string Title { get; set; }
+    /// <summary>The tab's name; until the user names it, the kind's English name (the page shows its own words then, see <see cref="Named"/>).</summary>
+    public string Title { get; private set; }
+
+    public bool Named { get; private set; }
     public DateTimeOffset CreatedAt { get; } = DateTimeOffset.Now;
     public SessionLog Log { get; }
     public TrafficCounters Counters { get; } = new();
     public AutoReplyRules Rules { get; } = new();
     public string State => _state;
-    public string? LastError { get; private set; }
+    public Notice? LastError { get; private set; }
+
+    /// <summary>What the session was last started with, so a reloaded page shows the settings in use.</summary>
+    public StartRequest? Settings { get; protected set; }
+
+    /// <summary>How received bytes are cut into messages for auto-reply rules (FrameSpec text; "raw" = per chunk).</summary>
+    public string Framing => _framing.Text;
     public Encoding Encoding => _encoding;
     public string EncodingName => _encodingName;
     public abstract bool Echo { get; set; }
@@ -94,11 +106,11 @@ public abstract class Session : IAsyncDisposable
             };
             string name = $"{kind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.jsonl";
             if (Transcript.Start(Services.TranscriptDirectory, name))
-                Note($"recording to {Transcript.Path}");
+                Note(Notice.Recording(Transcript.Path!));
         }
         else if (Transcript.Stop())
         {
-            Note($"recording stopped: {Transcript.Path}");
+            Note(Notice.RecordingStopped(Transcript.Path!));
         }
         Changed();
     }
@@ -112,31 +124,107 @@ public abstract class Session : IAsyncDisposable
     /// <summary>Kind-specific extra state for the page (clients, endpoints…).</summary>
     public abstract object Details();
 
+    /// <summary>Switches the encoding and decodes the lines already logged again with it, so the whole log reads one way.</summary>
     public void SetEncoding(string name)
     {
         if (!TextEncodings.TryGet(name, out Encoding e))
-            throw new SessionException($"unknown encoding '{name}' (use one of: {string.Join(", ", TextEncodings.Names)})");
+            throw new SessionException(Notice.UnknownEncoding(name, TextEncodings.Names));
         lock (_recordLock)
         {
+            if (name == _encodingName)
+                return;
             _encoding = e;
             _encodingName = name;
             _decoders.Clear();
+            var again = new Dictionary<(string, LogDirection), StreamTextDecoder>();
+            Log.Rewrite(entry =>
+            {
+                if (entry.Dir is not (LogDirection.Rx or LogDirection.Tx))
+                    return entry;
+                if (!again.TryGetValue((entry.Peer, entry.Dir), out StreamTextDecoder? decoder))
+                    again[(entry.Peer, entry.Dir)] = decoder = new StreamTextDecoder(e);
+                string text = decoder.Decode(entry.Data);
+                if (entry.Truncated)
+                {
+                    text += "…";
+                    again[(entry.Peer, entry.Dir)] = new StreamTextDecoder(e);
+                }
+                return entry with { Text = text };
+            });
+        }
+        Publish(new { type = "relog", session = Id });
+        Changed();
+    }
+
+    /// <summary>Sets how received bytes are cut into messages before auto-reply rules look at them.</summary>
+    public void SetFraming(string text)
+    {
+        if (!FrameSpec.TryParse(text, out FrameSpec? spec, out string? error))
+            throw new SessionException(Notice.BadFraming(text, error));
+        lock (_ruleFramers)
+        {
+            _framing = spec;
+            _ruleFramers.Clear();
         }
         Changed();
+    }
+
+    public void Rename(string title)
+    {
+        Title = title.Length > 60 ? title[..60] : title;
+        Named = true;
+        Changed();
+    }
+
+    /// <summary>
+    /// The auto-reply for received bytes: rules see whole messages as the session's framing cuts them
+    /// (two coalesced "ping" lines get two replies), or each chunk as it came when framing is raw.
+    /// </summary>
+    protected List<byte[]> RuleReplies(string peer, ReadOnlySpan<byte> data, string chunkText)
+    {
+        var replies = new List<byte[]>();
+        if (Rules.Rules.Count == 0)
+            return replies;
+        DateTimeOffset now = DateTimeOffset.Now;
+        lock (_ruleFramers)
+        {
+            if (_framing.IsRaw)
+            {
+                if (Rules.Answer(data, chunkText, Encoding, now) is { } reply)
+                    replies.Add(reply);
+                return replies;
+            }
+            if (!_ruleFramers.TryGetValue(peer, out IFrameDecoder? framer))
+                _ruleFramers[peer] = framer = _framing.CreateDecoder(64 * 1024);
+            Encoding encoding = Encoding;
+            try
+            {
+                framer.Feed(data, frame =>
+                {
+                    if (Rules.Answer(frame, encoding.GetString(frame), encoding, now) is { } reply)
+                        replies.Add(reply);
+                });
+            }
+            catch (FrameTooLargeException)
+            {
+                framer.Reset();
+            }
+        }
+        return replies;
     }
 
     /// <summary>Builds the bytes (refusing bad input before anything goes out) and sends once or starts repeating.</summary>
     public async Task<int> SendAsync(SendRequest request, CancellationToken cancellationToken)
     {
-        if (!request.TryBuild(Encoding, out byte[] data, out string? error))
-            throw new SessionException(error!);
+        if (!request.TryBuild(Encoding, out byte[] data, out Notice? error))
+            throw new SessionException(error);
         if (request.RepeatMs < 0 || request.RepeatCount < 0)
-            throw new SessionException("repeat interval and count must not be negative");
+            throw new SessionException(Notice.RepeatNegative());
         ValidateSend(request);
         if (request.RepeatMs == 0)
             return await SendOnceAsync(data, request, cancellationToken).ConfigureAwait(false);
         if (request.RepeatMs < 10)
-            throw new SessionException("repeat interval must be at least 10 ms");
+            throw new SessionException(Notice.RepeatTooFast(10));
         StartRepeat(data, request);
         return 0;
     }
@@ -148,7 +236,7 @@ public abstract class Session : IAsyncDisposable
         byte[] chunk = new byte[FileChunkBytes];
         long sent = 0;
         long lastReport = 0;
-        Note($"sending file {name} ({(length is { } l ? $"{l} bytes" : "size unknown")})");
+        Note(Notice.SendingFile(name, length));
         while (true)
         {
             int read = await content.ReadAsync(chunk, cancellationToken).ConfigureAwait(false);
@@ -163,7 +251,7 @@ public abstract class Session : IAsyncDisposable
             }
         }
         Publish(new { type = "file", session = Id, name, sent, total = length, done = true });
-        Note($"sent file {name}: {sent} bytes");
+        Note(Notice.SentFile(name, sent));
         return sent;
     }
 
@@ -190,23 +278,27 @@ public abstract class Session : IAsyncDisposable
                 {
                     await SendOnceAsync(data, request, cts.Token).ConfigureAwait(false);
                     sent++;
+                    if (!ReferenceEquals(_repeat, cts))
+                        break;
                     RepeatProgress = (sent, request.RepeatCount);
                     Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = true });
                 }
                 while ((request.RepeatCount == 0 || sent < request.RepeatCount) && await timer.WaitForNextTickAsync(cts.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) { }
-            catch (SessionException ex) { Fail($"repeat stopped: {ex.Message}"); }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { Fail($"repeat stopped: {ex.Message}"); }
+            catch (SessionException ex) { Fail(Notice.RepeatStopped(ex.Notice)); }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { Fail(Notice.RepeatStopped(Notice.SendAborted(ex.Message))); }
             finally
             {
-                if (ReferenceEquals(_repeat, cts))
+                // Stopped by the user (StopRepeat took it) or ran out: either way nothing repeats now,
+                // unless a newer repeat has already replaced this one.
+                Interlocked.CompareExchange(ref _repeat, null, cts);
+                if (_repeat is null)
                 {
-                    _repeat = null;
                     RepeatProgress = null;
+                    Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = false });
+                    Changed();
                 }
-                Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = false });
-                Changed();
             }
         });
     }
@@ -214,7 +306,11 @@ public abstract class Session : IAsyncDisposable
     public void StopRepeat()
     {
         CancellationTokenSource? cts = Interlocked.Exchange(ref _repeat, null);
-        cts?.Cancel();
+        if (cts is null)
+            return;
+        cts.Cancel();
+        RepeatProgress = null;
+        Changed();
     }
 
     public string? SetRules(IReadOnlyList<AutoReplyRule> rules)
@@ -278,15 +374,15 @@ public abstract class Session : IAsyncDisposable
         }
     }
 
-    public void Note(string text) => Logged(Log.Append(LogDirection.Info, "", [], text, 0));
+    public void Note(Notice notice) => Logged(Log.Append(LogDirection.Info, "", [], notice.Text, 0, notice: notice));
 
-    public void Fail(string text)
+    public void Fail(Notice notice)
     {
-        LastError = text;
-        Logged(Log.Append(LogDirection.Error, "", [], text, 0));
+        LastError = notice;
+        Logged(Log.Append(LogDirection.Error, "", [], notice.Text, 0, notice: notice));
     }
 
-    protected void SetState(string state, string? error = null)
+    protected void SetState(string state, Notice? error = null)
     {
         _state = state;
         if (error is not null)

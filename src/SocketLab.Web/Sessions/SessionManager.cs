@@ -26,7 +26,7 @@ public sealed class SessionManager : IAsyncDisposable
     public Session Create(SessionKind kind, string? title)
     {
         if (_sessions.Count >= MaxSessions)
-            throw new SessionException($"at most {MaxSessions} sessions; close one first", conflict: true);
+            throw new SessionException(Notice.TooManySessions(MaxSessions), conflict: true);
         string id = "s" + Interlocked.Increment(ref _nextId);
         Session session = kind switch
         {
@@ -35,7 +35,7 @@ public sealed class SessionManager : IAsyncDisposable
             _ => new UdpSession(id, _services),
         };
         if (title is { Length: > 0 })
-            session.Title = title.Length > 60 ? title[..60] : title;
+            session.Rename(title);
         _sessions[id] = session;
         _services.History.SessionStarted(session);
         _services.Hub.Publish(new { type = "session", session = SessionView.Of(session, logTail: 0) });
@@ -47,6 +47,7 @@ public sealed class SessionManager : IAsyncDisposable
         if (!_sessions.TryRemove(id, out Session? session))
             return false;
         await session.DisposeAsync().ConfigureAwait(false);
+        _services.History.SessionEnded(session);
         _services.Hub.Publish(new { type = "removed", session = id });
         return true;
     }

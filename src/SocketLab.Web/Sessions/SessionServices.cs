@@ -17,6 +17,7 @@ public interface ISessionHistory
 {
     void SessionStarted(Session session);
     void Logged(Session session, LogEntry entry);
+    void SessionEnded(Session session);
 }
 
 public sealed class NoHistory : ISessionHistory
@@ -24,4 +25,5 @@ public sealed class NoHistory : ISessionHistory
     public static readonly NoHistory Instance = new();
     public void SessionStarted(Session session) { }
     public void Logged(Session session, LogEntry entry) { }
+    public void SessionEnded(Session session) { }
 }

@@ -17,7 +17,8 @@ public sealed class TcpClientSession(string id, SessionServices services)
     private CancellationTokenSource? _run;
     private Task? _loop;
     private volatile TcpConnection? _connection;
-    private volatile bool _echo = true;
+    // The page plays the phone's part: no echo unless asked (the board's client echoes; two echoes loop).
+    private volatile bool _echo;
     private string? _target;
     private bool _reconnect;
     private long _connections;
@@ -42,17 +43,18 @@ public sealed class TcpClientSession(string id, SessionServices services)
     {
         string host = request.Host?.Trim() ?? "";
         if (host.Length == 0)
-            throw new SessionException("enter the host to connect to");
+            throw new SessionException(Notice.HostMissing());
         if (request.Port is not (>= 1 and <= 65535))
-            throw new SessionException("port must be 1–65535");
+            throw new SessionException(Notice.PortRange(1));
         var run = new CancellationTokenSource();
         lock (_lifecycle)
         {
             if (_run is not null)
-                throw new SessionException("already connected; disconnect first", conflict: true);
+                throw new SessionException(Notice.AlreadyRunning(), conflict: true);
             _run = run;
         }
-        _echo = request.Echo ?? true;
+        Settings = request;
+        _echo = request.Echo ?? false;
         _reconnect = request.Reconnect;
         _target = $"{host}:{request.Port}";
         SetState("connecting");
@@ -66,12 +68,13 @@ public sealed class TcpClientSession(string id, SessionServices services)
             lock (_lifecycle)
                 _run = null;
             run.Dispose();
-            SetState("idle", ex.Message);
-            throw new SessionException(ex.Message);
+            Notice failed = Notice.ConnectFailed(_target, ex);
+            SetState("idle", failed);
+            throw new SessionException(failed);
         }
         catch (NetworkException ex)
         {
-            Fail(ex.Message);
+            Fail(Notice.ConnectFailed(_target, ex));
         }
         _loop = Task.Run(() => RunAsync(socket, host, request.Port.Value, request.Greeting, run.Token));
     }
@@ -87,7 +90,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 {
                     TimeSpan wait = backoff.Next();
                     SetState("reconnecting");
-                    Note($"reconnecting to {_target} in {wait.TotalSeconds:0.0} s");
+                    Note(Notice.Reconnecting(_target!, wait.TotalSeconds));
                     await Task.Delay(wait, ct).ConfigureAwait(false);
                     try
                     {
@@ -95,7 +98,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                     }
                     catch (NetworkException ex)
                     {
-                        Fail(ex.Message);
+                        Fail(Notice.ConnectFailed(_target!, ex));
                         continue;
                     }
                 }
@@ -146,12 +149,12 @@ public sealed class TcpClientSession(string id, SessionServices services)
     protected override void ValidateSend(SendRequest request)
     {
         if (_connection is null)
-            throw new SessionException("not connected", conflict: true);
+            throw new SessionException(Notice.NotRunning(), conflict: true);
     }
 
     protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
     {
-        TcpConnection c = _connection ?? throw new SessionException("not connected", conflict: true);
+        TcpConnection c = _connection ?? throw new SessionException(Notice.NotRunning(), conflict: true);
         await c.SendAsync(data, cancellationToken).ConfigureAwait(false);
         return 1;
     }
@@ -166,20 +169,14 @@ public sealed class TcpClientSession(string id, SessionServices services)
 
     public override void OnConnected(TcpConnection connection)
     {
-        Note($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)} from {EndpointText.HostPort(connection.LocalEndPoint)}");
+        Note(Notice.ConnectedTo(EndpointText.HostPort(connection.RemoteEndPoint), EndpointText.HostPort(connection.LocalEndPoint)));
         SetState("connected");
     }
 
     public override void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
     {
         ForgetPeer(EndpointText.HostPort(connection.RemoteEndPoint));
-        string why = reason switch
-        {
-            CloseReason.RemoteClosed => "closed by the server",
-            CloseReason.Reset => detail ?? "reset",
-            _ => "closed here",
-        };
-        Note($"close socket ({why})");
+        Note(Notice.Disconnected(WhyClosed(reason), detail));
     }
 
     protected override byte[] DrawReceived(IBoardDisplay oled, string text) => oled.ClientReceived(text);

@@ -13,7 +13,8 @@ public sealed class TcpServerSession(string id, SessionServices services)
     // Our own list: it changes exactly when we report the change to the page.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, TcpConnection> _clients = new();
     private TcpServer? _server;
-    private volatile bool _echo = true;
+    // The page plays the phone's part (it shows and sends; the board echoes): no echo unless asked.
+    private volatile bool _echo;
     private string? _listeningOn;
 
     public override bool Echo
@@ -35,37 +36,40 @@ public sealed class TcpServerSession(string id, SessionServices services)
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
         if (request.Port is not (>= 0 and <= 65535))
-            throw new SessionException("port must be 0–65535");
+            throw new SessionException(Notice.PortRange(0));
         IPAddress address = IPAddress.Any;
         if (request.Address is { Length: > 0 } text && !IPAddress.TryParse(text, out address!))
-            throw new SessionException($"'{text}' is not an IP address of this machine");
+            throw new SessionException(Notice.NotAnAddress(text));
         var server = new TcpServer(new TcpServerOptions
         {
             BindAddress = address,
             Port = request.Port.Value,
-            Connection = new TcpConnectionOptions { Echo = request.Echo ?? true },
+            Connection = new TcpConnectionOptions { Echo = request.Echo ?? false },
         }, Observer);
         lock (_lifecycle)
         {
             if (_server is not null)
-                throw new SessionException("already listening; stop first", conflict: true);
-            _echo = request.Echo ?? true;
+                throw new SessionException(Notice.AlreadyRunning(), conflict: true);
+            _echo = request.Echo ?? false;
             try
             {
                 server.Start();
             }
             catch (NetworkException ex)
             {
-                SetState("idle", ex.Message);
-                throw new SessionException(ex.Message);
+                Notice failed = Notice.ListenFailed(EndpointText.HostPort(new IPEndPoint(address, request.Port.Value)), ex);
+                SetState("idle", failed);
+                throw new SessionException(failed);
             }
             _server = server;
+            // The port in use, not 0: Stop → Listen again keeps the port the board already knows.
+            Settings = request with { Port = server.LocalEndPoint.Port };
         }
-        server.Warning += Fail;
+        server.Warning += w => Fail(Notice.Warning(w));
         IPEndPoint bound = server.LocalEndPoint;
         IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
-        Note($"listening on {_listeningOn}");
+        Note(Notice.Listening(_listeningOn));
         DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
@@ -83,27 +87,27 @@ public sealed class TcpServerSession(string id, SessionServices services)
             return;
         StopRepeat();
         await server.DisposeAsync().ConfigureAwait(false);
-        Note("stopped listening");
+        Note(Notice.StoppedListening());
         _listeningOn = null;
         SetState("idle");
     }
 
     protected override void ValidateSend(SendRequest request)
     {
-        TcpServer server = _server ?? throw new SessionException("not listening", conflict: true);
+        TcpServer server = _server ?? throw new SessionException(Notice.NotRunning(), conflict: true);
         if (request.Target is { Length: > 0 } t && t != "all" && (!long.TryParse(t, out long id) || server.Find(id) is null))
-            throw new SessionException($"no connected client with id {t}");
+            throw new SessionException(Notice.NoSuchClient(t));
         if (server.Connections.Count == 0)
-            throw new SessionException("no client is connected", conflict: true);
+            throw new SessionException(Notice.NoClients(), conflict: true);
     }
 
     protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
     {
-        TcpServer server = _server ?? throw new SessionException("not listening", conflict: true);
+        TcpServer server = _server ?? throw new SessionException(Notice.NotRunning(), conflict: true);
         if (request.Target is { Length: > 0 } t && t != "all")
         {
             TcpConnection c = server.Find(long.Parse(t, System.Globalization.CultureInfo.InvariantCulture))
-                ?? throw new SessionException($"client {t} has gone");
+                ?? throw new SessionException(Notice.NoSuchClient(t));
             await c.SendAsync(data, cancellationToken).ConfigureAwait(false);
             return 1;
         }
@@ -115,7 +119,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
 
     public void Kick(long clientId)
     {
-        TcpConnection c = _server?.Find(clientId) ?? throw new SessionException($"no connected client with id {clientId}");
+        TcpConnection c = _server?.Find(clientId) ?? throw new SessionException(Notice.NoSuchClient(clientId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         c.Close();
     }
 
@@ -136,7 +140,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     {
         connection.Echo = _echo;
         _clients[connection.Id] = connection;
-        Note($"{EndpointText.PythonTuple(connection.RemoteEndPoint)} connected (client {connection.Id})");
+        Note(Notice.ClientConnected(EndpointText.HostPort(connection.RemoteEndPoint), connection.Id));
         Changed();
     }
 
@@ -144,14 +148,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     {
         string peer = EndpointText.HostPort(connection.RemoteEndPoint);
         ForgetPeer(peer);
-        string why = reason switch
-        {
-            CloseReason.RemoteClosed => "closed by the client",
-            CloseReason.Reset => detail ?? "reset",
-            CloseReason.Rejected => $"rejected: {detail}",
-            _ => "closed here",
-        };
-        Note($"{EndpointText.PythonTuple(connection.RemoteEndPoint)} disconnected: {why}");
+        Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(reason), detail));
         _clients.TryRemove(connection.Id, out _);
         Changed();
     }

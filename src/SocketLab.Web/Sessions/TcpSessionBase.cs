@@ -38,6 +38,15 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
 
     public virtual void OnClosed(TcpConnection connection, CloseReason reason, string? detail) { }
 
+    /// <summary>A close reason as a <see cref="Notice"/> reason code.</summary>
+    protected static string WhyClosed(CloseReason reason) => reason switch
+    {
+        CloseReason.RemoteClosed => "byPeer",
+        CloseReason.Reset => "reset",
+        CloseReason.Rejected => "rejected",
+        _ => "here",
+    };
+
     public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data)
     {
         string peer = EndpointText.HostPort(connection.RemoteEndPoint);
@@ -46,8 +55,7 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
         // TcpConnection writes the echo right after this call returns; log it now, in order.
         if (connection.Echo)
             RecordEcho(rx, data);
-        byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
-        if (reply is not null)
+        foreach (byte[] reply in RuleReplies(peer, data, rx.Text))
             _ = SendQuietlyAsync(connection, reply);
     }
 

@@ -32,7 +32,7 @@ public sealed class TranscriptToggle(Action<TranscriptWriter?> plug)
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
-                throw new SessionException($"cannot write transcript '{path}': {ex.Message}");
+                throw new SessionException(Notice.TranscriptFailed(path, ex.Message));
             }
             Path = writer.Path;
             _writer = writer;

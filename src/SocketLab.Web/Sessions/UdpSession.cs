@@ -18,6 +18,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
     private UdpEndpoint? _endpoint;
     private StartRequest _settings = new();
     private string? _local;
+    private string? _reachable;
     private long _lastReceiveTicks;
     private bool _echo;
     // The receive loop echoes a datagram right after reporting it, so the echo's text is this one's.
@@ -41,11 +42,11 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
     public override Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
         if (request.Port is not (>= 0 and <= 65535))
-            throw new SessionException("local port must be 0–65535");
+            throw new SessionException(Notice.PortRange(0));
         if (request.RemotePort is not (null or (>= 1 and <= 65535)))
-            throw new SessionException("remote port must be 1–65535");
+            throw new SessionException(Notice.RemotePortRange());
         if (request.ReadTimeoutMs < 0)
-            throw new SessionException("read timeout must not be negative");
+            throw new SessionException(Notice.ReadTimeoutNegative());
         var endpoint = new UdpEndpoint(new UdpEndpointOptions
         {
             Port = request.Port.Value,
@@ -55,26 +56,30 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         lock (_lifecycle)
         {
             if (_endpoint is not null)
-                throw new SessionException("already open; close first", conflict: true);
+                throw new SessionException(Notice.AlreadyRunning(), conflict: true);
             try
             {
                 endpoint.Start();
             }
             catch (NetworkException ex)
             {
-                SetState("idle", ex.Message);
-                throw new SessionException(ex.Message);
+                Notice failed = Notice.ListenFailed($"UDP {request.Port.Value}", ex);
+                SetState("idle", failed);
+                throw new SessionException(failed);
             }
             _endpoint = endpoint;
             _settings = request;
+            Settings = request with { Port = endpoint.LocalEndPoint.Port };
             _echo = request.Echo ?? false;
             _local = EndpointText.HostPort(endpoint.LocalEndPoint);
         }
-        endpoint.Warning += Fail;
+        endpoint.Warning += w => Fail(Notice.Warning(w));
         IPEndPoint bound = endpoint.LocalEndPoint;
         IPAddress shown = EndpointText.ReachableAddresses(IPAddress.Any)[0];
-        DrawOled(o => o.UdpWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
-        Note(request.ReceiveOnly ? $"receiving only on {_local}" : $"open on {_local}");
+        // What the board should send to: this machine's LAN address, not the wildcard it is bound to.
+        _reachable = EndpointText.HostPort(new IPEndPoint(shown, bound.Port));
+        DrawOled(o => o.UdpWaiting(_reachable));
+        Note(request.ReceiveOnly ? Notice.UdpReceiveOnly(_local!, _reachable) : Notice.UdpOpen(_local!, _reachable));
         SetState("open");
         return Task.CompletedTask;
     }
@@ -91,7 +96,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             return;
         StopRepeat();
         await endpoint.DisposeAsync().ConfigureAwait(false);
-        Note("closed");
+        Note(Notice.UdpClosed());
         SetState("idle");
     }
 
@@ -101,8 +106,9 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         LogEntry rx = Record(LogDirection.Rx, EndpointText.HostPort(peer.EndPoint), data);
         _lastRx = rx;
         DrawOled(o => o.UdpReceived(rx.Text, EndpointText.Plain(peer.EndPoint.Address).ToString()));
-        byte[]? reply = Rules.Answer(data, rx.Text, Encoding, DateTimeOffset.Now);
-        if (reply is not null && !_settings.ReceiveOnly)
+        if (_settings.ReceiveOnly)
+            return;
+        foreach (byte[] reply in RuleReplies(rx.Peer, data, rx.Text))
             _ = ReplyAsync(endpoint, peer.EndPoint, reply);
     }
 
@@ -117,20 +123,20 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
     protected override void ValidateSend(SendRequest request)
     {
         if (_endpoint is null)
-            throw new SessionException("not open", conflict: true);
+            throw new SessionException(Notice.NotRunning(), conflict: true);
         if (_settings.ReceiveOnly)
-            throw new SessionException("receive-only mode: sending is off", conflict: true);
+            throw new SessionException(Notice.ReceiveOnly(), conflict: true);
         if ((request.RemoteHost ?? _settings.Host) is not { Length: > 0 })
-            throw new SessionException("enter the remote host");
+            throw new SessionException(Notice.RemoteHostMissing());
         if ((request.RemotePort ?? _settings.RemotePort) is not (>= 1 and <= 65535))
-            throw new SessionException("remote port must be 1–65535");
+            throw new SessionException(Notice.RemotePortRange());
     }
 
     protected override async Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken)
     {
-        UdpEndpoint endpoint = _endpoint ?? throw new SessionException("not open", conflict: true);
+        UdpEndpoint endpoint = _endpoint ?? throw new SessionException(Notice.NotRunning(), conflict: true);
         if (data.Length > UdpEndpoint.MaxDatagram - 28)
-            throw new SessionException($"a UDP datagram holds at most {UdpEndpoint.MaxDatagram - 28} bytes");
+            throw new SessionException(Notice.DatagramTooLarge(UdpEndpoint.MaxDatagram - 28));
         string host = request.RemoteHost ?? _settings.Host!;
         int port = request.RemotePort ?? _settings.RemotePort!.Value;
         IPAddress address = await ResolveAsync(host, cancellationToken).ConfigureAwait(false);
@@ -141,7 +147,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         }
         catch (NetworkException ex)
         {
-            throw new SessionException(ex.Message);
+            throw new SessionException(Notice.SendFailed(EndpointText.HostPort(new IPEndPoint(address, port)), ex));
         }
         if (_settings.ReadTimeoutMs > 0)
             _ = WatchForReplyAsync(sentAt, _settings.ReadTimeoutMs);
@@ -153,7 +159,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         try { await endpoint.SendAsync(to, reply).ConfigureAwait(false); }
         catch (Exception ex) when (ex is NetworkException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            Fail($"auto-reply to {EndpointText.HostPort(to)} failed: {ex.Message}");
+            Fail(Notice.AutoReplyFailed(EndpointText.HostPort(to), ex.Message));
         }
     }
 
@@ -161,7 +167,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
     {
         await Task.Delay(timeoutMs).ConfigureAwait(false);
         if (Interlocked.Read(ref _lastReceiveTicks) < sentAt && _endpoint is not null)
-            Note($"no reply within {timeoutMs / 1000.0:0.###} s (read timeout)");
+            Note(Notice.NoReply(timeoutMs));
     }
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
@@ -171,17 +177,18 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         try
         {
             IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            return all.Length > 0 ? all[0] : throw new SessionException($"unknown host '{host}'");
+            return all.Length > 0 ? all[0] : throw new SessionException(Notice.UnknownHost(host));
         }
         catch (SocketException)
         {
-            throw new SessionException($"unknown host '{host}'");
+            throw new SessionException(Notice.UnknownHost(host));
         }
     }
 
     public override object Details() => new
     {
         local = _local,
+        reachable = _endpoint is null ? null : _reachable,
         remoteHost = _settings.Host,
         remotePort = _settings.RemotePort,
         broadcast = _settings.Broadcast,

@@ -33,7 +33,9 @@ public sealed class HistoryTests : IDisposable
         Assert.Empty((await again.GetAsync("/api/history/sessions?q=nothing-like-this")).EnumerateArray());
 
         long pastId = session.GetProperty("id").GetInt64();
-        JsonElement[] events = (await again.GetAsync($"/api/history/sessions/{pastId}/events")).EnumerateArray().ToArray();
+        JsonElement page = await again.GetAsync($"/api/history/sessions/{pastId}/events");
+        JsonElement[] events = page.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("entry")).ToArray();
+        Assert.Equal(events.Length, page.GetProperty("total").GetInt64());
         JsonElement rx = events.Single(e => e.GetProperty("dir").GetString() == "rx");
         Assert.Equal(hello, Convert.FromBase64String(rx.GetProperty("b64").GetString()!));
         Assert.Contains(events, e => e.GetProperty("dir").GetString() == "tx" && e.GetProperty("echo").GetBoolean());

@@ -33,12 +33,18 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <summary>A fresh page (own storage) in the given language, with console errors collected.</summary>
-    public async Task<(IPage Page, List<string> Errors)> NewPageAsync(string locale = "en-US")
+    public async Task<(IPage Page, List<string> Errors)> NewPageAsync(string locale = "en-US", int width = 1400, int height = 1000)
     {
+        // Below 600 px: a phone (touch, mobile viewport rules), as a student would hold it.
+        bool phone = width < 600;
         IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
             Locale = locale,
-            ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            IsMobile = phone,
+            HasTouch = phone,
+            DeviceScaleFactor = phone ? 2 : 1,
+            AcceptDownloads = true,
         });
         IPage page = await context.NewPageAsync();
         page.SetDefaultTimeout(10_000);

@@ -19,8 +19,7 @@ public static class PageSteps
         await page.GetByTestId("new-tcpServer").ClickAsync();
         await Field(page, "address").SelectOptionAsync("127.0.0.1");
         await Field(page, "port").FillAsync("0");
-        if (!echo)
-            await Field(page, "echo").UncheckAsync();
+        await Field(page, "echo").SetCheckedAsync(echo);
         await Field(page, "listen").ClickAsync();
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
         return await ShownPortAsync(page);

@@ -27,20 +27,21 @@ public sealed class SessionLogTests
     public void Send_requests_build_the_exact_bytes(string data, bool hex, string eol, string? encoding, string expected)
     {
         var r = new SendRequest { Data = data, Hex = hex, Eol = eol, Encoding = encoding };
-        Assert.True(r.TryBuild(Encoding.UTF8, out byte[] bytes, out string? error), error);
+        Assert.True(r.TryBuild(Encoding.UTF8, out byte[] bytes, out Notice? error), error?.Text);
         Assert.Equal(expected, HexDump.Pairs(bytes));
     }
 
     [Theory]
-    [InlineData("0g", true, "none", null, "bad hex: not a hex digit: 'g' at position 2")]
-    [InlineData("abc", true, "none", null, "bad hex: odd number of hex digits (3); every byte needs two")]
-    [InlineData("x", false, "crlf2", null, "unknown line ending 'crlf2' (use none, cr, lf or crlf)")]
-    [InlineData("x", false, "none", "klingon", "unknown encoding 'klingon'")]
-    [InlineData("", false, "none", null, "nothing to send")]
-    public void Bad_send_requests_are_refused_with_a_message(string data, bool hex, string eol, string? encoding, string expected)
+    [InlineData("0g", true, "none", null, "badHexDigit", "bad hex: not a hex digit: 'g' at position 2")]
+    [InlineData("abc", true, "none", null, "badHexOdd", "bad hex: odd number of hex digits (3); every byte needs two")]
+    [InlineData("x", false, "crlf2", null, "badEol", "unknown line ending 'crlf2' (use none, cr, lf or crlf)")]
+    [InlineData("x", false, "none", "klingon", "unknownEncoding", "unknown encoding 'klingon'")]
+    [InlineData("", false, "none", null, "nothingToSend", "nothing to send")]
+    public void Bad_send_requests_are_refused_with_a_code_and_a_message(string data, bool hex, string eol, string? encoding, string code, string expected)
     {
         var r = new SendRequest { Data = data, Hex = hex, Eol = eol, Encoding = encoding };
-        Assert.False(r.TryBuild(Encoding.UTF8, out _, out string? error));
-        Assert.StartsWith(expected, error);
+        Assert.False(r.TryBuild(Encoding.UTF8, out _, out Notice? error));
+        Assert.Equal(code, error.Code);
+        Assert.StartsWith(expected, error.Text);
     }
 }

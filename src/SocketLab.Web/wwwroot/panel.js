@@ -1,0 +1,388 @@
+// One session's tab: its settings, log, send box, clients, OLED, rates and auto-reply rules.
+import { t, notice, applyTo } from './i18n.js';
+import { api, attempt, download, toast } from './api.js';
+import { drawGlass } from './oled.js';
+import { drawRates, human } from './chart.js';
+import { LogView } from './logview.js';
+
+const SENT_KEY = 'socketlab.sent';
+
+/** What was sent before (the send box's history list), newest first, kept in this browser. */
+export function sentBefore() {
+  try { return JSON.parse(localStorage.getItem(SENT_KEY) || '[]'); } catch { return []; }
+}
+
+function rememberSent(item) {
+  const list = sentBefore().filter(h => h.data !== item.data || h.hex !== item.hex);
+  list.unshift(item);
+  localStorage.setItem(SENT_KEY, JSON.stringify(list.slice(0, 30)));
+}
+
+export class Panel {
+  /**
+   * @param view the session as the server describes it
+   * @param ctx { info, activate(id), sentChanged() }
+   */
+  constructor(view, ctx) {
+    this.id = view.id;
+    this.kind = view.kind;
+    this.ctx = ctx;
+    this.rates = [];
+    this.rulesLoaded = false;
+    this.appliedSettings = null;
+    this.count = null;
+    this.countScheduled = false;
+    this.eolFor = { text: 'none', hex: 'none' };
+    this.el = document.getElementById('panel-tpl').content.firstElementChild.cloneNode(true);
+    this.el.classList.add(view.kind);
+    this.el.dataset.session = view.id;
+    for (const k of this.el.querySelectorAll('.kind')) if (!k.classList.contains(view.kind)) k.remove();
+    this.f = name => this.el.querySelector(`[data-f="${name}"]`);
+    this.q = sel => this.el.querySelector(sel);
+    this.log = new LogView(this.q('.log'), this.q('.follow'), seq => api('GET', `/sessions/${this.id}/log?before=${seq}&limit=1000`));
+    this.fillChoices();
+    this.bind();
+    document.getElementById('panels').append(this.el);
+    this.tab = document.createElement('div');
+    this.tab.className = 'tab';
+    this.tab.dataset.session = view.id;
+    this.tab.dataset.testid = 'tab';
+    this.tab.innerHTML = '<span class="dot"></span><span class="name"></span><button class="x" title="×" aria-label="close">×</button>';
+    this.tab.addEventListener('click', e => { if (!e.target.classList.contains('x')) ctx.activate(this.id); });
+    this.tab.querySelector('.x').addEventListener('click', () => this.close());
+    this.tab.querySelector('.name').addEventListener('dblclick', () => this.rename());
+    this.tab.querySelector('.name').title = t('rename');
+    document.getElementById('tabs').append(this.tab);
+    applyTo(this.el);
+    this.drawOled(view.oled);
+    this.renderSentBefore();
+  }
+
+  get active() { return this.el.classList.contains('active'); }
+
+  setActive(on) {
+    this.el.classList.toggle('active', on);
+    this.tab.classList.toggle('active', on);
+    this.log.setVisible(on);
+    if (on) { drawRates(this.q('canvas.rates'), this.rates); this.drawOled(); }
+  }
+
+  fillChoices() {
+    const address = this.f('address');
+    if (address) for (const a of this.ctx.info.addresses) address.add(new Option(a === '0.0.0.0' ? `0.0.0.0 (${t('allAddresses')})` : a, a));
+    for (const name of ['encoding', 'sendEncoding']) for (const e of this.ctx.info.encodings) this.f(name).add(new Option(e, e));
+    const greeting = this.f('greeting');
+    if (greeting) greeting.value = this.ctx.info.greeting;
+  }
+
+  bind() {
+    this.el.addEventListener('click', e => {
+      const a = e.target.closest('[data-a]')?.dataset.a;
+      if (a) this.action(a);
+    });
+    const put = body => attempt(() => api('PUT', `/sessions/${this.id}/settings`, body));
+    this.f('echo').addEventListener('change', () => put({ echo: this.f('echo').checked }));
+    this.f('encoding').addEventListener('change', () => put({ encoding: this.f('encoding').value }));
+    this.f('framing').addEventListener('change', () => put({ framing: this.f('framing').value }));
+    this.f('record').addEventListener('change', () => attempt(() => api('PUT', `/sessions/${this.id}/record`, { on: this.f('record').checked })));
+    for (const name of ['view', 'eol']) this.f(name).addEventListener('change', () => this.log.setMode(this.f('view').value === 'hex', this.f('eol').checked));
+    this.f('filter').addEventListener('input', () => this.log.setFilter(this.f('filter').value));
+    // HEX sends are exactly the bytes typed: each mode keeps its own line ending (HEX starts with none).
+    this.f('sendEol').addEventListener('change', () => { this.eolFor[this.f('hex').checked ? 'hex' : 'text'] = this.f('sendEol').value; });
+    this.f('hex').addEventListener('change', () => {
+      const hex = this.f('hex').checked;
+      this.f('sendEol').value = this.eolFor[hex ? 'hex' : 'text'];
+      this.f('data').dataset.i18nPh = hex ? 'hexPlaceholder' : 'sendPlaceholder';
+      this.f('data').placeholder = t(this.f('data').dataset.i18nPh);
+    });
+    this.f('data').addEventListener('keydown', e => { if (e.key === 'Enter' && e.ctrlKey) { e.preventDefault(); this.action('send'); } });
+    this.f('history').addEventListener('change', () => {
+      const item = sentBefore()[Number(this.f('history').value)];
+      if (item) { this.f('data').value = item.data; this.f('hex').checked = item.hex; this.f('hex').dispatchEvent(new Event('change')); }
+      this.f('history').value = '';
+    });
+    this.f('file').addEventListener('change', () => this.sendFile());
+  }
+
+  async action(a) {
+    const id = this.id;
+    switch (a) {
+      case 'start': return attempt(() => api('POST', `/sessions/${id}/start`, this.startRequest()));
+      case 'stop': return attempt(() => api('POST', `/sessions/${id}/stop`));
+      case 'preset': this.f('greeting').value = this.ctx.info.greeting; return undefined;
+      case 'send': return this.send();
+      case 'stop-repeat': return attempt(() => api('POST', `/sessions/${id}/repeat/stop`));
+      case 'pause': return this.togglePause();
+      case 'clear': return attempt(() => api('POST', `/sessions/${id}/clear`));
+      case 'export-text': return download(`/sessions/${id}/export?format=text`, `socketlab-${id}.txt`);
+      case 'export-jsonl': return download(`/sessions/${id}/export?format=jsonl`, `socketlab-${id}.jsonl`);
+      case 'add-rule': return this.addRule({ match: 'contains', pattern: '', reply: '', replyIsHex: false, enabled: true });
+      case 'save-rules': return this.saveRules();
+      default: return undefined;
+    }
+  }
+
+  startRequest() {
+    const num = name => (this.f(name)?.value === '' ? null : Number(this.f(name)?.value));
+    const echo = this.f('echo').checked;
+    if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo };
+    if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked };
+    return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo };
+  }
+
+  /** After a reload (or in a second window) the form shows what the running session was started with. */
+  applySettings(view) {
+    const s = view.settings;
+    const json = JSON.stringify(s ?? null);
+    if (!s || json === this.appliedSettings) return;
+    this.appliedSettings = json;
+    const set = (name, value) => {
+      const el = this.f(name);
+      if (!el || value === undefined || value === null || document.activeElement === el) return;
+      if (el.type === 'checkbox') el.checked = !!value;
+      else {
+        if (el.tagName === 'SELECT' && ![...el.options].some(o => o.value === String(value))) el.add(new Option(String(value), String(value)));
+        el.value = String(value);
+      }
+    };
+    if (this.kind === 'tcpServer') { set('address', s.address || '0.0.0.0'); set('port', s.port); }
+    else if (this.kind === 'tcpClient') { set('host', s.host); set('port', s.port); set('greeting', s.greeting ?? ''); set('reconnect', s.reconnect); }
+    else {
+      set('port', s.port); set('host', s.host); set('remotePort', s.remotePort); set('readTimeoutMs', s.readTimeoutMs);
+      set('receiveOnly', s.receiveOnly); set('broadcast', s.broadcast);
+    }
+  }
+
+  sendTarget() {
+    const r = {};
+    if (this.kind === 'tcpServer') r.target = this.f('target').value || 'all';
+    if (this.kind === 'udp') {
+      if (this.f('sendHost').value) r.remoteHost = this.f('sendHost').value;
+      if (this.f('sendPort').value) r.remotePort = Number(this.f('sendPort').value);
+    }
+    return r;
+  }
+
+  async send() {
+    const data = this.f('data').value, hex = this.f('hex').checked;
+    // The server checks hex (and everything else) before anything is sent and says what is wrong.
+    const body = {
+      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value,
+      repeatMs: Number(this.f('repeatMs').value || 0), repeatCount: Number(this.f('repeatCount').value || 0), ...this.sendTarget(),
+    };
+    const ok = await attempt(() => api('POST', `/sessions/${this.id}/send`, body));
+    if (ok) { rememberSent({ data, hex }); this.ctx.sentChanged(); }
+  }
+
+  async sendFile() {
+    const file = this.f('file').files[0];
+    if (!file) return;
+    const q = new URLSearchParams({ name: file.name, ...Object.fromEntries(Object.entries(this.sendTarget()).map(([k, v]) => [k, String(v)])) });
+    const bar = this.q('[data-testid=file-progress]');
+    bar.hidden = false; bar.max = file.size || 1; bar.value = 0;
+    await attempt(() => api('POST', `/sessions/${this.id}/file?${q}`, file, { raw: true }));
+    this.f('file').value = '';
+  }
+
+  fileProgress(e) {
+    const bar = this.q('[data-testid=file-progress]');
+    bar.hidden = false;
+    bar.max = e.total || e.sent || 1;
+    bar.value = e.sent;
+    this.q('.file-note').textContent = t('fileProgress', { name: e.name, sent: e.sent, total: e.total ?? '?' });
+  }
+
+  togglePause() {
+    const paused = !this.log.paused;
+    this.log.setPaused(paused);
+    this.q('[data-a=pause]').dataset.i18n = paused ? 'resume' : 'pause';
+    this.q('[data-a=pause]').textContent = t(paused ? 'resume' : 'pause');
+    this.showPaused();
+  }
+
+  showPaused() { this.q('.paused-note').textContent = this.log.paused ? t('paused', { n: this.log.unseen }) : ''; }
+
+  async close() {
+    if (!confirm(t('closeSession'))) return;
+    await attempt(() => api('DELETE', `/sessions/${this.id}`));
+  }
+
+  async rename() {
+    const name = prompt(t('rename'), this.view?.named ? this.view.title : t(this.kind));
+    if (name) await attempt(() => api('PUT', `/sessions/${this.id}/settings`, { title: name }));
+  }
+
+  get title() { return this.view?.named ? this.view.title : t(this.kind); }
+
+  update(view) {
+    this.view = view;
+    const live = ['listening', 'connected', 'open'].includes(view.state);
+    this.tab.querySelector('.name').textContent = this.title;
+    this.tab.querySelector('.dot').className = 'dot' + (live ? ' live' : ['connecting', 'reconnecting'].includes(view.state) ? ' wait' : '');
+    const state = this.q('.state');
+    state.textContent = t('state_' + view.state);
+    state.className = 'state' + (live ? ' live' : '');
+    state.dataset.state = view.state;
+    const d = view.details || {};
+    // UDP: show where the board must send to (this computer's LAN address), not the wildcard it is bound to.
+    this.q('.where').textContent = this.kind === 'udp'
+      ? (d.reachable ? `${d.local} · ${t('boardSendsTo')} ${d.reachable}` : '')
+      : d.listeningOn || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
+    this.q('.error').textContent = view.error ? notice(view.error.code, view.error.args, view.error.text) : '';
+    if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
+    if (document.activeElement !== this.f('encoding')) this.f('encoding').value = view.encoding;
+    if (document.activeElement !== this.f('framing')) this.f('framing').value = view.framing || 'raw';
+    this.applySettings(view);
+    this.transcript(view);
+    for (const b of this.el.querySelectorAll('[data-a=start]')) b.disabled = view.state !== 'idle';
+    for (const b of this.el.querySelectorAll('[data-a=stop]')) b.disabled = view.state === 'idle';
+    this.counters(view);
+    if (d.clients) this.clients(d.clients);
+    this.q('.oled-missing').hidden = view.oledAvailable;
+    this.q('canvas.oled').hidden = !view.oledAvailable;
+    if (!this.rulesLoaded) { this.rulesLoaded = true; this.q('.rules').textContent = ''; for (const r of view.rules || []) this.addRule(r); }
+    this.showRepeat(view.repeat ? view.repeat.sent : null);
+  }
+
+  showRepeat(sent) { this.q('.repeat-note').textContent = sent === null ? '' : t('repeating', { sent }); }
+
+  /** The Record toggle and the transcript file: a plain link to the API, which the access cookie opens. */
+  transcript(view) {
+    if (document.activeElement !== this.f('record')) this.f('record').checked = view.recording;
+    const box = this.q('.transcript');
+    box.hidden = !view.transcript;
+    if (!view.transcript) return;
+    const file = view.transcript.split(/[\\/]/).pop();
+    this.q('.transcript-path').textContent = `${t(view.recording ? 'recordingTo' : 'recordedTo')} ${view.transcript}`;
+    const link = this.q('[data-testid=download-transcript]');
+    link.href = `/api/sessions/${this.id}/transcript`;
+    link.download = file;
+  }
+
+  /** Counters: set from the server's figures, moved on by each logged line, drawn once per frame. */
+  counters(c) {
+    this.count = { rxBytes: c.rxBytes, txBytes: c.txBytes, rxCount: c.rxCount, txCount: c.txCount };
+    this.drawCounters();
+  }
+
+  drawCounters() {
+    if (this.countScheduled) return;
+    this.countScheduled = true;
+    requestAnimationFrame(() => {
+      this.countScheduled = false;
+      const box = this.q('.counters');
+      if (!box.firstChild) {
+        for (const cls of ['rx', 'tx']) { const s = document.createElement('span'); s.className = cls; s.dataset.testid = cls; box.append(s); }
+      }
+      const c = this.count;
+      box.querySelector('.rx').textContent = `${t('rx')} ${c.rxBytes} ${t('bytes')} / ${c.rxCount} ${t('msgs')}`;
+      box.querySelector('.tx').textContent = `${t('tx')} ${c.txBytes} ${t('bytes')} / ${c.txCount} ${t('msgs')}`;
+      if (this.log.paused) this.showPaused();
+    });
+  }
+
+  clients(list) {
+    const body = this.q('.clients tbody');
+    body.textContent = '';
+    for (const c of list) {
+      const tr = document.createElement('tr');
+      tr.dataset.client = c.id;
+      for (const v of [c.id, c.address, human(c.bytesIn), human(c.bytesOut), new Date(c.since).toLocaleTimeString()]) {
+        const td = document.createElement('td'); td.textContent = v; tr.append(td);
+      }
+      const td = document.createElement('td');
+      const kick = document.createElement('button');
+      kick.textContent = t('kick');
+      kick.dataset.testid = 'kick';
+      kick.addEventListener('click', () => attempt(() => api('POST', `/sessions/${this.id}/kick/${c.id}`)));
+      td.append(kick); tr.append(td); body.append(tr);
+    }
+    this.q('.no-clients').hidden = list.length > 0;
+    const target = this.f('target');
+    const keep = target.value;
+    target.textContent = '';
+    target.add(new Option(t('allClients'), 'all'));
+    for (const c of list) target.add(new Option(`#${c.id} ${c.address}`, String(c.id)));
+    target.value = [...target.options].some(o => o.value === keep) ? keep : 'all';
+  }
+
+  stats(e) {
+    this.counters(e);
+    if (e.details?.clients) this.clients(e.details.clients);
+    this.rates.push(e.rate);
+    if (this.rates.length > 60) this.rates.shift();
+    if (this.active) drawRates(this.q('canvas.rates'), this.rates);
+  }
+
+  drawOled(glass) {
+    if (glass) this.glass = glass;
+    if (this.active || glass) drawGlass(this.q('canvas.oled'), this.glass);
+  }
+
+  addRule(r) {
+    const row = document.createElement('div');
+    row.className = 'rule';
+    row.innerHTML = `<input type="checkbox" data-r="enabled" title="on"><select data-r="match"></select>
+      <input type="text" data-r="pattern"><input type="text" data-r="reply"><input type="checkbox" data-r="replyIsHex"><button data-r="remove">×</button>`;
+    const match = row.querySelector('[data-r=match]');
+    for (const m of ['equals', 'contains', 'regex', 'hex']) match.add(new Option(t('m_' + m), m));
+    row.querySelector('[data-r=enabled]').checked = r.enabled;
+    match.value = r.match;
+    row.querySelector('[data-r=pattern]').value = r.pattern;
+    row.querySelector('[data-r=pattern]').placeholder = t('when');
+    row.querySelector('[data-r=reply]').value = r.reply;
+    row.querySelector('[data-r=reply]').placeholder = t('reply');
+    row.querySelector('[data-r=replyIsHex]').checked = r.replyIsHex;
+    row.querySelector('[data-r=replyIsHex]').title = t('replyHex');
+    row.querySelector('[data-r=remove]').addEventListener('click', () => row.remove());
+    this.q('.rules').append(row);
+  }
+
+  async saveRules() {
+    const rules = [...this.el.querySelectorAll('.rule')].map(row => ({
+      enabled: row.querySelector('[data-r=enabled]').checked,
+      match: row.querySelector('[data-r=match]').value,
+      pattern: row.querySelector('[data-r=pattern]').value,
+      reply: row.querySelector('[data-r=reply]').value,
+      replyIsHex: row.querySelector('[data-r=replyIsHex]').checked,
+    }));
+    if (await attempt(() => api('PUT', `/sessions/${this.id}/rules`, rules))) toast(t('rulesSaved'), true);
+  }
+
+  /** The snapshot after (re)connecting, or the log again after the server re-decoded it. */
+  setLog(entries) { this.log.reset(entries); }
+
+  async reloadLog() {
+    const entries = await attempt(() => api('GET', `/sessions/${this.id}/log?limit=1000`));
+    if (entries) this.log.reset(entries);
+  }
+
+  append(e) {
+    this.log.push(e);
+    // Counters move with the log at once; the once-a-second stats event corrects them.
+    if (this.count && (e.dir === 'rx' || e.dir === 'tx')) {
+      this.count[e.dir + 'Bytes'] += e.len;
+      this.count[e.dir + 'Count'] += 1;
+      this.drawCounters();
+    }
+  }
+
+  cleared() { this.rates = []; this.log.reset([]); }
+
+  /** Words everything again after a language switch. */
+  relabel() {
+    if (this.view) this.update(this.view);
+    for (const o of this.f('address')?.options ?? []) if (o.value === '0.0.0.0') o.text = `0.0.0.0 (${t('allAddresses')})`;
+    this.tab.querySelector('.name').title = t('rename');
+    this.log.rebuild();
+    if (this.active) drawRates(this.q('canvas.rates'), this.rates);
+  }
+
+  renderSentBefore() {
+    const sel = this.f('history');
+    while (sel.options.length > 1) sel.remove(1);
+    sentBefore().forEach((h, i) => sel.add(new Option((h.hex ? '[HEX] ' : '') + h.data.slice(0, 60), String(i))));
+  }
+
+  remove() { this.el.remove(); this.tab.remove(); }
+}
