@@ -25,8 +25,8 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice Disconnected(string why, string? detail) => Of("disconnected", $"close socket ({Why(why, detail)})", ("why", why), ("detail", detail));
     public static Notice Reconnecting(string target, double seconds) =>
         Of("reconnecting", $"reconnecting to {target} in {seconds:0.0} s", ("target", target), ("seconds", seconds.ToString("0.0", CultureInfo.InvariantCulture)));
-    public static Notice UdpOpen(string local, string reachable) => Of("udpOpen", $"open on {local}; the board sends to {reachable}", ("local", local), ("reachable", reachable));
-    public static Notice UdpReceiveOnly(string local, string reachable) => Of("udpReceiveOnly", $"receiving only on {local}; the board sends to {reachable}", ("local", local), ("reachable", reachable));
+    public static Notice UdpOpen(int port, string reachable) => Of("udpOpen", $"open on UDP port {port}; the board sends to {reachable}", ("port", port), ("reachable", reachable));
+    public static Notice UdpReceiveOnly(int port, string reachable) => Of("udpReceiveOnly", $"receiving only on UDP port {port}; the board sends to {reachable}", ("port", port), ("reachable", reachable));
     public static Notice UdpClosed() => Of("udpClosed", "closed");
     public static Notice NoReply(int timeoutMs) =>
         Of("noReply", $"no reply within {timeoutMs / 1000.0:0.###} s (read timeout)", ("seconds", (timeoutMs / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)));

@@ -79,7 +79,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         // What the board should send to: this machine's LAN address, not the wildcard it is bound to.
         _reachable = EndpointText.HostPort(new IPEndPoint(shown, bound.Port));
         DrawOled(o => o.UdpWaiting(_reachable));
-        Note(request.ReceiveOnly ? Notice.UdpReceiveOnly(_local!, _reachable) : Notice.UdpOpen(_local!, _reachable));
+        Note(request.ReceiveOnly ? Notice.UdpReceiveOnly(bound.Port, _reachable) : Notice.UdpOpen(bound.Port, _reachable));
         SetState("open");
         return Task.CompletedTask;
     }

@@ -226,7 +226,7 @@ export class Panel {
     const d = view.details || {};
     // UDP: show where the board must send to (this computer's LAN address), not the wildcard it is bound to.
     this.q('.where').textContent = this.kind === 'udp'
-      ? (d.reachable ? `${d.local} · ${t('boardSendsTo')} ${d.reachable}` : '')
+      ? (d.reachable ? `${t('boardSendsTo')} ${d.reachable}` : '')
       : d.listeningOn || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
     this.q('.error').textContent = view.error ? notice(view.error.code, view.error.args, view.error.text) : '';
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
