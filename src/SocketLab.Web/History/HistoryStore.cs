@@ -226,6 +226,21 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         }
     }
 
+    /// <summary>The user renamed a session's tab: its past entry takes the new name.</summary>
+    public void SessionRenamed(Session session)
+    {
+        if (!_ids.TryGetValue(session, out long id))
+            return;
+        lock (_writeLock)
+        {
+            using SqliteCommand cmd = _writer.CreateCommand();
+            cmd.CommandText = "UPDATE sessions SET title = $title WHERE id = $s";
+            cmd.Parameters.AddWithValue("$title", session.Title);
+            cmd.Parameters.AddWithValue("$s", id);
+            cmd.ExecuteNonQuery();
+        }
+    }
+
     /// <summary>A session was closed: its history can be deleted from now on.</summary>
     public void SessionEnded(Session session) => _ids.TryRemove(session, out _);
 

@@ -173,6 +173,7 @@ public abstract class Session : IAsyncDisposable
     {
         Title = title.Length > 60 ? title[..60] : title;
         Named = true;
+        Services.History.SessionRenamed(this);
         Changed();
     }
 

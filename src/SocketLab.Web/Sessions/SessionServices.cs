@@ -18,6 +18,7 @@ public interface ISessionHistory
     void SessionStarted(Session session);
     void Logged(Session session, LogEntry entry);
     void SessionEnded(Session session);
+    void SessionRenamed(Session session);
 }
 
 public sealed class NoHistory : ISessionHistory
@@ -26,4 +27,5 @@ public sealed class NoHistory : ISessionHistory
     public void SessionStarted(Session session) { }
     public void Logged(Session session, LogEntry entry) { }
     public void SessionEnded(Session session) { }
+    public void SessionRenamed(Session session) { }
 }

@@ -46,7 +46,9 @@ export const past = {
     for (const s of list) {
       const tr = document.createElement('tr');
       tr.dataset.history = s.id;
-      for (const v of [s.id, t(s.kind), s.title, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
+      // An unnamed session is stored under its kind's English name: show the kind in the page's language.
+      const name = ['TCP Server', 'TCP Client', 'UDP'].includes(s.title) ? t(s.kind) : s.title;
+      for (const v of [s.id, t(s.kind), name, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }
       tr.addEventListener('click', () => this.open(s.id));
