@@ -69,6 +69,8 @@ public sealed class UdpEndpoint : IAsyncDisposable
                 socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true); // Several listeners may share a group's port.
             if (_options.Broadcast)
                 socket.EnableBroadcast = true;
+            if (_options.ReceiveBufferBytes > 0)
+                socket.ReceiveBufferSize = _options.ReceiveBufferBytes;
             socket.Bind(new IPEndPoint(address, _options.Port));
         }
         catch (SocketException ex)

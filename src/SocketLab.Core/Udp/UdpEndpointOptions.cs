@@ -26,6 +26,12 @@ public sealed record UdpEndpointOptions
     /// <summary>IPv4 interface address used to join groups and send multicast; null = the OS default route.</summary>
     public IPAddress? MulticastInterface { get; init; }
 
+    /// <summary>
+    /// SO_RCVBUF in bytes; 0 keeps the OS default (about 200 KiB on Linux: only ~200 small datagrams,
+    /// 20 ms of a 10,000/s stream, before the kernel drops). The OS may cap it (Linux: net.core.rmem_max).
+    /// </summary>
+    public int ReceiveBufferBytes { get; init; }
+
     /// <summary>Peers remembered at once; the one heard from least recently is forgotten first.</summary>
     public int MaxPeers { get; init; } = 10_000;
 }

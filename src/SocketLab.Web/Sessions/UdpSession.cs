@@ -52,6 +52,8 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             Port = request.Port.Value,
             Broadcast = request.Broadcast,
             Echo = (request.Echo ?? false) && !request.ReceiveOnly,
+            // Each datagram is logged, stored and published: a burst waits in the socket, not on the floor.
+            ReceiveBufferBytes = 4 * 1024 * 1024,
         }, new UdpObserverFanout(this, _recorder));
         lock (_lifecycle)
         {

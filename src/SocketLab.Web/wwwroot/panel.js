@@ -314,9 +314,12 @@ export class Panel {
     if (this.active) drawRates(this.q('canvas.rates'), this.rates);
   }
 
+  /** Keeps the newest frame; draws it at most once per animation frame, and only while the tab is shown. */
   drawOled(glass) {
     if (glass) this.glass = glass;
-    if (this.active || glass) drawGlass(this.q('canvas.oled'), this.glass);
+    if (!this.active || this.oledScheduled) return;
+    this.oledScheduled = true;
+    requestAnimationFrame(() => { this.oledScheduled = false; drawGlass(this.q('canvas.oled'), this.glass); });
   }
 
   addRule(r) {

@@ -22,7 +22,7 @@ public sealed class HistoryAndUdpPageTests(BrowserFixture browser) : IDisposable
         (IPage page, List<string> errors) = await browser.NewPageAsync("zh-CN");
         await page.GotoAsync(ui.Host.PageUri.ToString());
 
-        await page.GetByTestId("new-udp").ClickAsync();
+        await NewTabAsync(page, "udp");
         await Field(page, "port").FillAsync("0");
         await Field(page, "remote-host").FillAsync("127.0.0.1");
         await Field(page, "remote-port").FillAsync(peerPort.ToString());

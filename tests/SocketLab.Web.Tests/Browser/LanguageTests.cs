@@ -42,7 +42,7 @@ public sealed class LanguageTests(BrowserFixture browser)
         using var taken = new TcpListener(IPAddress.Loopback, 0);
         taken.Start();
         int busy = ((IPEndPoint)taken.LocalEndpoint).Port;
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await NewTabAsync(page, "tcpServer");
         await Field(page, "address").SelectOptionAsync("127.0.0.1");
         await Field(page, "port").FillAsync(busy.ToString());
         await Field(page, "listen").ClickAsync();
@@ -51,7 +51,7 @@ public sealed class LanguageTests(BrowserFixture browser)
         await Assertions.Expect(Field(page, "error")).Not.ToContainTextAsync("--port");
 
         // The UDP status names the address the board should send to, not the wildcard.
-        await page.GetByTestId("new-udp").ClickAsync();
+        await NewTabAsync(page, "udp");
         await Assertions.Expect(page.Locator(".tab.active .name")).ToHaveTextAsync("UDP");
         await Field(page, "port").FillAsync("0");
         await Field(page, "open").ClickAsync();

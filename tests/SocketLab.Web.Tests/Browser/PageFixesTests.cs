@@ -42,7 +42,7 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await NewTabAsync(page, "tcpServer");
         await Assertions.Expect(Field(page, "echo")).Not.ToBeCheckedAsync();
         await Field(page, "address").SelectOptionAsync("127.0.0.1");
         await Field(page, "port").FillAsync("0");
@@ -50,7 +50,7 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
         int port = await ShownPortAsync(page);
 
-        await page.GetByTestId("new-tcpClient").ClickAsync();
+        await NewTabAsync(page, "tcpClient");
         await Assertions.Expect(Field(page, "echo")).Not.ToBeCheckedAsync();
         await Field(page, "port").FillAsync(port.ToString());
         await Field(page, "connect").ClickAsync();
@@ -79,7 +79,7 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
         int port = await ListenAsync(page, echo: true);
-        await page.GetByTestId("new-tcpClient").ClickAsync();
+        await NewTabAsync(page, "tcpClient");
         await Field(page, "host").FillAsync("localhost");
         await Field(page, "port").FillAsync(port.ToString());
         await Field(page, "reconnect").CheckAsync();

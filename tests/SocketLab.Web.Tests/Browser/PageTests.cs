@@ -86,7 +86,7 @@ public sealed class PageTests(BrowserFixture browser)
 
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpClient").ClickAsync();
+        await NewTabAsync(page, "tcpClient");
         await Field(page, "host").FillAsync("127.0.0.1");
         await Field(page, "port").FillAsync(port.ToString());
         await Field(page, "echo").UncheckAsync();
@@ -134,7 +134,7 @@ public sealed class PageTests(BrowserFixture browser)
         await using UiServer ui = await UiServer.StartAsync();
         (IPage page, _) = await browser.NewPageAsync("zh-CN");
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await NewTabAsync(page, "tcpServer");
         await Assertions.Expect(Field(page, "listen")).ToHaveTextAsync("监听");
         await BrowserFixture.ScreenshotAsync(page, "chinese");
         await page.GetByTestId("lang").SelectOptionAsync("en");

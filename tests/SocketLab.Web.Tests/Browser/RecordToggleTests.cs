@@ -59,7 +59,7 @@ public sealed class RecordToggleTests(BrowserFixture browser) : IDisposable
         await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
         (IPage page, _) = await browser.NewPageAsync("zh-CN");
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-udp").ClickAsync();
+        await NewTabAsync(page, "udp");
         await Assertions.Expect(Field(page, "record").Locator("xpath=..")).ToHaveTextAsync("记录收发日志（.jsonl）");
     }
 

@@ -15,7 +15,7 @@ public sealed class TabsTests(BrowserFixture browser)
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
 
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await NewTabAsync(page, "tcpServer");
         await Field(page, "address").SelectOptionAsync("127.0.0.1");
         await Field(page, "port").FillAsync("0");
         await Field(page, "echo").UncheckAsync();
@@ -30,7 +30,7 @@ public sealed class TabsTests(BrowserFixture browser)
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
         string port = (await ShownPortAsync(page)).ToString();
 
-        await page.GetByTestId("new-tcpClient").ClickAsync();
+        await NewTabAsync(page, "tcpClient");
         await Assertions.Expect(page.Locator(".tab.active")).ToContainTextAsync("TCP Client");
         await Field(page, "port").FillAsync(port);
         await Field(page, "echo").UncheckAsync();

@@ -65,7 +65,7 @@ public sealed class WalkthroughTests(BrowserFixture browser)
 
         (IPage page, List<string> errors) = await browser.NewPageAsync("zh-CN", width, height);
         await page.GotoAsync(ui.Host.PageUri.ToString());
-        await page.GetByTestId("new-tcpClient").ClickAsync();
+        await NewTabAsync(page, "tcpClient");
         await Field(page, "host").FillAsync("127.0.0.1");
         await Field(page, "port").FillAsync(port.ToString());
         await Field(page, "connect").ClickAsync();

@@ -13,10 +13,19 @@ public static class PageSteps
     public static async Task<int> ShownPortAsync(IPage page) =>
         int.Parse(Regex.Match(await Field(page, "where").InnerTextAsync(), @":(\d+)$").Groups[1].Value);
 
+    /// <summary>Opens a new session tab and waits until it is the one shown (the fields then belong to it).</summary>
+    public static async Task NewTabAsync(IPage page, string kind)
+    {
+        int before = await page.Locator(".tab").CountAsync();
+        await page.GetByTestId("new-" + kind).ClickAsync();
+        await Assertions.Expect(page.Locator(".tab")).ToHaveCountAsync(before + 1);
+        await Assertions.Expect(page.Locator(".tab").Last).ToHaveClassAsync(new Regex("active"));
+    }
+
     /// <summary>Opens a TCP server tab on a free loopback port from the page and returns the port.</summary>
     public static async Task<int> ListenAsync(IPage page, bool echo)
     {
-        await page.GetByTestId("new-tcpServer").ClickAsync();
+        await NewTabAsync(page, "tcpServer");
         await Field(page, "address").SelectOptionAsync("127.0.0.1");
         await Field(page, "port").FillAsync("0");
         await Field(page, "echo").SetCheckedAsync(echo);
