@@ -4,8 +4,8 @@ using System.Text;
 namespace SocketLab.Core.Text;
 
 /// <summary>
-/// Text with C-style escapes turned into bytes: \r \n \t \0 \\ \" and \xNN (one raw byte,
-/// whatever the encoding); everything else is encoded with the given encoding.
+/// Text with C-style escapes turned into bytes: \r \n \t \0 \\ \" , \xNN (one raw byte,
+/// whatever the encoding) and \uNNNN (a character, encoded); everything else is encoded with the given encoding.
 /// </summary>
 public static class Escapes
 {
@@ -41,9 +41,19 @@ public static class Escapes
                     output.Add(Convert.ToByte(text.Substring(i + 1, 2), 16));
                     i += 2;
                     break;
+                case 'u' when i + 4 < text.Length && text.AsSpan(i + 1, 4).ContainsAnyExcept(HexDigits) == false:
+                    literal.Append((char)Convert.ToUInt16(text.Substring(i + 1, 4), 16));
+                    i += 4;
+                    break;
+                case 'x' or 'u':
+                    bytes = null;
+                    error = next == 'x'
+                        ? $"'\\x' at position {i} needs two hex digits (\\x0D)"
+                        : $"'\\u' at position {i} needs four hex digits (\\u00B0)";
+                    return false;
                 default:
                     bytes = null;
-                    error = $"unknown escape '\\{next}' at position {i} (use \\r \\n \\t \\0 \\\\ \\\" or \\xNN)";
+                    error = $"unknown escape '\\{next}' at position {i} (use \\r \\n \\t \\0 \\\\ \\\" \\xNN or \\uNNNN)";
                     return false;
             }
         }
@@ -62,4 +72,6 @@ public static class Escapes
     }
 
     private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
+
+    private static readonly System.Buffers.SearchValues<char> HexDigits = System.Buffers.SearchValues.Create("0123456789abcdefABCDEF");
 }
