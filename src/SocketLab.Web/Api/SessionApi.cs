@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using SocketLab.Core.Checksums;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
 using SocketLab.Web.Hosting;
@@ -18,7 +19,7 @@ namespace SocketLab.Web.Api;
 public static class SessionApi
 {
     public sealed record CreateRequest(SessionKind Kind, string? Title);
-    public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title, string? Framing);
+    public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title, string? Framing, string? Verify, string? VerifyOrder);
     public sealed record RecordRequest(bool On);
 
     public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
@@ -46,6 +47,7 @@ public static class SessionApi
             version = typeof(SessionApi).Assembly.GetName().Version?.ToString(3),
             addresses = LocalAddresses(),
             encodings = TextEncodings.Names,
+            checksums = Checksum.All.Select(c => new { name = c.Name, title = c.Title, size = c.Size, order = c.DefaultOrder == ByteOrder.LittleEndian ? "le" : "be" }),
             greeting = TcpClientSession.SeedGreeting,
             oled = options.Screens is not null,
             history = options.DataDirectory is not null,
@@ -130,6 +132,8 @@ public static class SessionApi
                 s.Echo = echo;
             if (body.Framing is { Length: > 0 } framing)
                 s.SetFraming(framing);
+            if (body.Verify is not null)
+                s.SetVerify(body.Verify, body.VerifyOrder);
             if (body.Title is { Length: > 0 } title)
                 s.Rename(title);
             return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);

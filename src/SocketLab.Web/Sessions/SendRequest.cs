@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using SocketLab.Core.Checksums;
 using SocketLab.Core.Text;
 
 namespace SocketLab.Web.Sessions;
@@ -19,7 +20,16 @@ public sealed record SendRequest
     /// <summary>How many sends in total when repeating (0 = until stopped).</summary>
     public int RepeatCount { get; init; }
 
-    /// <summary>The exact bytes to send, or an error a person can act on (nothing is sent then).</summary>
+    /// <summary>Text with C-style escapes (\r \n \t \0 \\ \xNN \uNNNN); ignored for HEX.</summary>
+    public bool Escapes { get; init; }
+
+    /// <summary>A checksum to append to the body before the line ending (see <see cref="Checksum.All"/>); null or "none" for none.</summary>
+    public string? Checksum { get; init; }
+
+    /// <summary>"le" or "be" for a checksum of two or four bytes; null: the algorithm's usual order.</summary>
+    public string? ChecksumOrder { get; init; }
+
+    /// <summary>The exact bytes to send, or what is wrong (nothing is sent then); built by Core's <see cref="Payload"/>, as the CLI builds typed lines.</summary>
     public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, [NotNullWhen(false)] out Notice? error)
     {
         bytes = [];
@@ -34,26 +44,34 @@ public sealed record SendRequest
             error = Notice.UnknownEncoding(name, TextEncodings.Names);
             return false;
         }
-        byte[] body;
-        if (Hex)
+        Checksum? checksum = null;
+        if (Checksum is { Length: > 0 } sum && sum != "none" && !Core.Checksums.Checksum.TryGet(sum, out checksum))
         {
-            if (!HexParser.TryParse(Data, out byte[]? parsed, out string? hexError))
-            {
-                error = Notice.BadHex(hexError);
-                return false;
-            }
-            body = parsed;
-        }
-        else
-        {
-            body = encoding.GetBytes(Data);
-        }
-        bytes = [.. body, .. eol.Bytes()];
-        if (bytes.Length == 0)
-        {
-            error = Notice.NothingToSend();
+            error = Notice.Of("unknownChecksum", $"unknown checksum '{sum}' (use one of: {Core.Checksums.Checksum.Names})", ("name", sum));
             return false;
         }
+        ByteOrder? order = null;
+        if (ChecksumOrder is { Length: > 0 } o)
+        {
+            if (!Core.Checksums.Checksum.TryParseOrder(o, out ByteOrder parsed))
+            {
+                error = Notice.Of("badOrder", $"unknown byte order '{o}' (use le or be)", ("value", o));
+                return false;
+            }
+            order = parsed;
+        }
+        var payload = new Payload(encoding, Hex, Escapes && !Hex, eol, checksum, order);
+        if (!payload.TryBuild(Data, out byte[]? built, out PayloadError kind, out string? why))
+        {
+            error = kind switch
+            {
+                PayloadError.BadHex => Notice.BadHex(why),
+                PayloadError.BadEscape => Notice.Of("badEscape", $"bad escape: {why}", ("detail", why)),
+                _ => Notice.NothingToSend(),
+            };
+            return false;
+        }
+        bytes = built;
         error = null;
         return true;
     }

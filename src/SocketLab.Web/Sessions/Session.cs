@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SocketLab.Core.Checksums;
 using SocketLab.Core.Framing;
 using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
@@ -177,34 +178,59 @@ public abstract class Session : IAsyncDisposable
         Changed();
     }
 
+    /// <summary>The checksum received messages must end with, when "verify" is on.</summary>
+    public (Checksum Checksum, ByteOrder? Order)? Verify { get; private set; }
+
+    /// <summary>Turns checking the trailing checksum of each received message on (an algorithm's name) or off (null or "none").</summary>
+    public void SetVerify(string? checksum, string? order)
+    {
+        if (checksum is null or "" or "none")
+            Verify = null;
+        else if (!Checksum.TryGet(checksum, out Checksum? c))
+            throw new SessionException(Notice.Of("unknownChecksum", $"unknown checksum '{checksum}' (use one of: {Checksum.Names})", ("name", checksum)));
+        else if (order is { Length: > 0 } && !Checksum.TryParseOrder(order, out _))
+            throw new SessionException(Notice.Of("badOrder", $"unknown byte order '{order}' (use le or be)", ("value", order)));
+        else
+            Verify = (c, order is { Length: > 0 } && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null);
+        Changed();
+    }
+
     /// <summary>
-    /// The auto-reply for received bytes: rules see whole messages as the session's framing cuts them
-    /// (two coalesced "ping" lines get two replies), or each chunk as it came when framing is raw.
+    /// Received bytes as the messages the session's framing cuts them into (each chunk as it came
+    /// when framing is raw): a message whose trailing checksum is wrong gets an error line in the log
+    /// when "verify" is on, and auto-reply rules answer each message (two coalesced "ping" lines get
+    /// two replies). Returns the replies to send.
     /// </summary>
-    protected List<byte[]> RuleReplies(string peer, ReadOnlySpan<byte> data, string chunkText)
+    protected List<byte[]> OnMessages(string peer, ReadOnlySpan<byte> data, string chunkText)
     {
         var replies = new List<byte[]>();
-        if (Rules.Rules.Count == 0)
+        var verify = Verify;
+        if (Rules.Rules.Count == 0 && verify is null)
             return replies;
         DateTimeOffset now = DateTimeOffset.Now;
+        Encoding encoding = Encoding;
+        void Message(ReadOnlySpan<byte> frame, string? text)
+        {
+            if (verify is { } v && !v.Checksum.Verify(frame, v.Order, out byte[] expected, out byte[] actual))
+                Fail(Notice.Of("badChecksum",
+                    $"{v.Checksum.Name} wrong in a message from {peer}: it ends {HexDump.Pairs(actual)}, should be {(expected.Length > 0 ? HexDump.Pairs(expected) : "longer")}",
+                    ("peer", peer), ("checksum", v.Checksum.Name), ("actual", HexDump.Pairs(actual)), ("expected", expected.Length > 0 ? HexDump.Pairs(expected) : "—"),
+                    ("frame", HexDump.Pairs(frame[..Math.Min(frame.Length, 32)]) + (frame.Length > 32 ? " …" : ""))));
+            if (Rules.Rules.Count > 0 && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now) is { } reply)
+                replies.Add(reply);
+        }
         lock (_ruleFramers)
         {
             if (_framing.IsRaw)
             {
-                if (Rules.Answer(data, chunkText, Encoding, now) is { } reply)
-                    replies.Add(reply);
+                Message(data, chunkText);
                 return replies;
             }
             if (!_ruleFramers.TryGetValue(peer, out IFrameDecoder? framer))
                 _ruleFramers[peer] = framer = _framing.CreateDecoder(64 * 1024);
-            Encoding encoding = Encoding;
             try
             {
-                framer.Feed(data, frame =>
-                {
-                    if (Rules.Answer(frame, encoding.GetString(frame), encoding, now) is { } reply)
-                        replies.Add(reply);
-                });
+                framer.Feed(data, frame => Message(frame, null));
             }
             catch (FrameTooLargeException)
             {

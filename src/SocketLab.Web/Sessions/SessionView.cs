@@ -17,13 +17,15 @@ public sealed record NoticeView(string Code, IReadOnlyDictionary<string, string>
 
 /// <summary>Everything the page needs to draw one session's tab.</summary>
 public sealed record SessionView(
-    string Id, SessionKind Kind, string Title, bool Named, string State, NoticeView? Error, string Encoding, bool Echo, string Framing, StartRequest? Settings,
+    string Id, SessionKind Kind, string Title, bool Named, string State, NoticeView? Error, string Encoding, bool Echo, string Framing, object? Verify, StartRequest? Settings,
     long RxBytes, long TxBytes, long RxCount, long TxCount,
     object Details, IReadOnlyList<AutoReplyRule> Rules, object? Repeat, bool OledAvailable, string? Oled,
     IReadOnlyList<RateSample>? Rates, IReadOnlyList<LogEntryView>? Log, bool Recording, string? Transcript)
 {
     public static SessionView Of(Session s, int logTail) => new(
-        s.Id, s.Kind, s.Title, s.Named, s.State, NoticeView.Of(s.LastError), s.EncodingName, s.Echo, s.Framing, s.Settings,
+        s.Id, s.Kind, s.Title, s.Named, s.State, NoticeView.Of(s.LastError), s.EncodingName, s.Echo, s.Framing,
+        s.Verify is { } v ? new { checksum = v.Checksum.Name, order = v.Order is null ? null : v.Order == Core.Checksums.ByteOrder.LittleEndian ? "le" : "be" } : null,
+        s.Settings,
         s.Counters.RxBytes, s.Counters.TxBytes, s.Counters.RxCount, s.Counters.TxCount,
         s.Details(), s.Rules.Rules,
         s.RepeatProgress is { } p ? new { sent = p.Sent, total = p.Total } : null,

@@ -55,7 +55,7 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
         // TcpConnection writes the echo right after this call returns; log it now, in order.
         if (connection.Echo)
             RecordEcho(rx, data);
-        foreach (byte[] reply in RuleReplies(peer, data, rx.Text))
+        foreach (byte[] reply in OnMessages(peer, data, rx.Text))
             _ = SendQuietlyAsync(connection, reply);
     }
 

@@ -110,7 +110,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         DrawOled(o => o.UdpReceived(rx.Text, EndpointText.Plain(peer.EndPoint.Address).ToString()));
         if (_settings.ReceiveOnly)
             return;
-        foreach (byte[] reply in RuleReplies(rx.Peer, data, rx.Text))
+        foreach (byte[] reply in OnMessages(rx.Peer, data, rx.Text))
             _ = ReplyAsync(endpoint, peer.EndPoint, reply);
     }
 

@@ -13,7 +13,7 @@ export function drawRates(canvas, samples) {
   ctx.fillStyle = '#0f1720';
   ctx.fillRect(0, 0, w, h);
   const peak = Math.max(1, ...samples.map(s => Math.max(s.rx, s.tx)));
-  const max = 4 * niceCeiling(peak / 4);
+  const max = Math.max(4, 4 * niceCeiling(peak / 4));
   const plotW = w - left - right, plotH = h - top - bottom;
   ctx.font = '10px system-ui, sans-serif';
   ctx.lineWidth = 1;

@@ -73,6 +73,15 @@ export class Panel {
     for (const name of ['encoding', 'sendEncoding']) for (const e of this.ctx.info.encodings) this.f(name).add(new Option(e, e));
     const greeting = this.f('greeting');
     if (greeting) greeting.value = this.ctx.info.greeting;
+    for (const name of ['checksum', 'verify']) {
+      for (const c of this.ctx.info.checksums ?? []) { const o = new Option(c.name, c.name); o.title = c.title; this.f(name).add(o); }
+    }
+  }
+
+  /** A byte-order choice only for checksums of two or more bytes. */
+  showOrder(select, order) {
+    const c = (this.ctx.info.checksums ?? []).find(x => x.name === select.value);
+    order.hidden = !c || c.size < 2;
   }
 
   bind() {
@@ -84,6 +93,10 @@ export class Panel {
     this.f('echo').addEventListener('change', () => put({ echo: this.f('echo').checked }));
     this.f('encoding').addEventListener('change', () => put({ encoding: this.f('encoding').value }));
     this.f('framing').addEventListener('change', () => put({ framing: this.f('framing').value }));
+    const verify = () => { this.showOrder(this.f('verify'), this.f('verifyOrder')); put({ verify: this.f('verify').value, verifyOrder: this.f('verifyOrder').value }); };
+    this.f('verify').addEventListener('change', verify);
+    this.f('verifyOrder').addEventListener('change', verify);
+    this.f('checksum').addEventListener('change', () => this.showOrder(this.f('checksum'), this.f('checksumOrder')));
     this.f('record').addEventListener('change', () => attempt(() => api('PUT', `/sessions/${this.id}/record`, { on: this.f('record').checked })));
     for (const name of ['view', 'eol']) this.f(name).addEventListener('change', () => this.log.setMode(this.f('view').value === 'hex', this.f('eol').checked));
     this.f('filter').addEventListener('input', () => this.log.setFilter(this.f('filter').value));
@@ -167,7 +180,8 @@ export class Panel {
     const data = this.f('data').value, hex = this.f('hex').checked;
     // The server checks hex (and everything else) before anything is sent and says what is wrong.
     const body = {
-      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value,
+      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value, escapes: this.f('escapes').checked,
+      checksum: this.f('checksum').value, checksumOrder: this.f('checksumOrder').value || null,
       repeatMs: Number(this.f('repeatMs').value || 0), repeatCount: Number(this.f('repeatCount').value || 0), ...this.sendTarget(),
     };
     const ok = await attempt(() => api('POST', `/sessions/${this.id}/send`, body));
@@ -232,6 +246,11 @@ export class Panel {
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
     if (document.activeElement !== this.f('encoding')) this.f('encoding').value = view.encoding;
     if (document.activeElement !== this.f('framing')) this.f('framing').value = view.framing || 'raw';
+    if (document.activeElement !== this.f('verify')) {
+      this.f('verify').value = view.verify?.checksum ?? 'none';
+      this.f('verifyOrder').value = view.verify?.order ?? '';
+      this.showOrder(this.f('verify'), this.f('verifyOrder'));
+    }
     this.applySettings(view);
     this.transcript(view);
     for (const b of this.el.querySelectorAll('[data-a=start]')) b.disabled = view.state !== 'idle';
