@@ -1,34 +1,27 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
+using SocketLab.Core.Checksums;
 using SocketLab.Core.Text;
 
 namespace SocketLab.Cli;
 
-/// <summary>How typed text becomes bytes: in the chosen encoding or as hex, plus the line ending.</summary>
-public sealed record SendInput(Encoding Encoding, bool Hex, LineEnding Eol)
+/// <summary>
+/// How a typed line becomes bytes: in the chosen encoding (with escapes when asked) or as hex, then
+/// the --append checksum, then the line ending — Core's <see cref="Payload"/>, as the page builds its sends.
+/// </summary>
+public sealed record SendInput(Encoding Encoding, bool Hex, LineEnding Eol, bool Escapes = false, Checksum? Append = null, ByteOrder? AppendOrder = null)
 {
     public bool TryEncode(string line, [NotNullWhen(true)] out byte[]? bytes, [NotNullWhen(false)] out string? error)
     {
-        byte[] body;
-        if (Hex)
+        var payload = new Payload(Encoding, Hex, Escapes, Eol, Append, AppendOrder);
+        if (payload.TryBuild(line, out bytes, out PayloadError kind, out error))
+            return true;
+        error = kind switch
         {
-            if (!HexParser.TryParse(line, out byte[]? parsed, out error))
-            {
-                bytes = null;
-                error = $"bad hex, nothing sent: {error}";
-                return false;
-            }
-            body = parsed;
-        }
-        else
-        {
-            body = Encoding.GetBytes(line);
-        }
-        ReadOnlySpan<byte> eol = Eol.Bytes();
-        bytes = new byte[body.Length + eol.Length];
-        body.CopyTo(bytes, 0);
-        eol.CopyTo(bytes.AsSpan(body.Length));
-        error = null;
-        return true;
+            PayloadError.BadHex => $"bad hex, nothing sent: {error}",
+            PayloadError.BadEscape => $"bad escape, nothing sent: {error}",
+            _ => error,
+        };
+        return false;
     }
 }

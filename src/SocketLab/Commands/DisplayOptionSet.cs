@@ -1,5 +1,6 @@
 using System.CommandLine;
 using SocketLab.Cli.Output;
+using SocketLab.Core.Checksums;
 using SocketLab.Core.Text;
 
 namespace SocketLab.Cli.Commands;
@@ -16,13 +17,23 @@ public sealed class DisplayOptionSet
     public Option<LineEnding> Eol { get; } = CommonOptions.Choice("--eol", "Line ending appended to each typed line", LineEnding.None);
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Do not print each message (for load tests)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
+    public Option<bool> Escapes { get; } = new("--escapes") { Description = @"Read \r \n \t \0 \\ \xNN \uNNNN in typed text" };
+    public Option<string> Append { get; } = new("--append") { Description = $"Append a checksum to each typed message, before --eol: {Checksum.Names} (see 'socketlab checksum list')" };
+    public Option<string> AppendOrder { get; } = new("--append-order") { Description = "Byte order of a 2- or 4-byte --append checksum: le or be [default: the algorithm's usual one]" };
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
 
     /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
     public void AddTo(Command command, bool oled = true)
     {
-        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Quiet, Json })
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Escapes, Append, AppendOrder, Quiet, Json })
             command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(Append) is { } name && !Checksum.TryGet(name, out _))
+                r.AddError($"--append: unknown checksum '{name}' (use one of: {Checksum.Names})");
+            if (r.GetValue(AppendOrder) is { } order && !Checksum.TryParseOrder(order, out _))
+                r.AddError($"--append-order: '{order}' is not le or be");
+        });
         if (!oled)
             return;
         command.Options.Add(Oled);
@@ -47,5 +58,8 @@ public sealed class DisplayOptionSet
     public SendInput Input(ParseResult r) => new(
         TextEncodings.Get(r.GetValue(Encoding)!),
         r.GetValue(Hex) || r.GetValue(In) == DataView.Hex,
-        r.GetValue(Eol));
+        r.GetValue(Eol),
+        r.GetValue(Escapes),
+        r.GetValue(Append) is { } name && Checksum.TryGet(name, out Checksum? c) ? c : null,
+        r.GetValue(AppendOrder) is { } order && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null);
 }

@@ -246,21 +246,8 @@ public static class UdpCommand
         {
             SendInput input = display.Input(r);
             string raw = r.GetValue(text)!;
-            byte[]? payload;
-            string? error;
-            if (input.Hex)
-            {
-                input.TryEncode(raw, out payload, out error);
-            }
-            else if (Escapes.TryDecode(raw, input.Encoding, out byte[]? body, out error))
-            {
-                payload = [.. body, .. input.Eol.Bytes()];
-            }
-            else
-            {
-                payload = null;
-            }
-            if (payload is null)
+            // TEXT always reads escapes (udp send's way since the start); --append and --eol follow them.
+            if (!(input.Hex ? input : input with { Escapes = true }).TryEncode(raw, out byte[]? payload, out string? error))
             {
                 Console.Error.WriteLine($"socketlab udp send: TEXT: {error}");
                 return ExitCodes.Usage;
