@@ -29,7 +29,9 @@ public readonly record struct EchoLoopInfo(int Count, int PayloadLength, TimeSpa
 /// zero-filled file arriving in equal pieces), so then a probe: the echo of the last copy is held back. A peer that
 /// sends anything before <see cref="ProbeTimeout"/> is not waiting for our echo: the held echo goes out (in order,
 /// byte-exact), the run starts again and the next probe needs twice as many copies. A peer that goes quiet was
-/// only answering our echoes: that is the loop, and the caller turns echo off and drops the held copy.
+/// only answering our echoes: that is the loop. The caller then sends the held echo after all (everything received
+/// until then is echoed, byte-exact) and turns echo off. Against another SocketLab that last echo completes the
+/// other end's run too, so both ends find the loop and say so; a board echoes it once more, and that is the end.
 /// Not thread-safe: the caller's receive path owns it (the UDP endpoint locks it against its probe timer).
 /// </summary>
 internal sealed class EchoLoopGuard : IDisposable
@@ -125,11 +127,16 @@ internal sealed class EchoLoopGuard : IDisposable
     /// <summary>Whether the probe's time is up (a timer may fire a little early, or late for an earlier probe).</summary>
     public bool Expired(long now) => Probing && now >= Deadline - 15;
 
-    /// <summary>The probe found a loop: drops the held echo and returns what was seen; counting starts afresh.</summary>
-    public EchoLoopInfo Trip()
+    /// <summary>
+    /// The probe found a loop: returns what was seen, and the held echo (rent from the shared pool: the caller sends
+    /// it, then returns it). Counting starts afresh.
+    /// </summary>
+    public EchoLoopInfo Trip(out byte[] held, out int length)
     {
         EchoLoopInfo info = Info;
-        DropWithheld();
+        held = _withheld!;
+        length = _withheldLength;
+        _withheld = null;
         _count = 0;
         _cleared = 0;
         return info;

@@ -95,7 +95,7 @@ public sealed partial class TcpConnection
                     _sendLock.Release(); // Ended meanwhile: the lock is not needed any more.
                     break;
                 case EpollRequest.ProbeTimeout when _loopState == LoopState.Reading && _guard is { } guard && guard.Expired(Environment.TickCount64):
-                    TripLoop(guard);
+                    EchoHeld(loop, TripLoop(guard, out int length), length);
                     break;
             }
         }
@@ -135,16 +135,7 @@ public sealed partial class TcpConnection
         // The held echo goes out first; reading waits if it cannot all go at once.
         if (_guard is { Probing: true } guard)
         {
-            byte[] held = guard.Clear(out int length);
-            try
-            {
-                if (_echo)
-                    EchoOnLoop(loop, held.AsSpan(0, length));
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(held);
-            }
+            EchoHeld(loop, guard.Clear(out int length), length);
             if (_loopState != LoopState.Reading)
                 return;
         }
@@ -184,6 +175,19 @@ public sealed partial class TcpConnection
             }
             if (read < buffer.Length)
                 return; // The kernel had no more: level-triggered epoll says when it has.
+        }
+    }
+
+    /// <summary>Echoes the copy a probe held back (reading waits if it cannot all go at once), and returns it to the pool.</summary>
+    private void EchoHeld(EpollServerLoop loop, byte[] held, int length)
+    {
+        try
+        {
+            EchoOnLoop(loop, held.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(held);
         }
     }
 

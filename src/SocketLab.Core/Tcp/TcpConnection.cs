@@ -237,37 +237,47 @@ public sealed partial class TcpConnection : IAsyncDisposable
     {
         EchoLoopGuard guard = _guard!;
         Task<int> data = ready.AsTask();
-        if (await Task.WhenAny(data, Task.Delay(guard.ProbeTimeout)).ConfigureAwait(false) != data)
-            TripLoop(guard);
+        bool loop = await Task.WhenAny(data, Task.Delay(guard.ProbeTimeout)).ConfigureAwait(false) != data;
+        byte[] held;
+        int length;
+        if (loop)
+        {
+            held = TripLoop(guard, out length);
+        }
+        else
+        {
+            try
+            {
+                await data.ConfigureAwait(false);
+            }
+            catch
+            {
+                guard.DropWithheld();
+                throw;
+            }
+            held = guard.Clear(out length);
+        }
         try
         {
-            await data.ConfigureAwait(false);
-        }
-        catch
-        {
-            guard.DropWithheld();
-            throw;
-        }
-        if (!guard.Probing)
-            return;
-        byte[] held = guard.Clear(out int length);
-        try
-        {
-            if (_echo)
-                await WriteAsync(held.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+            await WriteAsync(held.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(held);
         }
+        await data.ConfigureAwait(false);
     }
 
-    /// <summary>The probe found a loop: echo off for this connection, the held copy dropped, the observer told.</summary>
-    private void TripLoop(EchoLoopGuard guard)
+    /// <summary>
+    /// The probe found a loop: echo off for this connection and the observer told. Returns the held echo, which
+    /// the caller sends as the last one (rent from the shared pool).
+    /// </summary>
+    private byte[] TripLoop(EchoLoopGuard guard, out int length)
     {
-        EchoLoopInfo loop = guard.Trip();
+        EchoLoopInfo loop = guard.Trip(out byte[] held, out length);
         _echo = false;
         _observer.OnEchoLoop(this, loop);
+        return held;
     }
 
     /// <summary>Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.</summary>

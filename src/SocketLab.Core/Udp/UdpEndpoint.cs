@@ -205,8 +205,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
                 // The peer sent again without waiting for the held echo: no loop. The held echo goes first.
                 try
                 {
-                    if (Echo && peer.Echo)
-                        await SendCoreAsync(peer, held.Memory, echo: true, ct).ConfigureAwait(false);
+                    await SendCoreAsync(peer, held.Memory, echo: true, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) { break; }
                 catch (NetworkException ex)
@@ -298,20 +297,28 @@ public sealed class UdpEndpoint : IAsyncDisposable
         {
             EchoLoopGuard guard = peer.Guard!;
             EchoLoopInfo loop;
+            HeldEcho held;
             lock (guard)
             {
                 if (!guard.Expired(Environment.TickCount64))
                     return;
-                loop = guard.Trip();
+                loop = guard.Trip(out byte[] buffer, out int length);
+                held = new HeldEcho(buffer, length);
                 peer.Echo = false;
             }
             try
             {
+                // The held echo goes out as the last one, then the notice (in order with the other events).
+                await endpoint.SendCoreAsync(peer, held.Memory, echo: true, endpoint._stopping.Token).ConfigureAwait(false);
                 await endpoint._reportOrder.WaitAsync(endpoint._stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or NetworkException or InvalidOperationException)
             {
                 return;
+            }
+            finally
+            {
+                held.Return();
             }
             try
             {

@@ -91,7 +91,8 @@ public sealed class UdpEchoLoopTests
             await Task.Delay(300);
         }
         while (peer.DatagramsIn != before);
-        Assert.InRange(peer.DatagramsIn, EchoLoopInfo.Repeats, EchoLoopInfo.Repeats + 2);
+        // 21 normally: 20, then the bounce of the held echo sent as the last; a stall over 200 ms restarts the run.
+        Assert.InRange(peer.DatagramsIn, EchoLoopInfo.Repeats + 1, 5 * EchoLoopInfo.Repeats);
         Assert.Equal(peer.DatagramsIn + 1, watcher.Received);
 
         // Echo back on for that peer: the loop starts again and is broken again.
