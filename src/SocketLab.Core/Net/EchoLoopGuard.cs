@@ -101,12 +101,15 @@ internal sealed class EchoLoopGuard : IDisposable
         Deadline = now + (long)ProbeTimeout.TotalMilliseconds;
     }
 
-    /// <summary>Arms the probe's timer (epoll loop, UDP), created once per guard.</summary>
+    /// <summary>Arms the probe's timer (epoll loop, UDP), created once per guard, for the time left until <see cref="Deadline"/>.</summary>
     public void StartTimer(TimerCallback callback, object state)
     {
         _timer ??= new Timer(callback, state, Timeout.Infinite, Timeout.Infinite);
-        _timer.Change(ProbeTimeout, Timeout.InfiniteTimeSpan);
+        _timer.Change(Math.Max(Deadline - Environment.TickCount64, 1), Timeout.Infinite);
     }
+
+    /// <summary>A timer fired while a probe is on but before its deadline (early, or left over from an earlier probe): wait on.</summary>
+    public void RestartTimer() => _timer?.Change(Math.Max(Deadline - Environment.TickCount64, 1), Timeout.Infinite);
 
     /// <summary>
     /// The peer sent something during the probe: not a loop. Returns the held echo (rent from the shared pool:

@@ -94,8 +94,11 @@ public sealed partial class TcpConnection
                 case EpollRequest.SendLockTaken:
                     _sendLock.Release(); // Ended meanwhile: the lock is not needed any more.
                     break;
-                case EpollRequest.ProbeTimeout when _loopState == LoopState.Reading && _guard is { } guard && guard.Expired(Environment.TickCount64):
-                    EchoHeld(loop, TripLoop(guard, out int length), length);
+                case EpollRequest.ProbeTimeout when _loopState == LoopState.Reading && _guard is { Probing: true } guard:
+                    if (guard.Expired(Environment.TickCount64))
+                        EchoHeld(loop, TripLoop(guard, out int length), length);
+                    else
+                        guard.RestartTimer();
                     break;
             }
         }

@@ -300,8 +300,13 @@ public sealed class UdpEndpoint : IAsyncDisposable
             HeldEcho held;
             lock (guard)
             {
-                if (!guard.Expired(Environment.TickCount64))
+                if (!guard.Probing)
                     return;
+                if (!guard.Expired(Environment.TickCount64))
+                {
+                    guard.RestartTimer();
+                    return;
+                }
                 loop = guard.Trip(out byte[] buffer, out int length);
                 held = new HeldEcho(buffer, length);
                 peer.Echo = false;
