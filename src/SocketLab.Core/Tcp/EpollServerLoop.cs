@@ -202,4 +202,7 @@ internal enum EpollRequest
 
     /// <summary>An echo waiting behind another sender now holds the send lock.</summary>
     SendLockTaken,
+
+    /// <summary>The echo loop guard's probe ran out of time with nothing more from the peer: a loop.</summary>
+    ProbeTimeout,
 }

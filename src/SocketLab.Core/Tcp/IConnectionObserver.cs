@@ -1,3 +1,5 @@
+using SocketLab.Core.Net;
+
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
@@ -13,6 +15,12 @@ public interface IConnectionObserver
 
     /// <summary>Bytes written by <see cref="TcpConnection.SendAsync"/> (not echoes). Valid only during the call.</summary>
     void OnSent(TcpConnection connection, ReadOnlySpan<byte> data) { }
+
+    /// <summary>
+    /// The echo loop guard turned this connection's echo off (<see cref="TcpConnection.Echo"/> is now false): the
+    /// peer was sending back what we echoed. The bytes were reported to <see cref="OnReceived"/> as usual.
+    /// </summary>
+    void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop) { }
 
     void OnClosed(TcpConnection connection, CloseReason reason, string? detail) { }
 }

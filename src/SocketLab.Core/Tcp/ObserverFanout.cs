@@ -1,3 +1,5 @@
+using SocketLab.Core.Net;
+
 namespace SocketLab.Core.Tcp;
 
 /// <summary>Passes every connection event to several observers in order (console, OLED, transcript…).</summary>
@@ -22,6 +24,12 @@ public sealed class ObserverFanout(params IReadOnlyList<IConnectionObserver> lis
     {
         foreach (IConnectionObserver o in observers)
             o.OnSent(connection, data);
+    }
+
+    public void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop)
+    {
+        foreach (IConnectionObserver o in observers)
+            o.OnEchoLoop(connection, loop);
     }
 
     public void OnClosed(TcpConnection connection, CloseReason reason, string? detail)

@@ -1,3 +1,5 @@
+using SocketLab.Core.Net;
+
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
@@ -19,6 +21,8 @@ public sealed class SwitchableObserver : IConnectionObserver
     public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) => Target?.OnReceived(connection, data);
 
     public void OnSent(TcpConnection connection, ReadOnlySpan<byte> data) => Target?.OnSent(connection, data);
+
+    public void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop) => Target?.OnEchoLoop(connection, loop);
 
     public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) => Target?.OnClosed(connection, reason, detail);
 }

@@ -94,6 +94,12 @@ public sealed partial class TcpConnection
                 case EpollRequest.SendLockTaken:
                     _sendLock.Release(); // Ended meanwhile: the lock is not needed any more.
                     break;
+                case EpollRequest.ProbeTimeout when _loopState == LoopState.Reading && _guard is { Probing: true } guard:
+                    if (guard.Expired(Environment.TickCount64))
+                        EchoHeld(loop, TripLoop(guard, out int length), length);
+                    else
+                        guard.RestartTimer();
+                    break;
             }
         }
         catch (Exception ex)
@@ -128,6 +134,14 @@ public sealed partial class TcpConnection
 
     private void ReadOnLoop(EpollServerLoop loop)
     {
+        // Readable during a probe: the peer sent more without waiting for the held echo, so it was no loop.
+        // The held echo goes out first; reading waits if it cannot all go at once.
+        if (_guard is { Probing: true } guard)
+        {
+            EchoHeld(loop, guard.Clear(out int length), length);
+            if (_loopState != LoopState.Reading)
+                return;
+        }
         for (int reads = 0; reads < MaxReadsPerEvent && _loopState == LoopState.Reading; reads++)
         {
             Span<byte> buffer = loop.ReadBuffer(_options.ReceiveBufferSize);
@@ -153,11 +167,35 @@ public sealed partial class TcpConnection
             ReadOnlySpan<byte> data = buffer[..read];
             _observer.OnReceived(this, data);
             if (_echo)
+            {
+                if (WithholdForProbe(data))
+                {
+                    // Reading goes on: data before the probe's timer (level-triggered) means no loop.
+                    _guard!.StartTimer(static state => ((TcpConnection)state!).ProbeTimedOut(), this);
+                    return;
+                }
                 EchoOnLoop(loop, data);
+            }
             if (read < buffer.Length)
                 return; // The kernel had no more: level-triggered epoll says when it has.
         }
     }
+
+    /// <summary>Echoes the copy a probe held back (reading waits if it cannot all go at once), and returns it to the pool.</summary>
+    private void EchoHeld(EpollServerLoop loop, byte[] held, int length)
+    {
+        try
+        {
+            EchoOnLoop(loop, held.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(held);
+        }
+    }
+
+    /// <summary>The probe's timer, on a pool thread: the loop's thread decides.</summary>
+    private void ProbeTimedOut() => _loop?.Post(this, EpollRequest.ProbeTimeout);
 
     private void EchoOnLoop(EpollServerLoop loop, ReadOnlySpan<byte> data)
     {
@@ -298,6 +336,7 @@ public sealed partial class TcpConnection
             return;
         _loopState = LoopState.Ended;
         loop.Remove(this);
+        _guard?.DropWithheld();
         _ = FinishOnLoopAsync(reason, detail);
     }
 

@@ -30,6 +30,8 @@ public sealed partial class TcpConnection : IAsyncDisposable
     private volatile bool _echo;
     private volatile bool _idle;
     private volatile bool _aborted;   // Abort() was called: writes stop too (the socket is gone)
+    private volatile bool _rearm;     // Echo was set to true: the loop guard forgets its run
+    private EchoLoopGuard? _guard;    // Made at the first short echo: a connection that never echoes one holds none.
     private readonly bool _plain;     // No TLS: reads and writes try the socket directly first
     private readonly bool _dontWait;  // ... with recv/send(MSG_DONTWAIT) (Linux), not .NET's non-blocking mode
 
@@ -81,8 +83,21 @@ public sealed partial class TcpConnection : IAsyncDisposable
     /// <summary>True when the connection runs over TLS.</summary>
     public bool IsTls => _stream is SslStream || _tlsServer is not null;
 
-    /// <summary>Whether received bytes are sent back; can be switched while running.</summary>
-    public bool Echo { get => _echo; set => _echo = value; }
+    /// <summary>
+    /// Whether received bytes are sent back; can be switched while running. The echo loop guard sets it to false
+    /// when it finds a loop (<see cref="IConnectionObserver.OnEchoLoop"/>); setting it to true turns echo back on
+    /// and re-arms the guard.
+    /// </summary>
+    public bool Echo
+    {
+        get => _echo;
+        set
+        {
+            if (value)
+                _rearm = true;
+            _echo = value;
+        }
+    }
 
     internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
     internal TimeSpan IdleTimeout => _options.IdleTimeout;
@@ -134,7 +149,9 @@ public sealed partial class TcpConnection : IAsyncDisposable
             {
                 while (true)
                 {
-                    if (_options.WaitForDataBeforeAllocatingBuffer)
+                    if (_guard is { Probing: true })
+                        await ProbeAsync(ReceiveAsync(Memory<byte>.Empty, reading)).ConfigureAwait(false);
+                    else if (_options.WaitForDataBeforeAllocatingBuffer)
                         await ReceiveAsync(Memory<byte>.Empty, reading).ConfigureAwait(false);
 
                     byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
@@ -151,7 +168,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
                         Volatile.Write(ref _lastActivity, Environment.TickCount64);
                         _observer.OnReceived(this, buffer.AsSpan(0, read));
                         // The echo finishes even when a graceful close begins meanwhile: only an abort stops it.
-                        if (_echo)
+                        if (_echo && !WithholdForProbe(buffer.AsSpan(0, read)))
                             await WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).ConfigureAwait(false);
                     }
                     finally
@@ -173,6 +190,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
             {
                 if (watched)
                     IdleWatchdog.Forget(this);
+                _guard?.DropWithheld();
                 await FinishAsync(reason).ConfigureAwait(false);
                 ReportClosed(reason, detail);
             }
@@ -181,6 +199,85 @@ public sealed partial class TcpConnection : IAsyncDisposable
         {
             finished?.Invoke(this);
         }
+    }
+
+    /// <summary>
+    /// The loop guard's look at a read about to be echoed (receive path only). True when it completes a run of
+    /// copies: the echo is held back for a probe instead of sent. No allocation per message.
+    /// </summary>
+    private bool WithholdForProbe(ReadOnlySpan<byte> data)
+    {
+        if (!_options.EchoLoopGuard)
+            return false;
+        EchoLoopGuard? guard = _guard;
+        if (guard is null)
+        {
+            if (data.Length > EchoLoopInfo.MaxPayloadLength)
+                return false;
+            guard = _guard = new EchoLoopGuard();
+        }
+        if (_rearm)
+        {
+            _rearm = false;
+            guard.Rearm();
+        }
+        long now = Environment.TickCount64;
+        if (!guard.Repeated(data, now))
+            return false;
+        guard.Withhold(data, now);
+        return true;
+    }
+
+    /// <summary>
+    /// Async engine and clients: a probe is on, and <paramref name="ready"/> is the zero-byte read that says the
+    /// peer sent more. Whatever comes first decides: more data (or the end of the stream) means the peer sends on
+    /// its own, so the held echo goes out before anything newer; the probe's time running out means a loop.
+    /// </summary>
+    private async Task ProbeAsync(ValueTask<int> ready)
+    {
+        EchoLoopGuard guard = _guard!;
+        Task<int> data = ready.AsTask();
+        bool loop = await Task.WhenAny(data, Task.Delay(guard.ProbeTimeout)).ConfigureAwait(false) != data;
+        byte[] held;
+        int length;
+        if (loop)
+        {
+            held = TripLoop(guard, out length);
+        }
+        else
+        {
+            try
+            {
+                await data.ConfigureAwait(false);
+            }
+            catch
+            {
+                guard.DropWithheld();
+                throw;
+            }
+            held = guard.Clear(out length);
+        }
+        try
+        {
+            await WriteAsync(held.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(held);
+        }
+        await data.ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The probe found a loop: echo off for this connection and the observer told. Returns the held echo, which
+    /// the caller sends as the last one (rent from the shared pool).
+    /// </summary>
+    private byte[] TripLoop(EchoLoopGuard guard, out int length)
+    {
+        EchoLoopInfo loop = guard.Trip(out byte[] held, out length);
+        _echo = false;
+        _observer.OnEchoLoop(this, loop);
+        return held;
     }
 
     /// <summary>Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.</summary>
@@ -434,6 +531,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
     {
         Abort();
         Dispose(graceful: false);
+        _guard?.Dispose();
         _closing.Dispose();
         _sendLock.Dispose();
     }

@@ -7,6 +7,14 @@ public sealed record TcpConnectionOptions
     public bool Echo { get; init; } = true;
 
     /// <summary>
+    /// While echoing, watch for an echo loop (the peer echoes too, so one message bounces between the two ends
+    /// for ever) and break it: echo is turned off for this connection only and the observer hears
+    /// <see cref="IConnectionObserver.OnEchoLoop"/>. See <see cref="Net.EchoLoopInfo"/> for what counts as a loop.
+    /// Default true.
+    /// </summary>
+    public bool EchoLoopGuard { get; init; } = true;
+
+    /// <summary>
     /// Size of the pooled buffer rented for one read. Default 32 KiB (as Go's io.Copy): against 16 KiB it took a
     /// third less server CPU per 64 KiB echo; 64 KiB made one deep pipelined connection slower (its writes wait more).
     /// </summary>

@@ -1,3 +1,5 @@
+using SocketLab.Core.Net;
+
 namespace SocketLab.Core.Udp;
 
 /// <summary>
@@ -10,6 +12,13 @@ public interface IUdpObserver
 
     /// <summary>A datagram sent; <paramref name="echo"/> when it was the automatic echo of one received.</summary>
     void OnSent(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data, bool echo) { }
+
+    /// <summary>
+    /// The echo loop guard turned echo off for <paramref name="peer"/> (<see cref="UdpPeer.Echo"/> is now false):
+    /// it was sending back what we echoed. Its datagrams were reported to <see cref="OnReceived"/> as usual.
+    /// Called from a timer thread, in order with the other events.
+    /// </summary>
+    void OnEchoLoop(UdpEndpoint endpoint, UdpPeer peer, EchoLoopInfo loop) { }
 }
 
 /// <summary>Passes every datagram event to several observers in order (console, transcript…).</summary>
@@ -25,5 +34,11 @@ public sealed class UdpObserverFanout(params IReadOnlyList<IUdpObserver> observe
     {
         foreach (IUdpObserver o in observers)
             o.OnSent(endpoint, peer, data, echo);
+    }
+
+    public void OnEchoLoop(UdpEndpoint endpoint, UdpPeer peer, EchoLoopInfo loop)
+    {
+        foreach (IUdpObserver o in observers)
+            o.OnEchoLoop(endpoint, peer, loop);
     }
 }

@@ -1,3 +1,5 @@
+using SocketLab.Core.Net;
+
 namespace SocketLab.Core.Udp;
 
 /// <summary>
@@ -16,4 +18,6 @@ public sealed class SwitchableUdpObserver : IUdpObserver
     public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data) => Target?.OnReceived(endpoint, peer, data);
 
     public void OnSent(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data, bool echo) => Target?.OnSent(endpoint, peer, data, echo);
+
+    public void OnEchoLoop(UdpEndpoint endpoint, UdpPeer peer, EchoLoopInfo loop) => Target?.OnEchoLoop(endpoint, peer, loop);
 }

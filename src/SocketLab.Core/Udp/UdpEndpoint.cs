@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -45,8 +46,25 @@ public sealed class UdpEndpoint : IAsyncDisposable
     /// <summary>The peer the latest datagram came from.</summary>
     public UdpPeer? LastPeer => Volatile.Read(ref _lastPeer);
 
-    /// <summary>Whether received datagrams are sent back; can be switched while running.</summary>
-    public bool Echo { get; set; }
+    /// <summary>
+    /// Whether received datagrams are sent back (to each peer whose <see cref="UdpPeer.Echo"/> is on); can be
+    /// switched while running. Setting it to true also turns echo back on for peers the loop guard cut off.
+    /// </summary>
+    public bool Echo
+    {
+        get => _echo;
+        set
+        {
+            if (value)
+            {
+                foreach (UdpPeer p in _peers.Values)
+                    p.Echo = true;
+            }
+            _echo = value;
+        }
+    }
+
+    private volatile bool _echo;
 
     /// <summary>Raised for receive failures that do not stop the endpoint (e.g. ICMP errors reported late).</summary>
     public event Action<string>? Warning;
@@ -184,6 +202,23 @@ public sealed class UdpEndpoint : IAsyncDisposable
             UdpPeer peer = Track((IPEndPoint)result.RemoteEndPoint);
             peer.CountIn(result.ReceivedBytes);
             Volatile.Write(ref _lastPeer, peer);
+            if (peer.Guard is { } probed && TakeHeldEcho(probed) is { } held)
+            {
+                // The peer sent again without waiting for the held echo: no loop. The held echo goes first.
+                try
+                {
+                    await SendCoreAsync(peer, held.Memory, echo: true, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) { break; }
+                catch (NetworkException ex)
+                {
+                    Warning?.Invoke($"echo: {ex.Message}");
+                }
+                finally
+                {
+                    held.Return();
+                }
+            }
             try
             {
                 await _reportOrder.WaitAsync(ct).ConfigureAwait(false);
@@ -197,7 +232,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
             {
                 _reportOrder.Release();
             }
-            if (Echo)
+            if (Echo && peer.Echo && !WithholdForProbe(peer, buffer.AsSpan(0, result.ReceivedBytes)))
             {
                 try
                 {
@@ -208,6 +243,97 @@ public sealed class UdpEndpoint : IAsyncDisposable
                 {
                     Warning?.Invoke($"echo: {ex.Message}");
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The loop guard's look at a datagram about to be echoed to <paramref name="peer"/>. True when it completes a
+    /// run of copies: the echo is held back, and a timer decides whether the peer was only answering our echoes.
+    /// </summary>
+    private bool WithholdForProbe(UdpPeer peer, ReadOnlySpan<byte> data)
+    {
+        if (!_options.EchoLoopGuard)
+            return false;
+        EchoLoopGuard? guard = peer.Guard;
+        if (guard is null)
+        {
+            if (data.Length > EchoLoopInfo.MaxPayloadLength)
+                return false;
+            guard = peer.Guard = new EchoLoopGuard();
+        }
+        lock (guard)
+        {
+            if (peer.TakeRearm())
+                guard.Rearm();
+            long now = Environment.TickCount64;
+            if (guard.Probing || !guard.Repeated(data, now))
+                return false;
+            guard.Withhold(data, now);
+            guard.StartTimer(static state => _ = ((ProbeTimer)state!).FireAsync(), new ProbeTimer(this, peer));
+            return true;
+        }
+    }
+
+    private static HeldEcho? TakeHeldEcho(EchoLoopGuard guard)
+    {
+        lock (guard)
+        {
+            if (!guard.Probing)
+                return null;
+            byte[] held = guard.Clear(out int length);
+            return new HeldEcho(held, length);
+        }
+    }
+
+    private readonly record struct HeldEcho(byte[] Buffer, int Length)
+    {
+        public ReadOnlyMemory<byte> Memory => Buffer.AsMemory(0, Length);
+        public void Return() => ArrayPool<byte>.Shared.Return(Buffer);
+    }
+
+    /// <summary>A probe ran out of time with nothing more from its peer: that peer echoes too. Echo off for it.</summary>
+    private sealed class ProbeTimer(UdpEndpoint endpoint, UdpPeer peer)
+    {
+        public async Task FireAsync()
+        {
+            EchoLoopGuard guard = peer.Guard!;
+            EchoLoopInfo loop;
+            HeldEcho held;
+            lock (guard)
+            {
+                if (!guard.Probing)
+                    return;
+                if (!guard.Expired(Environment.TickCount64))
+                {
+                    guard.RestartTimer();
+                    return;
+                }
+                loop = guard.Trip(out byte[] buffer, out int length);
+                held = new HeldEcho(buffer, length);
+                peer.Echo = false;
+            }
+            try
+            {
+                // The held echo goes out as the last one, then the notice (in order with the other events).
+                await endpoint.SendCoreAsync(peer, held.Memory, echo: true, endpoint._stopping.Token).ConfigureAwait(false);
+                await endpoint._reportOrder.WaitAsync(endpoint._stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or NetworkException or InvalidOperationException)
+            {
+                return;
+            }
+            finally
+            {
+                held.Return();
+            }
+            try
+            {
+                endpoint._observer.OnEchoLoop(endpoint, peer, loop);
+            }
+            finally
+            {
+                endpoint._reportOrder.Release();
             }
         }
     }
@@ -224,6 +350,8 @@ public sealed class UdpEndpoint : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        foreach (UdpPeer p in _peers.Values)
+            p.Guard?.Dispose();
         _stopping.Dispose();
         _reportOrder.Dispose();
     }

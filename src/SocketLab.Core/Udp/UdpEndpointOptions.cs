@@ -17,6 +17,13 @@ public sealed record UdpEndpointOptions
     /// <summary>Send every received datagram back to its sender, unchanged.</summary>
     public bool Echo { get; init; }
 
+    /// <summary>
+    /// While echoing, break echo loops per peer: a peer that sends back what it gets (so one datagram bounces for
+    /// ever) has its echo turned off (<see cref="UdpPeer.Echo"/>) and the observer hears
+    /// <see cref="IUdpObserver.OnEchoLoop"/>. See <see cref="Net.EchoLoopInfo"/> for what counts as a loop. Default true.
+    /// </summary>
+    public bool EchoLoopGuard { get; init; } = true;
+
     /// <summary>Allow sending to broadcast addresses (SO_BROADCAST).</summary>
     public bool Broadcast { get; init; }
 

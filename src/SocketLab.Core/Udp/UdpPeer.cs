@@ -1,4 +1,5 @@
 using System.Net;
+using SocketLab.Core.Net;
 
 namespace SocketLab.Core.Udp;
 
@@ -19,6 +20,37 @@ public sealed class UdpPeer(long id, IPEndPoint endPoint)
     public long BytesIn => Interlocked.Read(ref _bytesIn);
     public long DatagramsOut => Interlocked.Read(ref _datagramsOut);
     public long BytesOut => Interlocked.Read(ref _bytesOut);
+
+    /// <summary>
+    /// Whether this peer's datagrams are echoed while the endpoint's <see cref="UdpEndpoint.Echo"/> is on. The echo
+    /// loop guard sets it to false when the peer was echoing too; setting it to true turns echo back on for this
+    /// peer and re-arms the guard. Default true.
+    /// </summary>
+    public bool Echo
+    {
+        get => _echo;
+        set
+        {
+            if (value)
+                _rearm = true;
+            _echo = value;
+        }
+    }
+
+    private volatile bool _echo = true;
+    private volatile bool _rearm;
+
+    /// <summary>The loop guard of this peer, made at its first short echo; locked by the endpoint.</summary>
+    internal EchoLoopGuard? Guard;
+
+    /// <summary>Echo was turned back on since the guard last looked (and clears the flag).</summary>
+    internal bool TakeRearm()
+    {
+        if (!_rearm)
+            return false;
+        _rearm = false;
+        return true;
+    }
 
     internal void CountIn(int bytes)
     {

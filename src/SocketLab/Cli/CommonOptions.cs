@@ -17,6 +17,16 @@ public static class CommonOptions
         return 0;
     }
 
+    /// <summary>
+    /// <c>--no-loop-guard</c>: keep echoing to a <paramref name="peer"/> that echoes too. By default the same short
+    /// message coming back 20 times in a row, each within 200 ms, with the peer quiet when one echo is held back,
+    /// turns echo off for that peer only.
+    /// </summary>
+    public static Option<bool> NoLoopGuard(string peer) => new("--no-loop-guard")
+    {
+        Description = $"Keep echoing to a {peer} that echoes too [default: the same message bouncing back 20 times in a row turns echo off for that {peer}, with a notice]",
+    };
+
     public static Option<int> Port(int defaultPort, string protocol = "TCP") => new("--port", "-p")
     {
         Description = $"{protocol} port, 0-65535 (0 = any free port) [default: {defaultPort}]",

@@ -15,7 +15,7 @@ public static class ClientCommand
     public const string SeedGreeting = "hello mPython,I am TCP Client";
 
     private sealed record Settings(
-        string Host, int Port, string Greeting, bool Echo, bool Interactive, TimeSpan ConnectTimeout,
+        string Host, int Port, string Greeting, bool Echo, bool LoopGuard, bool Interactive, TimeSpan ConnectTimeout,
         bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls);
 
     public static Command Create()
@@ -31,6 +31,7 @@ public static class ClientCommand
         Option<string> greeting = new("--greeting", "-g") { Description = $"First message sent after connecting; empty for none [default: \"{SeedGreeting}\"]", DefaultValueFactory = _ => SeedGreeting };
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back (default with -i)" };
         Option<bool> echo = new("--echo") { Description = "Send received data back even with -i" };
+        Option<bool> noLoopGuard = CommonOptions.NoLoopGuard("server");
         Option<bool> interactive = new("--interactive", "-i") { Description = "Send each line typed on stdin; end of input half-closes the connection" };
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
         Option<bool> reconnect = new("--reconnect", "-r") { Description = "Reconnect after a failure or close, with exponential back-off and jitter" };
@@ -45,7 +46,7 @@ public static class ClientCommand
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
-            host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
+            host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
         };
         tls.AddTo(command);
         display.AddTo(command);
@@ -56,7 +57,7 @@ public static class ClientCommand
             bool isInteractive = r.GetValue(interactive);
             var settings = new Settings(
                 r.GetValue(host)!, r.GetValue(port), r.GetValue(greeting) ?? "",
-                r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), isInteractive,
+                r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), !r.GetValue(noLoopGuard), isInteractive,
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
@@ -65,7 +66,9 @@ public static class ClientCommand
                 return ExitCodes.FileError;
             using (recorder)
                 return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", _ => isInteractive
+                        ? "echo is off now: type '/echo on' to turn it back on, or start with --no-loop-guard"
+                        : "echo is off now (start with --no-loop-guard to keep echoing)")).ConfigureAwait(false);
         });
         return command;
     }
@@ -126,7 +129,7 @@ public static class ClientCommand
 
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo, IdleTimeout = s.IdleTimeout }, watcher, stream);
+            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout }, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();
@@ -210,7 +213,9 @@ public static class ClientCommand
         {
             await foreach (string line in lines.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                if (!input.TryEncode(line, out byte[]? bytes, out string? error))
+                if (EchoCommand(line, connection, sink) is not { } text)
+                    continue;
+                if (!input.TryEncode(text, out byte[]? bytes, out string? error))
                 {
                     sink.Error(error);
                     continue;
@@ -225,6 +230,24 @@ public static class ClientCommand
         }
     }
 
+    /// <summary>
+    /// "/echo on" and "/echo off" switch the echo (and "/echo on" re-arms the loop guard): null, nothing to send.
+    /// "//echo …" sends "/echo …"; every other line is sent as typed.
+    /// </summary>
+    internal static string? EchoCommand(string line, TcpConnection connection, ConsoleSink sink)
+    {
+        switch (line.Trim())
+        {
+            case "/echo on":
+            case "/echo off":
+                connection.Echo = line.Trim() == "/echo on";
+                sink.Error($"echo {(connection.Echo ? "on" : "off")}");
+                return null;
+            default:
+                return line.StartsWith("//echo", StringComparison.Ordinal) ? line[1..] : line;
+        }
+    }
+
     /// <summary>Remembers how the connection ended, and passes events on to the console.</summary>
     private sealed class ClientObserver(IConnectionObserver inner) : IConnectionObserver
     {
@@ -235,6 +258,7 @@ public static class ClientCommand
         public void OnConnected(TcpConnection c) => inner.OnConnected(c);
         public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnReceived(c, data);
         public void OnSent(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnSent(c, data);
+        public void OnEchoLoop(TcpConnection c, EchoLoopInfo loop) => inner.OnEchoLoop(c, loop);
 
         public void OnClosed(TcpConnection c, CloseReason reason, string? detail)
         {

@@ -19,6 +19,7 @@ public static class ServerCommand
         Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
+        Option<bool> noLoopGuard = CommonOptions.NoLoopGuard("client");
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
@@ -32,7 +33,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
+            port, bind, backlog, maxClients, noEcho, noLoopGuard, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
         };
         access.AddTo(command);
         tls.AddTo(command);
@@ -66,6 +67,7 @@ public static class ServerCommand
                 Connection = new TcpConnectionOptions
                 {
                     Echo = !r.GetValue(noEcho),
+                    EchoLoopGuard = !r.GetValue(noLoopGuard),
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
@@ -73,7 +75,8 @@ public static class ServerCommand
                 return ExitCodes.FileError;
             using (recorder)
                 return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server",
+                        c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard")).ConfigureAwait(false);
         });
         return command;
     }
@@ -119,7 +122,7 @@ public static class ServerCommand
         return ExitCodes.Ok;
     }
 
-    /// <summary>Lines typed into the server go to every client; "/to ID text", "/clients", "/kick ID" and "/help" steer it.</summary>
+    /// <summary>Lines typed into the server go to every client; "/to ID text", "/clients", "/kick ID", "/echo ID on|off" and "/help" steer it.</summary>
     private static async Task PumpStdinAsync(TcpServer server, ConsoleSink sink, SendInput input, CancellationToken ct)
     {
         ChannelReader<string> lines = StdinLines.Start();
@@ -144,13 +147,24 @@ public static class ServerCommand
                     if (server.Connections.Count == 0)
                         sink.Line("no clients");
                     foreach (TcpConnection c in server.Connections.OrderBy(c => c.Id))
-                        sink.Line($"#{c.Id} {EndpointText.HostPort(c.RemoteEndPoint)} in {c.BytesIn} out {c.BytesOut} since {c.ConnectedAt:HH:mm:ss}");
+                        sink.Line($"#{c.Id} {EndpointText.HostPort(c.RemoteEndPoint)} in {c.BytesIn} out {c.BytesOut} since {c.ConnectedAt:HH:mm:ss}{(c.Echo ? "" : " (echo off)")}");
                     return;
                 case "/kick" when parts.Length >= 2 && long.TryParse(parts[1].TrimStart('#'), out long kickId):
                     if (server.Find(kickId) is { } k)
                         k.Close();
                     else
                         sink.Error($"no client #{kickId}");
+                    return;
+                case "/echo" when parts.Length == 3 && long.TryParse(parts[1].TrimStart('#'), out long echoId) && parts[2] is "on" or "off":
+                    if (server.Find(echoId) is { } e)
+                    {
+                        e.Echo = parts[2] == "on";
+                        sink.Line($"#{echoId}: echo {parts[2]}");
+                    }
+                    else
+                    {
+                        sink.Error($"no client #{echoId}");
+                    }
                     return;
                 case "/to" when parts.Length >= 2 && long.TryParse(parts[1].TrimStart('#'), out long toId):
                     target = server.Find(toId);
@@ -162,7 +176,7 @@ public static class ServerCommand
                     text = parts.Length == 3 ? parts[2] : "";
                     break;
                 default:
-                    sink.Error("commands: /clients, /to ID TEXT, /kick ID, //TEXT sends TEXT starting with '/'; any other line goes to every client");
+                    sink.Error("commands: /clients, /to ID TEXT, /kick ID, /echo ID on|off, //TEXT sends TEXT starting with '/'; any other line goes to every client");
                     return;
             }
         }

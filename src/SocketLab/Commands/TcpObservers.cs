@@ -8,9 +8,10 @@ namespace SocketLab.Cli.Commands;
 /// <summary>The observers a TCP command feeds: the console (behind <c>--frame</c>) and the <c>--record</c> transcript.</summary>
 public static class TcpObservers
 {
-    public static List<IConnectionObserver> Create(ParseResult r, FramingOptionSet framing, TranscriptWriter? recorder, ConsoleSink sink, string role)
+    /// <param name="echoLoopUndo">The end of the echo loop notice: what echo does now and how to turn it back on.</param>
+    public static List<IConnectionObserver> Create(ParseResult r, FramingOptionSet framing, TranscriptWriter? recorder, ConsoleSink sink, string role, Func<TcpConnection, string> echoLoopUndo)
     {
-        var observers = new List<IConnectionObserver> { framing.Wrap(r, new SinkObserver(sink), sink) };
+        var observers = new List<IConnectionObserver> { framing.Wrap(r, new SinkObserver(sink, echoLoopUndo), sink) };
         if (recorder is not null)
             observers.Add(new TcpTranscriptRecorder(recorder, role));
         return observers;

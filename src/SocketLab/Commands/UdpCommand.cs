@@ -63,6 +63,7 @@ public static class UdpCommand
         Option<int> port = CommonOptions.Port(UdpEndpointOptions.DefaultPort, "UDP");
         Option<IPAddress> bind = CommonOptions.Address("--bind", "Local address to listen on [default: all interfaces, IPv4 and IPv6; 0.0.0.0 when joining an IPv4 group]", IPAddress.IPv6Any);
         Option<bool> echo = new("--echo") { Description = "Send every datagram back to its sender, byte-exact" };
+        Option<bool> noLoopGuard = CommonOptions.NoLoopGuard("peer");
         Option<bool> broadcast = new("--broadcast") { Description = "Allow replies to broadcast addresses" };
         Option<IPAddress[]> join = Join();
         Option<IPAddress?> nic = Interface();
@@ -71,7 +72,7 @@ public static class UdpCommand
 
         var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
         {
-            port, bind, echo, broadcast, join, nic,
+            port, bind, echo, noLoopGuard, broadcast, join, nic,
         };
         display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
@@ -86,6 +87,7 @@ public static class UdpCommand
                 Port = r.GetValue(port),
                 BindAddress = address,
                 Echo = r.GetValue(echo),
+                EchoLoopGuard = !r.GetValue(noLoopGuard),
                 Broadcast = r.GetValue(broadcast),
                 MulticastGroups = groups,
                 MulticastInterface = r.GetValue(nic),
@@ -149,7 +151,23 @@ public static class UdpCommand
                     if (endpoint.Peers.Count == 0)
                         sink.Line("no peers");
                     foreach (UdpPeer p in endpoint.Peers.OrderBy(p => p.Id))
-                        sink.Line($"#{p.Id} {EndpointText.HostPort(p.EndPoint)} in {p.DatagramsIn} datagrams ({p.BytesIn} bytes) out {p.DatagramsOut} ({p.BytesOut} bytes) last {p.LastSeen.ToLocalTime():HH:mm:ss}");
+                        sink.Line($"#{p.Id} {EndpointText.HostPort(p.EndPoint)} in {p.DatagramsIn} datagrams ({p.BytesIn} bytes) out {p.DatagramsOut} ({p.BytesOut} bytes) last {p.LastSeen.ToLocalTime():HH:mm:ss}{(endpoint.Echo && !p.Echo ? " (echo off)" : "")}");
+                    return;
+                case "/echo" when parts.Length == 2 && parts[1] is "on" or "off":
+                    endpoint.Echo = parts[1] == "on"; // On also turns it back on for peers the loop guard cut off.
+                    sink.Line($"echo {parts[1]}");
+                    return;
+                case "/echo" when parts.Length == 3 && parts[2] is "on" or "off":
+                    if (!long.TryParse(parts[1].TrimStart('#'), out long id) || endpoint.Find(id) is not { } peer)
+                    {
+                        sink.Error($"/echo: no peer {parts[1]}; /peers lists them");
+                        return;
+                    }
+                    peer.Echo = parts[2] == "on";
+                    if (peer.Echo && !endpoint.Echo)
+                        sink.Error($"peer #{id}: echo on, but echo is off for every peer; '/echo on' turns it on");
+                    else
+                        sink.Line($"peer #{id}: echo {parts[2]}");
                     return;
                 case "/to" when parts.Length >= 2:
                     target = ParseTarget(endpoint, parts[1]);
@@ -161,7 +179,7 @@ public static class UdpCommand
                     text = parts.Length == 3 ? parts[2] : "";
                     break;
                 default:
-                    sink.Error("commands: /peers, /to ADDR:PORT TEXT, /to #ID TEXT, //TEXT sends TEXT starting with '/'; any other line goes to the last peer");
+                    sink.Error("commands: /peers, /to ADDR:PORT TEXT, /to #ID TEXT, /echo [ID] on|off, //TEXT sends TEXT starting with '/'; any other line goes to the last peer");
                     return;
             }
         }

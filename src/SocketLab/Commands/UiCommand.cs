@@ -66,8 +66,9 @@ public static class UiCommand
         {
             host = await UiHost.StartAsync(options).ConfigureAwait(false);
         }
-        catch (IOException ex) when (FindSocketError(ex) is { } se)
+        catch (Exception ex) when (ex is IOException or SocketException && FindSocketError(ex) is { } se)
         {
+            // Kestrel throws the SocketException itself for an address not on this machine, wrapped for one in use.
             throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, options.Port))}");
         }
         catch (HistoryUnavailableException ex)
@@ -106,15 +107,57 @@ public static class UiCommand
         return null;
     }
 
+    /// <summary>
+    /// Asks the desktop to open the page. On Linux and macOS the opener (xdg-open, open) runs with its output
+    /// captured: when no browser can be found it lists every one it tried, and that is one line here instead.
+    /// An opener still running after a few seconds is taken to have started a browser.
+    /// </summary>
     private static void OpenBrowser(Uri uri)
     {
+        const string advice = "open the address above in a browser yourself";
+        if (!OperatingSystem.IsLinux() && !OperatingSystem.IsMacOS() && !OperatingSystem.IsFreeBSD())
+        {
+            try
+            {
+                using Process? _ = Process.Start(new ProcessStartInfo(uri.ToString()) { UseShellExecute = true });
+            }
+            catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"socketlab ui: no browser could be opened ({ex.Message}); {advice}");
+            }
+            return;
+        }
+        string opener = OperatingSystem.IsMacOS() ? "open" : "xdg-open";
+        var psi = new ProcessStartInfo(opener, [uri.ToString()])
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        Process process;
         try
         {
-            using Process? _ = Process.Start(new ProcessStartInfo(uri.ToString()) { UseShellExecute = true });
+            process = Process.Start(psi) ?? throw new InvalidOperationException($"{opener} did not start");
         }
         catch (Exception ex) when (ex is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
-            Console.Error.WriteLine($"socketlab ui: could not open a browser ({ex.Message}); open the address yourself");
+            Console.Error.WriteLine($"socketlab ui: no browser could be opened ({opener} not found); {advice}");
+            return;
         }
+        // Drained and dropped: a browser started by the opener may keep the pipes open for its whole life.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.StandardInput.Close();
+        _ = Task.Run(() =>
+        {
+            using (process)
+            {
+                if (process.WaitForExit(TimeSpan.FromSeconds(10)) && process.ExitCode != 0)
+                    Console.Error.WriteLine($"socketlab ui: no browser could be opened ({opener} failed with exit code {process.ExitCode}); {advice}");
+            }
+        });
     }
 }

@@ -85,6 +85,13 @@ public sealed class ConsoleSink : IAsyncDisposable
     /// <summary>Text for the terminal, written as is and in order with the other output (no newline added).</summary>
     public void Terminal(string text) => Post(new OutputEvent { Kind = EventKind.Terminal, Text = text });
 
+    /// <summary>
+    /// The echo loop guard turned echo off for connection (or UDP peer) <paramref name="id"/>; <paramref name="undo"/>
+    /// says what echo now does and how to turn it back on. One line in the log, an "echo_loop" event in JSON.
+    /// </summary>
+    public void EchoLoop(long id, System.Net.IPEndPoint remote, EchoLoopInfo loop, string undo) =>
+        Post(new OutputEvent { Kind = EventKind.EchoLoop, ConnectionId = id, Remote = remote, Count = loop.Count, Length = loop.PayloadLength, Duration = loop.Duration, Text = undo });
+
     /// <summary>A diagnostic (always stderr, never mixed into data).</summary>
     public void Error(string text) => Post(new OutputEvent { Kind = EventKind.Error, Text = text });
 
@@ -176,6 +183,10 @@ public sealed class ConsoleSink : IAsyncDisposable
                 break;
             case EventKind.Rejected:
                 _out.WriteLine($"{Prefix(e)}{EndpointText.PythonTuple(e.Remote!)} rejected: {e.Text}");
+                break;
+            case EventKind.EchoLoop:
+                string took = e.Duration < TimeSpan.FromSeconds(1) ? $"{e.Duration.TotalMilliseconds:0} ms" : $"{e.Duration.TotalSeconds:0.0} s";
+                _out.WriteLine($"{Prefix(e)}echo loop: the same {e.Length} bytes arrived {e.Count} times in a row in {took}, and stopped when one echo was held back: the other end echoes too; {e.Text}");
                 break;
             case EventKind.DatagramReceived:
             case EventKind.DatagramSent:
@@ -285,6 +296,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             EventKind.DatagramReceived => "received",
             EventKind.DatagramSent => "sent",
             EventKind.Stats => "stats",
+            EventKind.EchoLoop => "echo_loop",
             _ => "line",
         });
         if (e.ConnectionId != 0)
@@ -321,6 +333,12 @@ public sealed class ConsoleSink : IAsyncDisposable
                 break;
             case EventKind.Stats:
                 e.Stats!.WriteJson(w);
+                break;
+            case EventKind.EchoLoop:
+                w.WriteNumber("count", e.Count);
+                w.WriteNumber("bytes", e.Length);
+                w.WriteNumber("duration_ms", (long)e.Duration.TotalMilliseconds);
+                w.WriteBoolean("echo", false);
                 break;
             case EventKind.Summary:
                 w.WriteNumber("connections", e.Count);

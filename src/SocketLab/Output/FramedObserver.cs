@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using SocketLab.Core.Framing;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 
 namespace SocketLab.Cli.Output;
@@ -37,6 +38,8 @@ public sealed class FramedObserver(FrameSpec spec, int maxFrameSize, IConnection
     }
 
     public void OnSent(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnSent(c, data);
+
+    public void OnEchoLoop(TcpConnection c, EchoLoopInfo loop) => inner.OnEchoLoop(c, loop);
 
     public void OnClosed(TcpConnection c, CloseReason reason, string? detail)
     {

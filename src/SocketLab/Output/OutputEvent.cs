@@ -22,6 +22,9 @@ public enum EventKind
     /// <summary>A periodic health line (--stats): clients, bytes, memory, GC.</summary>
     Stats,
 
+    /// <summary>The echo loop guard turned echo off for a connection or UDP peer (Count, Length, Duration; Text says how to undo it).</summary>
+    EchoLoop,
+
     /// <summary>Text written to stdout exactly as given (the OLED panel's drawing); not part of JSON output.</summary>
     Terminal,
 }
@@ -43,5 +46,6 @@ public sealed class OutputEvent
     public long BytesIn { get; init; }
     public long BytesOut { get; init; }
     public long Count { get; init; }
+    public TimeSpan Duration { get; init; }
     public ProcessStats? Stats { get; init; }
 }

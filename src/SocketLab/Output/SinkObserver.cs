@@ -1,9 +1,13 @@
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 
 namespace SocketLab.Cli.Output;
 
-/// <summary>Turns connection events into console events; does no formatting on the socket thread.</summary>
-public sealed class SinkObserver(ConsoleSink sink) : IConnectionObserver
+/// <summary>
+/// Turns connection events into console events; does no formatting on the socket thread.
+/// <paramref name="echoLoopUndo"/> words the end of the echo loop notice for a connection (what to type to undo it).
+/// </summary>
+public sealed class SinkObserver(ConsoleSink sink, Func<TcpConnection, string> echoLoopUndo) : IConnectionObserver
 {
     public void OnConnected(TcpConnection c) =>
         sink.Post(new OutputEvent { Kind = EventKind.Connected, ConnectionId = c.Id, Remote = c.RemoteEndPoint, Local = c.LocalEndPoint });
@@ -15,6 +19,8 @@ public sealed class SinkObserver(ConsoleSink sink) : IConnectionObserver
         if (sink.Options.ShowSent || sink.Options.Json)
             sink.Data(EventKind.Sent, c, data);
     }
+
+    public void OnEchoLoop(TcpConnection c, EchoLoopInfo loop) => sink.EchoLoop(c.Id, c.RemoteEndPoint, loop, echoLoopUndo(c));
 
     public void OnClosed(TcpConnection c, CloseReason reason, string? detail) =>
         sink.Post(new OutputEvent

@@ -21,9 +21,10 @@ public class LimitsTests
         using Socket busy = await server.ConnectAsync();
         Task chatter = Task.Run(async () =>
         {
+            // A different byte each time: the same one sent back and forth 20 times would be an echo loop to the guard.
             for (int i = 0; i < 40; i++)
             {
-                await busy.SendAsync("x"u8.ToArray(), SocketFlags.None);
+                await busy.SendAsync(new[] { (byte)('a' + i % 26) }, SocketFlags.None);
                 await EchoTests.ReadExactly(busy, 1);
                 await Task.Delay(100);
             }
@@ -87,8 +88,9 @@ public class LimitsTests
         using Socket polite = await server.ConnectAsync();
         for (int i = 0; i < 50; i++)
         {
-            await polite.SendAsync("ping"u8.ToArray(), SocketFlags.None);
-            Assert.Equal("ping", await EchoTests.ReadExactly(polite, 4));
+            string ping = $"pin{i % 10}"; // Not the same message each time: that would be an echo loop to the guard.
+            await polite.SendAsync(System.Text.Encoding.ASCII.GetBytes(ping), SocketFlags.None);
+            Assert.Equal(ping, await EchoTests.ReadExactly(polite, 4));
         }
         await hogging;
         Assert.InRange(pushed, 1, 64L * 1024 * 1024); // Stalled by TCP, far below 30 s of loopback speed.

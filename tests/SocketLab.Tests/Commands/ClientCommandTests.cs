@@ -29,15 +29,15 @@ public class ClientCommandTests
     }
 
     [Fact]
-    public async Task Client_against_server_ping_pongs_the_greeting()
+    public async Task Client_against_server_ping_pongs_the_greeting_until_the_loop_guard_stops_it()
     {
         await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1");
         int port = await server.WaitForPortAsync();
         await using var client = CliProcess.Start("client", "127.0.0.1", port.ToString());
         await client.WaitForLineAsync("^hello mPython,I am TCP Client$");
         await server.WaitForLineAsync("#1 hello mPython,I am TCP Client$");
-        await Task.Delay(300);
-        // Both sides keep echoing: the greeting goes round and round.
+        // Both sides echo: the greeting goes round, until the loop guard turns echo off (EchoLoopCliTests).
+        await server.WaitForLineAsync("#1 echo loop: ");
         Assert.True(server.StdoutLines.Count(l => l.EndsWith("hello mPython,I am TCP Client", StringComparison.Ordinal)) > 1);
 
         server.Signal();

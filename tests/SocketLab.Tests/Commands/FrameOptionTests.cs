@@ -90,7 +90,8 @@ public sealed class FrameOptionTests
                 byte[] buffer = new byte[100];
                 for (int i = 0; i < 30; i++)
                 {
-                    await client.SendAsync(new byte[100]);
+                    // A different message each time: the same one sent back and forth 20 times is an echo loop to the guard.
+                    await client.SendAsync(Enumerable.Repeat((byte)i, 100).ToArray());
                     int n = 0;
                     while (n < 100)
                         n += await client.ReceiveAsync(buffer.AsMemory(n));

@@ -43,6 +43,49 @@ public class UiCommandTests
     }
 
     [Fact]
+    public async Task An_address_not_on_this_machine_is_one_line_and_exit_code_10()
+    {
+        // 203.0.113.0/24 is TEST-NET-3: never an address of this machine.
+        (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--bind", "203.0.113.7", "--no-history");
+        Assert.Equal(10, code);
+        Assert.Equal("socketlab: cannot serve the page on 203.0.113.7:0: address not available on this machine (check --bind)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Open_without_a_browser_says_so_in_one_line_instead_of_the_openers_noise()
+    {
+        if (OperatingSystem.IsWindows())
+            return; // Windows opens pages through the shell, not xdg-open.
+        // An xdg-open that finds no browser, as on a server: it lists all it tried on stderr and fails.
+        string bin = Directory.CreateTempSubdirectory("socketlab-nobrowser-").FullName;
+        try
+        {
+            string script = Path.Combine(bin, "xdg-open");
+            await File.WriteAllTextAsync(script, """
+                #!/bin/sh
+                for b in www-browser links2 elinks links lynx w3m; do echo "/usr/bin/xdg-open: 882: $b: not found" >&2; done
+                echo "xdg-open: no method available for opening '$1'" >&2
+                exit 3
+                """.Replace("\r\n", "\n"));
+            File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var env = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+            await using var ui = CliProcess.Start(["ui", "--open", "--no-history"], redirectStdin: true, env);
+            await ui.WaitForLineAsync(@"^http://127\.0\.0\.1:\d+/\?token=");
+            await ui.WaitForLineAsync(@"^socketlab ui: no browser could be opened \(xdg-open failed with exit code 3\); open the address above in a browser yourself$", stderr: true);
+            await Task.Delay(300); // Anything the opener printed would be here by now.
+            Assert.DoesNotContain("not found", ui.Stderr);
+            Assert.DoesNotContain("no method available", ui.Stderr);
+            Assert.Equal(2, ui.Stderr.Split('\n').Length); // "open the address above …" and the one line about the browser.
+            ui.Signal();
+            Assert.Equal(0, await ui.WaitForExitAsync(Exit));
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_bad_port_is_a_usage_error()
     {
         (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "ui", "--port", "70000");
