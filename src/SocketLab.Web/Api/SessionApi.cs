@@ -124,6 +124,14 @@ public static class SessionApi
             return Results.NoContent();
         }));
 
+        api.MapPut("/sessions/{id}/clients/{client:long}/echo", (string id, long client, RecordRequest body) => With(sessions, id, s =>
+        {
+            if (s is not TcpServerSession server)
+                throw new SessionException(Notice.KickNotServer());
+            server.SetClientEcho(client, body.On);
+            return Results.NoContent();
+        }));
+
         api.MapPut("/sessions/{id}/settings", (string id, SettingsRequest body) => With(sessions, id, s =>
         {
             if (body.Encoding is { Length: > 0 } e)

@@ -37,9 +37,18 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice SentFile(string name, long bytes) => Of("sentFile", $"sent file {name}: {bytes} bytes", ("name", name), ("bytes", bytes));
     public static Notice RepeatStopped(Notice reason) =>
         new("repeatStopped", new Dictionary<string, string>(reason.Args) { ["inner"] = reason.Code }, $"repeat stopped: {reason.Text}");
-    public static Notice EchoLoop(string peer, long count, int bytes, double seconds) =>
-        Of("echoLoop", $"echo loop with {peer}: the same {bytes} bytes came back {count} times in {seconds:0.0} s (the peer echoes too); echo is off — tick \"Echo received data\" to turn it back on",
-            ("peer", peer), ("count", count), ("bytes", bytes), ("seconds", seconds.ToString("0.0", CultureInfo.InvariantCulture)));
+    /// <summary>The loop guard cut a ping-pong with an end that echoes too; <paramref name="client"/> is set when only that client's echo went off.</summary>
+    public static Notice EchoLoop(string peer, long? client, EchoLoopInfo loop)
+    {
+        string seconds = loop.Duration.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture);
+        string what = $"the same {loop.PayloadLength} bytes came back {loop.Count} times in {seconds} s (the other end echoes too)";
+        return client is { } id
+            ? Of("echoLoopClient", $"echo loop with client #{id} ({peer}): {what}; echo to that client is off now — its Echo button in the Clients list turns it back on",
+                ("peer", peer), ("id", id), ("count", loop.Count), ("bytes", loop.PayloadLength), ("seconds", seconds))
+            : Of("echoLoop", $"echo loop with {peer}: {what}; echo is off now — tick \"Echo received data\" to turn it back on",
+                ("peer", peer), ("count", loop.Count), ("bytes", loop.PayloadLength), ("seconds", seconds));
+    }
+
     public static Notice AutoReplyFailed(string peer, string detail) => Of("autoReplyFailed", $"auto-reply to {peer} failed: {detail}", ("peer", peer), ("detail", detail));
     public static Notice Warning(string text) => Of("warning", text, ("text", text));
 

@@ -179,5 +179,13 @@ public sealed class TcpClientSession(string id, SessionServices services)
         Note(Notice.Disconnected(WhyClosed(reason), detail));
     }
 
+    public override void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop)
+    {
+        // One connection: the checkbox shows the truth, and ticking it turns echo back on (and re-arms the guard).
+        _echo = false;
+        Fail(Notice.EchoLoop(EndpointText.HostPort(connection.RemoteEndPoint), null, loop));
+        Changed();
+    }
+
     protected override byte[] DrawReceived(IBoardDisplay oled, string text) => oled.ClientReceived(text);
 }

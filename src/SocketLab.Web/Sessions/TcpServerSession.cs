@@ -132,6 +132,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
             address = EndpointText.HostPort(c.RemoteEndPoint),
             bytesIn = c.BytesIn,
             bytesOut = c.BytesOut,
+            echo = c.Echo,
             since = c.ConnectedAt.ToUnixTimeMilliseconds(),
         }).ToArray(),
     };
@@ -150,6 +151,21 @@ public sealed class TcpServerSession(string id, SessionServices services)
         ForgetPeer(peer);
         Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(reason), detail));
         _clients.TryRemove(connection.Id, out _);
+        Changed();
+    }
+
+    public override void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop)
+    {
+        // Only this client's echo goes off; the others keep theirs. Its row in the Clients list turns it back on.
+        Fail(Notice.EchoLoop(EndpointText.HostPort(connection.RemoteEndPoint), connection.Id, loop));
+        Changed();
+    }
+
+    /// <summary>Turns one client's echo on or off (on again re-arms the loop guard).</summary>
+    public void SetClientEcho(long clientId, bool on)
+    {
+        TcpConnection c = _server?.Find(clientId) ?? throw new SessionException(Notice.NoSuchClient(clientId.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        c.Echo = on;
         Changed();
     }
 

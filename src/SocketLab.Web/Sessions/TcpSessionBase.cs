@@ -38,6 +38,9 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
 
     public virtual void OnClosed(TcpConnection connection, CloseReason reason, string? detail) { }
 
+    /// <summary>The loop guard turned this connection's echo off: the other end echoes too (a board, another SocketLab).</summary>
+    public abstract void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop);
+
     /// <summary>A close reason as a <see cref="Notice"/> reason code.</summary>
     protected static string WhyClosed(CloseReason reason) => reason switch
     {

@@ -122,6 +122,13 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             Record(LogDirection.Tx, EndpointText.HostPort(peer.EndPoint), data);
     }
 
+    public void OnEchoLoop(UdpEndpoint endpoint, UdpPeer peer, EchoLoopInfo loop)
+    {
+        // Echo off for every peer, as the checkbox then says; ticking it turns echo back on for all, this one included.
+        Echo = false;
+        Fail(Notice.EchoLoop(EndpointText.HostPort(peer.EndPoint), null, loop));
+    }
+
     protected override void ValidateSend(SendRequest request)
     {
         if (_endpoint is null)

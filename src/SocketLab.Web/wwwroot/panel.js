@@ -309,6 +309,14 @@ export class Panel {
       for (const v of [c.id, c.address, human(c.bytesIn), human(c.bytesOut), new Date(c.since).toLocaleTimeString()]) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }
+      const echoCell = document.createElement('td');
+      const echo = document.createElement('button');
+      echo.textContent = t(c.echo ? 'echoIsOn' : 'echoIsOff');
+      echo.className = c.echo ? 'on' : '';
+      echo.dataset.testid = 'client-echo';
+      echo.title = t('echoToggle');
+      echo.addEventListener('click', () => attempt(() => api('PUT', `/sessions/${this.id}/clients/${c.id}/echo`, { on: !c.echo })));
+      echoCell.append(echo); tr.append(echoCell);
       const td = document.createElement('td');
       const kick = document.createElement('button');
       kick.textContent = t('kick');
