@@ -19,8 +19,9 @@ public sealed record AutoReplyRule(MatchKind Match, string Pattern, string Reply
 
 /// <summary>
 /// Answers received data by rule: the first enabled rule that matches renders its reply template.
-/// Templates know <c>{{counter}}</c> (how many times this rule fired), <c>{{time}}</c> (HH:mm:ss) and,
-/// for regex rules, <c>{{0}}</c>, <c>{{1}}</c>… and <c>{{name}}</c> for captures.
+/// Templates know <c>{{counter}}</c> (how many times this rule fired), <c>{{time}}</c> (HH:mm:ss),
+/// for regex rules <c>{{0}}</c>, <c>{{1}}</c>… and <c>{{name}}</c> for captures, and every other field
+/// macro of <see cref="MacroContext"/> (<c>{{unix_ms}}</c>, <c>{{random:N}}</c>, <c>{{hex:…}}</c>…).
 /// Text rules see the received chunk decoded; hex rules match when the raw bytes contain the sequence.
 /// </summary>
 public sealed class AutoReplyRules
@@ -65,7 +66,7 @@ public sealed class AutoReplyRules
     }
 
     /// <summary>The reply bytes for this chunk, or null when no rule matches.</summary>
-    public byte[]? Answer(ReadOnlySpan<byte> data, string text, Encoding encoding, DateTimeOffset now)
+    public byte[]? Answer(ReadOnlySpan<byte> data, string text, Encoding encoding, DateTimeOffset now, MacroContext? macros = null)
     {
         foreach (Compiled c in _rules)
         {
@@ -84,6 +85,11 @@ public sealed class AutoReplyRules
                 continue;
             long counter = Interlocked.Increment(ref c.Counter);
             string rendered = Render(c.Rule.Reply, counter, now, c.Regex, m);
+            // The session's other fields ({{unix_ms}}, {{random:N}}, {{hex:…}}, {{time:FORMAT}}…) too; a reply
+            // whose field is wrong is sent as written, so the mistake shows in the log.
+            if (macros is not null && rendered.Contains("{{", StringComparison.Ordinal)
+                && new Payload(encoding, c.Rule.ReplyIsHex, Macros: macros).TryBuild(rendered, out byte[]? expanded, out _, out _))
+                return expanded;
             if (!c.Rule.ReplyIsHex)
                 return encoding.GetBytes(rendered);
             return HexParser.TryParse(rendered, out byte[]? bytes, out _) ? bytes : null;

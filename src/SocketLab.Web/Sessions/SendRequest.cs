@@ -23,6 +23,9 @@ public sealed record SendRequest
     /// <summary>Text with C-style escapes (\r \n \t \0 \\ \xNN \uNNNN); ignored for HEX.</summary>
     public bool Escapes { get; init; }
 
+    /// <summary>Expand field macros ({{counter}}, {{time:…}}, {{unix_ms}}, {{random:N}}, {{hex:…}}, {{file:PATH}}) — again for each repeat.</summary>
+    public bool Macros { get; init; }
+
     /// <summary>A checksum to append to the body before the line ending (see <see cref="Checksum.All"/>); null or "none" for none.</summary>
     public string? Checksum { get; init; }
 
@@ -30,7 +33,7 @@ public sealed record SendRequest
     public string? ChecksumOrder { get; init; }
 
     /// <summary>The exact bytes to send, or what is wrong (nothing is sent then); built by Core's <see cref="Payload"/>, as the CLI builds typed lines.</summary>
-    public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, [NotNullWhen(false)] out Notice? error)
+    public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, [NotNullWhen(false)] out Notice? error, MacroContext? macros = null)
     {
         bytes = [];
         if (!TryParseEol(Eol, out LineEnding eol))
@@ -60,13 +63,14 @@ public sealed record SendRequest
             }
             order = parsed;
         }
-        var payload = new Payload(encoding, Hex, Escapes && !Hex, eol, checksum, order);
+        var payload = new Payload(encoding, Hex, Escapes && !Hex, eol, checksum, order, Macros ? macros ?? new MacroContext() : null);
         if (!payload.TryBuild(Data, out byte[]? built, out PayloadError kind, out string? why))
         {
             error = kind switch
             {
                 PayloadError.BadHex => Notice.BadHex(why),
                 PayloadError.BadEscape => Notice.Of("badEscape", $"bad escape: {why}", ("detail", why)),
+                PayloadError.BadMacro => Notice.Of("badMacro", $"bad field: {why}", ("detail", why)),
                 _ => Notice.NothingToSend(),
             };
             return false;

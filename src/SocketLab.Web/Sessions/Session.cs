@@ -62,6 +62,9 @@ public abstract class Session : IAsyncDisposable
     public SessionLog Log { get; }
     public TrafficCounters Counters { get; } = new();
     public AutoReplyRules Rules { get; } = new();
+
+    /// <summary>The session's field-macro counters, shared by its sends and its rules' replies.</summary>
+    public MacroContext Macros { get; } = new();
     public string State => _state;
     public Notice? LastError { get; private set; }
 
@@ -216,7 +219,7 @@ public abstract class Session : IAsyncDisposable
                     $"{v.Checksum.Name} wrong in a message from {peer}: it ends {HexDump.Pairs(actual)}, should be {(expected.Length > 0 ? HexDump.Pairs(expected) : "longer")}",
                     ("peer", peer), ("checksum", v.Checksum.Name), ("actual", HexDump.Pairs(actual)), ("expected", expected.Length > 0 ? HexDump.Pairs(expected) : "—"),
                     ("frame", HexDump.Pairs(frame[..Math.Min(frame.Length, 32)]) + (frame.Length > 32 ? " …" : ""))));
-            if (Rules.Rules.Count > 0 && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now) is { } reply)
+            if (Rules.Rules.Count > 0 && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now, Macros) is { } reply)
                 replies.Add(reply);
         }
         lock (_ruleFramers)
@@ -243,7 +246,7 @@ public abstract class Session : IAsyncDisposable
     /// <summary>Builds the bytes (refusing bad input before anything goes out) and sends once or starts repeating.</summary>
     public async Task<int> SendAsync(SendRequest request, CancellationToken cancellationToken)
     {
-        if (!request.TryBuild(Encoding, out byte[] data, out Notice? error))
+        if (!request.TryBuild(Encoding, out byte[] data, out Notice? error, Macros))
             throw new SessionException(error);
         if (request.RepeatMs < 0 || request.RepeatCount < 0)
             throw new SessionException(Notice.RepeatNegative());
@@ -303,6 +306,9 @@ public abstract class Session : IAsyncDisposable
             {
                 do
                 {
+                    // Fields change from one repeat to the next ({{counter}}, {{time}}): build each send anew.
+                    if (sent > 0 && request.Macros && request.TryBuild(Encoding, out byte[] again, out _, Macros))
+                        data = again;
                     await SendOnceAsync(data, request, cts.Token).ConfigureAwait(false);
                     sent++;
                     if (!ReferenceEquals(_repeat, cts))

@@ -180,7 +180,7 @@ export class Panel {
     const data = this.f('data').value, hex = this.f('hex').checked;
     // The server checks hex (and everything else) before anything is sent and says what is wrong.
     const body = {
-      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value, escapes: this.f('escapes').checked,
+      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value, escapes: this.f('escapes').checked, macros: this.f('macros').checked,
       checksum: this.f('checksum').value, checksumOrder: this.f('checksumOrder').value || null,
       repeatMs: Number(this.f('repeatMs').value || 0), repeatCount: Number(this.f('repeatCount').value || 0), ...this.sendTarget(),
     };

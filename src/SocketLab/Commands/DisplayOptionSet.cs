@@ -18,6 +18,7 @@ public sealed class DisplayOptionSet
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Do not print each message (for load tests)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
     public Option<bool> Escapes { get; } = new("--escapes") { Description = @"Read \r \n \t \0 \\ \xNN \uNNNN in typed text" };
+    public Option<bool> Macros { get; } = new("--macros") { Description = "Expand field macros in typed text: {{counter}}, {{counter:START,STEP}}, {{time:HH:mm:ss.fff}}, {{unix_ms}}, {{random:N}}, {{hex:01 02}}, {{file:PATH}}" };
     public Option<string> Append { get; } = new("--append") { Description = $"Append a checksum to each typed message, before --eol: {Checksum.Names} (see 'socketlab checksum list')" };
     public Option<string> AppendOrder { get; } = new("--append-order") { Description = "Byte order of a 2- or 4-byte --append checksum: le or be [default: the algorithm's usual one]" };
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
@@ -25,7 +26,7 @@ public sealed class DisplayOptionSet
     /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
     public void AddTo(Command command, bool oled = true)
     {
-        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Escapes, Append, AppendOrder, Quiet, Json })
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Escapes, Macros, Append, AppendOrder, Quiet, Json })
             command.Options.Add(o);
         command.Validators.Add(r =>
         {
@@ -61,5 +62,6 @@ public sealed class DisplayOptionSet
         r.GetValue(Eol),
         r.GetValue(Escapes),
         r.GetValue(Append) is { } name && Checksum.TryGet(name, out Checksum? c) ? c : null,
-        r.GetValue(AppendOrder) is { } order && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null);
+        r.GetValue(AppendOrder) is { } order && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null,
+        r.GetValue(Macros) ? new MacroContext() : null);
 }
