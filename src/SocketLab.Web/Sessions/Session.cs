@@ -45,7 +45,7 @@ public abstract class Session : IAsyncDisposable
         };
         if (services.Screens is { } make)
             _oled = make();
-        Transcript = new TranscriptToggle(PlugRecorder);
+        Transcript = new TranscriptToggle(PlugRecorder, RecordingFailed);
     }
 
     public string Id { get; }
@@ -100,6 +100,17 @@ public abstract class Session : IAsyncDisposable
         {
             Note($"recording stopped: {Transcript.Path}");
         }
+        Changed();
+    }
+
+    /// <summary>
+    /// The Record toggle turned itself off because a write failed (disk full): an error line in the log
+    /// (an existing "log" event, dir "error", text starting "recording stopped: ") and the session's
+    /// <c>recording</c> false with the same text as its error; the session goes on serving.
+    /// </summary>
+    private void RecordingFailed(string why)
+    {
+        Fail(why);
         Changed();
     }
 

@@ -64,13 +64,13 @@ public static class ClientCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
+                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -87,6 +87,7 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, stop);
         await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);

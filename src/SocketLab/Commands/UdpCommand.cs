@@ -93,7 +93,7 @@ public static class UdpCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false), recorder);
         });
         return command;
     }
@@ -102,6 +102,7 @@ public static class UdpCommand
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
         var observers = new List<IUdpObserver> { new UdpSinkObserver(sink) };
         if (recorder is not null)
             observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
@@ -272,7 +273,7 @@ public static class UdpCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await SendAsync(settings, display.Display(r, prefix: false), recorder).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await SendAsync(settings, display.Display(r, prefix: false), recorder).ConfigureAwait(false), recorder);
         });
         return command;
     }
@@ -289,6 +290,7 @@ public static class UdpCommand
         var target = new IPEndPoint(address, s.Port);
 
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, stop);
         var replies = Channel.CreateUnbounded<UdpPeer>();
         var observers = new List<IUdpObserver> { new UdpSinkObserver(sink), new ReplyWatcher(replies.Writer) };
         if (recorder is not null)
