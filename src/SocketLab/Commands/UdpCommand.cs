@@ -66,12 +66,13 @@ public static class UdpCommand
         Option<bool> broadcast = new("--broadcast") { Description = "Allow replies to broadcast addresses" };
         Option<IPAddress[]> join = Join();
         Option<IPAddress?> nic = Interface();
+        Option<int> maxPeers = CommonOptions.Count("--max-peers", "Peers remembered at once (for /peers and /to #ID); past it the least recently heard is forgotten [default: 10000]", 10_000, min: 1);
         var display = new DisplayOptionSet();
         var record = new RecordOptionSet();
 
         var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
         {
-            port, bind, echo, broadcast, join, nic,
+            port, bind, echo, broadcast, join, nic, maxPeers,
         };
         display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
@@ -89,6 +90,7 @@ public static class UdpCommand
                 Broadcast = r.GetValue(broadcast),
                 MulticastGroups = groups,
                 MulticastInterface = r.GetValue(nic),
+                MaxPeers = r.GetValue(maxPeers),
             };
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
@@ -116,8 +118,9 @@ public static class UdpCommand
 
         await endpoint.StopAsync().ConfigureAwait(false);
         await stdin.ConfigureAwait(false);
-        long datagramsIn = endpoint.Peers.Sum(p => p.DatagramsIn);
-        sink.Error($"{endpoint.Peers.Count} peers, {datagramsIn} datagrams ({endpoint.Peers.Sum(p => p.BytesIn)} bytes) in, {endpoint.Peers.Sum(p => p.DatagramsOut)} datagrams ({endpoint.Peers.Sum(p => p.BytesOut)} bytes) out");
+        // What happened since the start, not the live table (which forgets the least recently heard past --max-peers).
+        string forgotten = endpoint.ForgottenPeers > 0 ? $" ({endpoint.ForgottenPeers} forgotten: --max-peers {options.MaxPeers})" : "";
+        sink.Error($"{endpoint.TotalPeers} peers{forgotten}, {endpoint.TotalDatagramsIn} datagrams ({endpoint.TotalBytesIn} bytes) in, {endpoint.TotalDatagramsOut} datagrams ({endpoint.TotalBytesOut} bytes) out");
         return ExitCodes.Ok;
     }
 
