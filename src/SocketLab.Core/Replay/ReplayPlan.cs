@@ -34,17 +34,36 @@ public sealed class ReplayPlan
     public IReadOnlyList<ReplyChunk> ReplyChunks { get; }
     public long SendBytes => Sends.Sum(s => (long)s.Data.Length);
 
-    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection)
+    /// <summary>Longest pause a replay makes before a send (about 24 days, what a timer can wait).</summary>
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+
+    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection, double speed = 1, string name = "transcript") =>
+        Build(() => events, connection, speed, name);
+
+    /// <summary>
+    /// Builds the plan from a transcript read twice as a stream (<see cref="TranscriptReader.Stream"/>): once to
+    /// find the connections, once to keep the chosen one's bytes; nothing else of the file is held in memory.
+    /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
+    /// throws <see cref="TranscriptFormatException"/> naming its line.
+    /// </summary>
+    public static ReplayPlan Build(Func<IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
     {
-        List<TranscriptEvent> tcp = events.Where(e => e.Protocol == "tcp").ToList();
-        if (tcp.Count == 0)
-            throw new ReplayException(events.Count == 0 ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
-        List<long> ids = tcp.Select(e => e.Connection).Distinct().ToList();
+        var ids = new List<long>();
+        var seen = new HashSet<long>();
+        bool any = false;
+        foreach (TranscriptEvent e in read())
+        {
+            any = true;
+            if (e.Protocol == "tcp" && seen.Add(e.Connection))
+                ids.Add(e.Connection);
+        }
+        if (ids.Count == 0)
+            throw new ReplayException(!any ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
         long id;
         if (connection is { } wanted)
         {
-            if (!ids.Contains(wanted))
-                throw new ReplayException($"no connection {wanted} in the transcript (it holds {string.Join(", ", ids)})");
+            if (!seen.Contains(wanted))
+                throw new ReplayException($"no connection {wanted} in the transcript (it holds {string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")})");
             id = wanted;
         }
         else if (ids.Count == 1)
@@ -56,19 +75,27 @@ public sealed class ReplayPlan
             throw new ReplayException($"the transcript holds {ids.Count} connections ({string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}); pick one with --connection ID");
         }
 
-        List<TranscriptEvent> mine = tcp.Where(e => e.Connection == id).ToList();
-        string role = mine.Select(e => e.Role).FirstOrDefault(r => r is not null) ?? "client";
-        TranscriptDirection sendDirection = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
-        DateTimeOffset start = mine[0].Time;
-
+        string? role = null;
+        DateTimeOffset? start = null;
         var sends = new List<ReplayStep>();
         var chunks = new List<ReplyChunk>();
         using var replies = new MemoryStream();
-        foreach (TranscriptEvent e in mine.Where(e => e.Kind == TranscriptEventKind.Data && !e.Data.IsEmpty))
+        foreach (TranscriptEvent e in read())
         {
+            if (e.Protocol != "tcp" || e.Connection != id)
+                continue;
+            start ??= e.Time;
+            role ??= e.Role;
+            if (e.Kind != TranscriptEventKind.Data || e.Data.IsEmpty)
+                continue;
+            TranscriptDirection sendDirection = (role ?? "client") == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
             if (e.Direction == sendDirection)
             {
-                sends.Add(new ReplayStep(e.Time - start, e.Data.ToArray(), replies.Length));
+                TimeSpan at = e.Time - start.Value;
+                if (speed > 0 && at.TotalMilliseconds / speed > MaxPause.TotalMilliseconds)
+                    throw new TranscriptFormatException(
+                        $"{name}:{e.Line}: this send comes {at.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({at.TotalDays / speed:0} at --speed {speed})")}; a replay pauses at most {MaxPause.TotalDays:0} days (--speed 0 sends without pauses)");
+                sends.Add(new ReplayStep(at, e.Data.ToArray(), replies.Length));
             }
             else
             {
@@ -78,7 +105,7 @@ public sealed class ReplayPlan
         }
         if (sends.Count == 0)
             throw new ReplayException($"connection {id} sent nothing; there is nothing to replay");
-        return new ReplayPlan(id, role, sends, replies.ToArray(), chunks);
+        return new ReplayPlan(id, role ?? "client", sends, replies.ToArray(), chunks);
     }
 
     /// <summary>The recorded reply chunk that holds byte <paramref name="offset"/> (null past the end).</summary>

@@ -65,23 +65,27 @@ public static class ReplayCommand
         {
             file, to, speed, connection, timeout, connectTimeout, encoding,
         };
+        command.Validators.Add(r =>
+        {
+            foreach (Option<TimeSpan> o in new[] { timeout, connectTimeout })
+            {
+                if (r.GetValue(o) > ReplayPlan.MaxPause)
+                    r.AddError($"{o.Name} takes at most {ReplayPlan.MaxPause.TotalDays:0} days, got '{r.GetResult(o)?.Tokens.FirstOrDefault()?.Value}'");
+            }
+        });
         command.SetAction(async (r, ct) =>
         {
             string path = r.GetValue(file)!;
-            IReadOnlyList<TranscriptEvent> events;
+            ReplayPlan plan;
             try
             {
-                events = TranscriptReader.ReadFile(path);
+                // Streamed twice (connections, then the chosen one's bytes): a huge file is never held in memory.
+                plan = ReplayPlan.Build(() => TranscriptReader.Stream(path), r.GetValue(connection), r.GetValue(speed), path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
             {
                 Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message}");
                 return ExitCodes.FileError;
-            }
-            ReplayPlan plan;
-            try
-            {
-                plan = ReplayPlan.Build(events, r.GetValue(connection));
             }
             catch (ReplayException ex)
             {
