@@ -38,20 +38,25 @@ public sealed class ReplayPlan
     public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
     public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection, double speed = 1, string name = "transcript") =>
-        Build(() => events, connection, speed, name);
+        Build(_ => events, connection, speed, name);
+
+    /// <summary>The plan for a transcript file, streamed (see <see cref="Build(Func{Func{string, long, bool}, IEnumerable{TranscriptEvent}}, long?, double, string)"/>).</summary>
+    public static ReplayPlan FromFile(string path, long? connection, double speed = 1) =>
+        Build(wantData => TranscriptReader.Stream(path, wantData: wantData), connection, speed, path);
 
     /// <summary>
     /// Builds the plan from a transcript read twice as a stream (<see cref="TranscriptReader.Stream"/>): once to
-    /// find the connections, once to keep the chosen one's bytes; nothing else of the file is held in memory.
+    /// find the connections (decoding no data), once to keep the chosen one's bytes; nothing else of the file
+    /// is held in memory. <c>read</c> gets which data events, by (protocol, connection), to decode the bytes of.
     /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
     /// throws <see cref="TranscriptFormatException"/> naming its line.
     /// </summary>
-    public static ReplayPlan Build(Func<IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
+    public static ReplayPlan Build(Func<Func<string, long, bool>, IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
     {
         var ids = new List<long>();
         var seen = new HashSet<long>();
         bool any = false;
-        foreach (TranscriptEvent e in read())
+        foreach (TranscriptEvent e in read((_, _) => false))
         {
             any = true;
             if (e.Protocol == "tcp" && seen.Add(e.Connection))
@@ -80,7 +85,7 @@ public sealed class ReplayPlan
         var sends = new List<ReplayStep>();
         var chunks = new List<ReplyChunk>();
         using var replies = new MemoryStream();
-        foreach (TranscriptEvent e in read())
+        foreach (TranscriptEvent e in read((protocol, conn) => protocol == "tcp" && conn == id))
         {
             if (e.Protocol != "tcp" || e.Connection != id)
                 continue;

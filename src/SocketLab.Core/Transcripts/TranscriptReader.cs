@@ -21,8 +21,10 @@ public static class TranscriptReader
     /// Reads events one by one as they are enumerated, never more than one line in memory (at most
     /// <see cref="MaxLineBytes"/>); blank lines are skipped, a bad or too long line throws
     /// <see cref="TranscriptFormatException"/> naming <c>path:line</c>. Each enumeration reads the file again.
+    /// <c>wantData</c>, given (protocol, connection), says whether to decode a data event's bytes; the others come
+    /// with empty <see cref="TranscriptEvent.Data"/> (a pass that only looks for connections decodes nothing).
     /// </summary>
-    public static IEnumerable<TranscriptEvent> Stream(string path, int maxLineBytes = MaxLineBytes)
+    public static IEnumerable<TranscriptEvent> Stream(string path, int maxLineBytes = MaxLineBytes, Func<string, long, bool>? wantData = null)
     {
         using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
         byte[] buffer = new byte[64 * 1024];
@@ -49,24 +51,24 @@ public static class TranscriptReader
                 if (newline < 0)
                     break;
                 from++; // The newline.
-                if (ParseLine(line.AsMemory(0, length), path, number) is { } e)
+                if (ParseLine(line.AsMemory(0, length), path, number, wantData) is { } e)
                     yield return e;
                 number++;
                 length = 0;
             }
         }
-        if (length > 0 && ParseLine(line.AsMemory(0, length), path, number) is { } last)
+        if (length > 0 && ParseLine(line.AsMemory(0, length), path, number, wantData) is { } last)
             yield return last;
     }
 
-    private static TranscriptEvent? ParseLine(ReadOnlyMemory<byte> bytes, string name, int number)
+    private static TranscriptEvent? ParseLine(ReadOnlyMemory<byte> bytes, string name, int number, Func<string, long, bool>? wantData)
     {
         if (bytes.Span.Trim(" \t\r"u8).IsEmpty)
             return null;
         try
         {
             using JsonDocument doc = JsonDocument.Parse(bytes);
-            return Parse(doc.RootElement) with { Line = number };
+            return Parse(doc.RootElement, wantData) with { Line = number };
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
@@ -101,7 +103,7 @@ public static class TranscriptReader
         return Parse(doc.RootElement);
     }
 
-    private static TranscriptEvent Parse(JsonElement root)
+    private static TranscriptEvent Parse(JsonElement root, Func<string, long, bool>? wantData = null)
     {
         TranscriptEventKind kind = root.GetProperty("event").GetString() switch
         {
@@ -120,9 +122,15 @@ public static class TranscriptReader
                 "out" => TranscriptDirection.Out,
                 var other => throw new FormatException($"unknown dir '{other}'"),
             };
-            data = root.GetProperty("data").GetBytesFromBase64();
-            if (root.TryGetProperty("bytes", out JsonElement count) && count.GetInt32() != data.Length)
-                throw new FormatException($"bytes says {count.GetInt32()} but data holds {data.Length}");
+            JsonElement encoded = root.GetProperty("data");
+            if (encoded.ValueKind != JsonValueKind.String)
+                throw new FormatException("data is not a base64 string");
+            if (wantData is null || wantData(Optional(root, "proto") ?? "tcp", root.TryGetProperty("conn", out JsonElement c) ? c.GetInt64() : 0))
+            {
+                data = encoded.GetBytesFromBase64();
+                if (root.TryGetProperty("bytes", out JsonElement count) && count.GetInt32() != data.Length)
+                    throw new FormatException($"bytes says {count.GetInt32()} but data holds {data.Length}");
+            }
         }
         return new TranscriptEvent
         {

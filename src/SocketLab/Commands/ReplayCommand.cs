@@ -80,7 +80,7 @@ public static class ReplayCommand
             try
             {
                 // Streamed twice (connections, then the chosen one's bytes): a huge file is never held in memory.
-                plan = ReplayPlan.Build(() => TranscriptReader.Stream(path), r.GetValue(connection), r.GetValue(speed), path);
+                plan = ReplayPlan.FromFile(path, r.GetValue(connection), r.GetValue(speed));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
             {
