@@ -2,11 +2,14 @@ using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Core.Replay;
 
-/// <summary>One recorded send: when it happened (from the start of the connection), its bytes, and how many reply bytes had come before it.</summary>
-public sealed record ReplayStep(TimeSpan At, byte[] Data, long RepliesBefore);
+/// <summary>A send or a recorded reply chunk of the replayed connection, in file order.</summary>
+public abstract record ReplayItem(ReadOnlyMemory<byte> Data, int Line);
 
-/// <summary>A recorded reply chunk, to say which one a difference falls in.</summary>
-public sealed record ReplyChunk(long Offset, int Length, DateTimeOffset Time);
+/// <summary>One recorded send: when it happened (from the start of the connection), its bytes, and how many reply bytes had come before it.</summary>
+public sealed record ReplayStep(TimeSpan At, ReadOnlyMemory<byte> Data, long RepliesBefore, int Line = 0) : ReplayItem(Data, Line);
+
+/// <summary>A recorded reply chunk: where it starts in the reply stream, its bytes, when it came and which one it is (0-based).</summary>
+public sealed record ReplyChunk(long Offset, ReadOnlyMemory<byte> Data, DateTimeOffset Time, int Index, int Line = 0) : ReplayItem(Data, Line);
 
 /// <summary>A transcript that cannot be replayed as asked; the message says why and what to do.</summary>
 public sealed class ReplayException(string message) : Exception(message);
@@ -15,24 +18,40 @@ public sealed class ReplayException(string message) : Exception(message);
 /// What to replay from a TCP transcript: the sends of one connection and the reply byte stream
 /// that came back. For a client's transcript the sends are its outgoing bytes; for a server's, the
 /// bytes its client sent (so the client is replayed against the server either way).
+/// The plan holds counts only: <see cref="Items"/> reads the connection's sends and replies again,
+/// as a stream, each time it is enumerated, so a transcript of any size replays in bounded memory.
 /// </summary>
 public sealed class ReplayPlan
 {
-    private ReplayPlan(long connection, string role, IReadOnlyList<ReplayStep> sends, byte[] replies, IReadOnlyList<ReplyChunk> chunks)
+    private readonly Func<IEnumerable<ReplayItem>> _items;
+
+    private ReplayPlan(long connection, string role, Func<IEnumerable<ReplayItem>> items)
     {
         Connection = connection;
         Role = role;
-        Sends = sends;
-        ExpectedReplies = replies;
-        ReplyChunks = chunks;
+        _items = items;
     }
 
     public long Connection { get; }
     public string Role { get; }
-    public IReadOnlyList<ReplayStep> Sends { get; }
-    public byte[] ExpectedReplies { get; }
-    public IReadOnlyList<ReplyChunk> ReplyChunks { get; }
-    public long SendBytes => Sends.Sum(s => (long)s.Data.Length);
+    public int SendCount { get; private set; }
+    public long SendBytes { get; private set; }
+    public int ReplyCount { get; private set; }
+    /// <summary>Bytes of the recorded reply stream.</summary>
+    public long ExpectedLength { get; private set; }
+
+    /// <summary>The connection's sends and reply chunks in file order, read again on each enumeration.</summary>
+    public IEnumerable<ReplayItem> Items() => _items();
+
+    /// <summary>The sends, all in memory (for tests and small transcripts).</summary>
+    public IReadOnlyList<ReplayStep> Sends => Items().OfType<ReplayStep>().ToList();
+
+    /// <summary>The recorded reply stream, all in memory (for tests and small transcripts).</summary>
+    public byte[] ExpectedReplies => [.. Items().OfType<ReplyChunk>().SelectMany(c => c.Data.ToArray())];
+
+    /// <summary>The recorded reply chunk that holds byte <paramref name="offset"/> (null past the end).</summary>
+    public (int Index, ReplyChunk Chunk)? ChunkAt(long offset) =>
+        Items().OfType<ReplyChunk>().FirstOrDefault(c => offset < c.Offset + c.Data.Length) is { } hit ? (hit.Index, hit) : null;
 
     /// <summary>Longest pause a replay makes before a send (about 24 days, what a timer can wait).</summary>
     public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(int.MaxValue - 1);
@@ -45,9 +64,10 @@ public sealed class ReplayPlan
         Build(wantData => TranscriptReader.Stream(path, wantData: wantData), connection, speed, path);
 
     /// <summary>
-    /// Builds the plan from a transcript read twice as a stream (<see cref="TranscriptReader.Stream"/>): once to
-    /// find the connections (decoding no data), once to keep the chosen one's bytes; nothing else of the file
-    /// is held in memory. <c>read</c> gets which data events, by (protocol, connection), to decode the bytes of.
+    /// Builds the plan from a transcript read as a stream (<see cref="TranscriptReader.Stream"/>): once to
+    /// find the connections (decoding no data), once to count and check the chosen one's sends and replies;
+    /// <see cref="Items"/> reads them a third time while replaying. Nothing else of the file is held in memory.
+    /// <c>read</c> gets which data events, by (protocol, connection), to decode the bytes of.
     /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
     /// throws <see cref="TranscriptFormatException"/> naming its line.
     /// </summary>
@@ -56,6 +76,7 @@ public sealed class ReplayPlan
         var ids = new List<long>();
         var seen = new HashSet<long>();
         bool any = false;
+        string? role = null;
         foreach (TranscriptEvent e in read((_, _) => false))
         {
             any = true;
@@ -80,47 +101,61 @@ public sealed class ReplayPlan
             throw new ReplayException($"the transcript holds {ids.Count} connections ({string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}); pick one with --connection ID");
         }
 
-        string? role = null;
+        foreach (TranscriptEvent e in read((_, _) => false))
+        {
+            if (e.Protocol == "tcp" && e.Connection == id && e.Role is not null)
+            {
+                role = e.Role;
+                break;
+            }
+        }
+        role ??= "client";
+        IEnumerable<ReplayItem> Items() => ItemsOf(read((protocol, conn) => protocol == "tcp" && conn == id), id, role);
+
+        var plan = new ReplayPlan(id, role, Items);
+        foreach (ReplayItem item in Items())
+        {
+            if (item is ReplayStep step)
+            {
+                if (speed > 0 && step.At.TotalMilliseconds / speed > MaxPause.TotalMilliseconds)
+                    throw new TranscriptFormatException(
+                        $"{name}:{step.Line}: this send comes {step.At.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({step.At.TotalDays / speed:0} at --speed {speed})")}; a replay pauses at most {MaxPause.TotalDays:0} days (--speed 0 sends without pauses)");
+                plan.SendCount++;
+                plan.SendBytes += step.Data.Length;
+            }
+            else
+            {
+                plan.ReplyCount++;
+                plan.ExpectedLength += item.Data.Length;
+            }
+        }
+        if (plan.SendCount == 0)
+            throw new ReplayException($"connection {id} sent nothing; there is nothing to replay");
+        return plan;
+    }
+
+    private static IEnumerable<ReplayItem> ItemsOf(IEnumerable<TranscriptEvent> events, long id, string role)
+    {
+        TranscriptDirection sendDirection = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
         DateTimeOffset? start = null;
-        var sends = new List<ReplayStep>();
-        var chunks = new List<ReplyChunk>();
-        using var replies = new MemoryStream();
-        foreach (TranscriptEvent e in read((protocol, conn) => protocol == "tcp" && conn == id))
+        long replies = 0;
+        int index = 0;
+        foreach (TranscriptEvent e in events)
         {
             if (e.Protocol != "tcp" || e.Connection != id)
                 continue;
             start ??= e.Time;
-            role ??= e.Role;
             if (e.Kind != TranscriptEventKind.Data || e.Data.IsEmpty)
                 continue;
-            TranscriptDirection sendDirection = (role ?? "client") == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
             if (e.Direction == sendDirection)
             {
-                TimeSpan at = e.Time - start.Value;
-                if (speed > 0 && at.TotalMilliseconds / speed > MaxPause.TotalMilliseconds)
-                    throw new TranscriptFormatException(
-                        $"{name}:{e.Line}: this send comes {at.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({at.TotalDays / speed:0} at --speed {speed})")}; a replay pauses at most {MaxPause.TotalDays:0} days (--speed 0 sends without pauses)");
-                sends.Add(new ReplayStep(at, e.Data.ToArray(), replies.Length));
+                yield return new ReplayStep(e.Time - start.Value, e.Data, replies, e.Line);
             }
             else
             {
-                chunks.Add(new ReplyChunk(replies.Length, e.Data.Length, e.Time));
-                replies.Write(e.Data.Span);
+                yield return new ReplyChunk(replies, e.Data, e.Time, index++, e.Line);
+                replies += e.Data.Length;
             }
         }
-        if (sends.Count == 0)
-            throw new ReplayException($"connection {id} sent nothing; there is nothing to replay");
-        return new ReplayPlan(id, role ?? "client", sends, replies.ToArray(), chunks);
-    }
-
-    /// <summary>The recorded reply chunk that holds byte <paramref name="offset"/> (null past the end).</summary>
-    public (int Index, ReplyChunk Chunk)? ChunkAt(long offset)
-    {
-        for (int i = 0; i < ReplyChunks.Count; i++)
-        {
-            if (offset < ReplyChunks[i].Offset + ReplyChunks[i].Length)
-                return (i, ReplyChunks[i]);
-        }
-        return null;
     }
 }

@@ -22,6 +22,12 @@ public sealed class ReplayHostileFileTests : IDisposable
         Data = data,
     };
 
+    private static async Task<(CliProcess Server, int Port)> EchoServerAsync()
+    {
+        CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
+        return (server, await server.WaitForPortAsync());
+    }
+
     /// <summary>Runs replay, sampling its RSS until it exits; returns the exit code, stderr and the peak RSS in KiB.</summary>
     private static async Task<(int Code, string Stdout, string Stderr, long PeakKiB)> ReplayAsync(params string[] args)
     {
@@ -64,8 +70,8 @@ public sealed class ReplayHostileFileTests : IDisposable
     [Fact]
     public async Task A_large_transcript_is_streamed_only_the_replayed_connection_is_held()
     {
-        await using CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
-        int port = await server.WaitForPortAsync();
+        (CliProcess server, int port) = await EchoServerAsync();
+        await using CliProcess _ = server;
         string path = Path.Combine(_dir, "big.jsonl");
         DateTimeOffset t = DateTimeOffset.Now;
         using (var writer = new TranscriptWriter(path))
@@ -84,10 +90,34 @@ public sealed class ReplayHostileFileTests : IDisposable
     }
 
     [Fact]
+    public async Task One_huge_connection_replays_in_bounded_memory_compared_as_it_comes()
+    {
+        (CliProcess server, int port) = await EchoServerAsync();
+        await using CliProcess _ = server;
+        string path = Path.Combine(_dir, "one.jsonl");
+        DateTimeOffset t = DateTimeOffset.Now;
+        using (var writer = new TranscriptWriter(path))
+        {
+            var random = new Random(9);
+            byte[] chunk = new byte[32 * 1024];
+            for (int i = 0; i < 4000; i++) // 125 MiB sent and echoed: 340 MB of transcript.
+            {
+                random.NextBytes(chunk);
+                writer.Write(Data(1, TranscriptDirection.Out, chunk, t));
+                writer.Write(Data(1, TranscriptDirection.In, chunk, t));
+            }
+        }
+        var (code, stdout, stderr, peak) = await ReplayAsync(path, "--to", $"127.0.0.1:{port}", "--speed", "0");
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains($"replies match: {4000 * 32 * 1024} bytes, as recorded", stdout);
+        Assert.True(peak < 150 * 1024, $"peak RSS {peak} KiB for a {new FileInfo(path).Length / (1024 * 1024)} MiB transcript");
+    }
+
+    [Fact]
     public async Task A_hundred_year_gap_is_a_clear_error_with_its_line_and_speed_0_skips_the_pauses()
     {
-        await using CliProcess server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
-        int port = await server.WaitForPortAsync();
+        (CliProcess server, int port) = await EchoServerAsync();
+        await using CliProcess _ = server;
         string path = Path.Combine(_dir, "gap.jsonl");
         DateTimeOffset t = new(1990, 1, 1, 0, 0, 0, TimeSpan.Zero);
         using (var writer = new TranscriptWriter(path))
