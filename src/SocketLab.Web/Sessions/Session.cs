@@ -105,12 +105,17 @@ public abstract class Session : IAsyncDisposable
 
     /// <summary>
     /// The Record toggle turned itself off because a write failed (disk full): an error line in the log
-    /// (an existing "log" event, dir "error", text starting "recording stopped: ") and the session's
-    /// <c>recording</c> false with the same text as its error; the session goes on serving.
+    /// (an existing "log" event, dir "error", with the notice <c>recording_stopped</c> and its path, error and
+    /// events) and the session's <c>recording</c> false with the same text as its error; the session goes on serving.
     /// </summary>
-    private void RecordingFailed(string why)
+    private void RecordingFailed(TranscriptWriter writer, string why)
     {
-        Fail(why);
+        Fail(why, new Notice("recording_stopped", new Dictionary<string, string>
+        {
+            ["path"] = writer.Path,
+            ["error"] = writer.Failure ?? "",
+            ["events"] = writer.EventsWritten.ToString(CultureInfo.InvariantCulture),
+        }));
         Changed();
     }
 
@@ -291,10 +296,12 @@ public abstract class Session : IAsyncDisposable
 
     public void Note(string text) => Logged(Log.Append(LogDirection.Info, "", [], text, 0));
 
-    public void Fail(string text)
+    public void Fail(string text) => Fail(text, null);
+
+    public void Fail(string text, Notice? notice)
     {
         LastError = text;
-        Logged(Log.Append(LogDirection.Error, "", [], text, 0));
+        Logged(Log.Append(LogDirection.Error, "", [], text, 0, notice: notice));
     }
 
     protected void SetState(string state, string? error = null)

@@ -14,11 +14,11 @@ public sealed class SessionLog(int capacity)
 
     public int Capacity => _ring.Length;
 
-    public LogEntry Append(LogDirection dir, string peer, byte[] data, string text, int length, bool echo = false)
+    public LogEntry Append(LogDirection dir, string peer, byte[] data, string text, int length, bool echo = false, Notice? notice = null)
     {
         lock (_lock)
         {
-            var entry = new LogEntry(_nextSeq++, DateTimeOffset.Now, dir, peer, data, text, length, echo);
+            var entry = new LogEntry(_nextSeq++, DateTimeOffset.Now, dir, peer, data, text, length, echo, notice);
             if (_count < _ring.Length)
             {
                 _ring[(_start + _count) % _ring.Length] = entry;

@@ -1,11 +1,11 @@
 namespace SocketLab.Web.Sessions;
 
 /// <summary>A log line as the page receives it: bytes in base64 (for hex view) plus the decoded text.</summary>
-public sealed record LogEntryView(long Seq, long Time, string Dir, string Peer, int Len, string Text, string B64, bool Echo)
+public sealed record LogEntryView(long Seq, long Time, string Dir, string Peer, int Len, string Text, string B64, bool Echo, Notice? Notice = null)
 {
     public static LogEntryView Of(LogEntry e) => new(
         e.Seq, e.Time.ToUnixTimeMilliseconds(), e.Dir.ToString().ToLowerInvariant(), e.Peer, e.Length, e.Text,
-        Convert.ToBase64String(e.Data), e.Echo);
+        Convert.ToBase64String(e.Data), e.Echo, e.Notice);
 }
 
 /// <summary>Everything the page needs to draw one session's tab.</summary>

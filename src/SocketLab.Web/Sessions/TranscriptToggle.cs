@@ -8,7 +8,7 @@ namespace SocketLab.Web.Sessions;
 /// When a write fails (disk full) the toggle turns itself off and <paramref name="failed"/> gets the
 /// writer's sentence; the session goes on serving.
 /// </summary>
-public sealed class TranscriptToggle(Action<TranscriptWriter?> plug, Action<string>? failed = null)
+public sealed class TranscriptToggle(Action<TranscriptWriter?> plug, Action<TranscriptWriter, string>? failed = null)
 {
     private readonly Lock _lock = new();
     private volatile TranscriptWriter? _writer;
@@ -53,7 +53,7 @@ public sealed class TranscriptToggle(Action<TranscriptWriter?> plug, Action<stri
             plug(null);
             _writer = null;
         }
-        failed?.Invoke(why);
+        failed?.Invoke(writer, why);
     }
 
     /// <summary>Unplugs and closes the file; false when it was off. An event racing this is written or dropped whole.</summary>

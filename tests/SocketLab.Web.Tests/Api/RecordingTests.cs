@@ -170,6 +170,11 @@ public sealed partial class RecordingTests : IDisposable
         }
         JsonElement error = await ui.WaitForLogAsync(id, e => e.GetProperty("dir").GetString() == "error");
         Assert.StartsWith($"recording stopped: cannot write '{path}': No space left on device", error.GetProperty("text").GetString());
+        JsonElement notice = error.GetProperty("notice"); // For the page to say it in its own words.
+        Assert.Equal("recording_stopped", notice.GetProperty("code").GetString());
+        Assert.Equal(path, notice.GetProperty("args").GetProperty("path").GetString());
+        Assert.Equal("No space left on device", notice.GetProperty("args").GetProperty("error").GetString());
+        Assert.Matches(@"^\d+$", notice.GetProperty("args").GetProperty("events").GetString());
         JsonElement session = await ui.GetAsync($"/api/sessions/{id}");
         Assert.False(session.GetProperty("recording").GetBoolean());
         Assert.Equal("listening", session.GetProperty("state").GetString());
