@@ -6,6 +6,8 @@ namespace SocketLab.Core.Net;
 /// <summary>
 /// Reads a connected stream socket in the background and keeps what arrived until a consumer
 /// takes it, with a way to wait for more: the receiving half of a scripted conversation.
+/// At most <see cref="Limit"/> bytes are kept (Tcl expect's <c>match_max</c>): beyond it the oldest are
+/// forgotten and counted in <see cref="Forgotten"/>, so a peer that floods costs bounded memory.
 /// </summary>
 public sealed class SocketInbox : IAsyncDisposable
 {
@@ -18,6 +20,8 @@ public sealed class SocketInbox : IAsyncDisposable
     private int _start;
     private int _count;
     private long _total;
+    private long _forgotten;
+    private int _limit = int.MaxValue;
 
     public SocketInbox(Socket socket)
     {
@@ -36,6 +40,41 @@ public sealed class SocketInbox : IAsyncDisposable
 
     /// <summary>Bytes received and not yet taken.</summary>
     public int Available { get { lock (_lock) return _count; } }
+
+    /// <summary>Most bytes kept untaken; older ones are forgotten. Lowering it forgets at once.</summary>
+    public int Limit
+    {
+        get { lock (_lock) return _limit; }
+        set
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            lock (_lock)
+            {
+                _limit = value;
+                Forget();
+            }
+        }
+    }
+
+    /// <summary>Bytes dropped unread because more than <see cref="Limit"/> waited.</summary>
+    public long Forgotten { get { lock (_lock) return _forgotten; } }
+
+    /// <summary>
+    /// Looks for <paramref name="needle"/> in the untaken bytes from stream offset <paramref name="from"/> on
+    /// (bytes searched before need no second look). Returns how many bytes to take to include the match,
+    /// or -1; <paramref name="next"/> is where the next search can start.
+    /// </summary>
+    public int Find(ReadOnlySpan<byte> needle, long from, out long next)
+    {
+        lock (_lock)
+        {
+            long first = _total - _count;
+            int skip = (int)Math.Clamp(from - first, 0, _count);
+            int at = _buffer.AsSpan(_start + skip, _count - skip).IndexOf(needle);
+            next = Math.Max(first, _total - needle.Length + 1);
+            return at < 0 ? -1 : skip + at + needle.Length;
+        }
+    }
 
     /// <summary>A copy of the bytes not yet taken.</summary>
     public byte[] Peek()
@@ -104,6 +143,25 @@ public sealed class SocketInbox : IAsyncDisposable
             data.CopyTo(_buffer.AsSpan(_start + _count));
             _count += data.Length;
             _total += data.Length;
+            Forget();
+        }
+    }
+
+    /// <summary>Under the lock: drops the oldest bytes past the limit, and shrinks a buffer a flood grew.</summary>
+    private void Forget()
+    {
+        if (_count <= _limit)
+            return;
+        int drop = _count - _limit;
+        _start += drop;
+        _count -= drop;
+        _forgotten += drop;
+        if (_buffer.Length > 4 * (long)_limit && _buffer.Length > 64 * 1024)
+        {
+            byte[] smaller = new byte[Math.Max(2 * _limit, 4096)];
+            _buffer.AsSpan(_start, _count).CopyTo(smaller);
+            _buffer = smaller;
+            _start = 0;
         }
     }
 

@@ -2,11 +2,14 @@ using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Core.Replay;
 
-/// <summary>One recorded send: when it happened (from the start of the connection), its bytes, and how many reply bytes had come before it.</summary>
-public sealed record ReplayStep(TimeSpan At, byte[] Data, long RepliesBefore);
+/// <summary>A send or a recorded reply chunk of the replayed connection, in file order.</summary>
+public abstract record ReplayItem(ReadOnlyMemory<byte> Data, int Line);
 
-/// <summary>A recorded reply chunk, to say which one a difference falls in.</summary>
-public sealed record ReplyChunk(long Offset, int Length, DateTimeOffset Time);
+/// <summary>One recorded send: when it happened (from the start of the connection), its bytes, and how many reply bytes had come before it.</summary>
+public sealed record ReplayStep(TimeSpan At, ReadOnlyMemory<byte> Data, long RepliesBefore, int Line = 0) : ReplayItem(Data, Line);
+
+/// <summary>A recorded reply chunk: where it starts in the reply stream, its bytes, when it came and which one it is (0-based).</summary>
+public sealed record ReplyChunk(long Offset, ReadOnlyMemory<byte> Data, DateTimeOffset Time, int Index, int Line = 0) : ReplayItem(Data, Line);
 
 /// <summary>A transcript that cannot be replayed as asked; the message says why and what to do.</summary>
 public sealed class ReplayException(string message) : Exception(message);
@@ -15,36 +18,78 @@ public sealed class ReplayException(string message) : Exception(message);
 /// What to replay from a TCP transcript: the sends of one connection and the reply byte stream
 /// that came back. For a client's transcript the sends are its outgoing bytes; for a server's, the
 /// bytes its client sent (so the client is replayed against the server either way).
+/// The plan holds counts only: <see cref="Items"/> reads the connection's sends and replies again,
+/// as a stream, each time it is enumerated, so a transcript of any size replays in bounded memory.
 /// </summary>
 public sealed class ReplayPlan
 {
-    private ReplayPlan(long connection, string role, IReadOnlyList<ReplayStep> sends, byte[] replies, IReadOnlyList<ReplyChunk> chunks)
+    private readonly Func<IEnumerable<ReplayItem>> _items;
+
+    private ReplayPlan(long connection, string role, Func<IEnumerable<ReplayItem>> items)
     {
         Connection = connection;
         Role = role;
-        Sends = sends;
-        ExpectedReplies = replies;
-        ReplyChunks = chunks;
+        _items = items;
     }
 
     public long Connection { get; }
     public string Role { get; }
-    public IReadOnlyList<ReplayStep> Sends { get; }
-    public byte[] ExpectedReplies { get; }
-    public IReadOnlyList<ReplyChunk> ReplyChunks { get; }
-    public long SendBytes => Sends.Sum(s => (long)s.Data.Length);
+    public int SendCount { get; private set; }
+    public long SendBytes { get; private set; }
+    public int ReplyCount { get; private set; }
+    /// <summary>Bytes of the recorded reply stream.</summary>
+    public long ExpectedLength { get; private set; }
 
-    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection)
+    /// <summary>The connection's sends and reply chunks in file order, read again on each enumeration.</summary>
+    public IEnumerable<ReplayItem> Items() => _items();
+
+    /// <summary>The sends, all in memory (for tests and small transcripts).</summary>
+    public IReadOnlyList<ReplayStep> Sends => Items().OfType<ReplayStep>().ToList();
+
+    /// <summary>The recorded reply stream, all in memory (for tests and small transcripts).</summary>
+    public byte[] ExpectedReplies => [.. Items().OfType<ReplyChunk>().SelectMany(c => c.Data.ToArray())];
+
+    /// <summary>The recorded reply chunk that holds byte <paramref name="offset"/> (null past the end).</summary>
+    public (int Index, ReplyChunk Chunk)? ChunkAt(long offset) =>
+        Items().OfType<ReplyChunk>().FirstOrDefault(c => offset < c.Offset + c.Data.Length) is { } hit ? (hit.Index, hit) : null;
+
+    /// <summary>Longest pause a replay makes before a send (about 24 days, what a timer can wait).</summary>
+    public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(int.MaxValue - 1);
+
+    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection, double speed = 1, string name = "transcript") =>
+        Build(_ => events, connection, speed, name);
+
+    /// <summary>The plan for a transcript file, streamed (see <see cref="Build(Func{Func{string, long, bool}, IEnumerable{TranscriptEvent}}, long?, double, string)"/>).</summary>
+    public static ReplayPlan FromFile(string path, long? connection, double speed = 1) =>
+        Build(wantData => TranscriptReader.Stream(path, wantData: wantData), connection, speed, path);
+
+    /// <summary>
+    /// Builds the plan from a transcript read as a stream (<see cref="TranscriptReader.Stream"/>): once to
+    /// find the connections (decoding no data), once to count and check the chosen one's sends and replies;
+    /// <see cref="Items"/> reads them a third time while replaying. Nothing else of the file is held in memory.
+    /// <c>read</c> gets which data events, by (protocol, connection), to decode the bytes of.
+    /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
+    /// throws <see cref="TranscriptFormatException"/> naming its line.
+    /// </summary>
+    public static ReplayPlan Build(Func<Func<string, long, bool>, IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
     {
-        List<TranscriptEvent> tcp = events.Where(e => e.Protocol == "tcp").ToList();
-        if (tcp.Count == 0)
-            throw new ReplayException(events.Count == 0 ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
-        List<long> ids = tcp.Select(e => e.Connection).Distinct().ToList();
+        var ids = new List<long>();
+        var seen = new HashSet<long>();
+        bool any = false;
+        string? role = null;
+        foreach (TranscriptEvent e in read((_, _) => false))
+        {
+            any = true;
+            if (e.Protocol == "tcp" && seen.Add(e.Connection))
+                ids.Add(e.Connection);
+        }
+        if (ids.Count == 0)
+            throw new ReplayException(!any ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
         long id;
         if (connection is { } wanted)
         {
-            if (!ids.Contains(wanted))
-                throw new ReplayException($"no connection {wanted} in the transcript (it holds {string.Join(", ", ids)})");
+            if (!seen.Contains(wanted))
+                throw new ReplayException($"no connection {wanted} in the transcript (it holds {string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")})");
             id = wanted;
         }
         else if (ids.Count == 1)
@@ -56,39 +101,61 @@ public sealed class ReplayPlan
             throw new ReplayException($"the transcript holds {ids.Count} connections ({string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}); pick one with --connection ID");
         }
 
-        List<TranscriptEvent> mine = tcp.Where(e => e.Connection == id).ToList();
-        string role = mine.Select(e => e.Role).FirstOrDefault(r => r is not null) ?? "client";
-        TranscriptDirection sendDirection = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
-        DateTimeOffset start = mine[0].Time;
-
-        var sends = new List<ReplayStep>();
-        var chunks = new List<ReplyChunk>();
-        using var replies = new MemoryStream();
-        foreach (TranscriptEvent e in mine.Where(e => e.Kind == TranscriptEventKind.Data && !e.Data.IsEmpty))
+        foreach (TranscriptEvent e in read((_, _) => false))
         {
-            if (e.Direction == sendDirection)
+            if (e.Protocol == "tcp" && e.Connection == id && e.Role is not null)
             {
-                sends.Add(new ReplayStep(e.Time - start, e.Data.ToArray(), replies.Length));
+                role = e.Role;
+                break;
+            }
+        }
+        role ??= "client";
+        IEnumerable<ReplayItem> Items() => ItemsOf(read((protocol, conn) => protocol == "tcp" && conn == id), id, role);
+
+        var plan = new ReplayPlan(id, role, Items);
+        foreach (ReplayItem item in Items())
+        {
+            if (item is ReplayStep step)
+            {
+                if (speed > 0 && step.At.TotalMilliseconds / speed > MaxPause.TotalMilliseconds)
+                    throw new TranscriptFormatException(
+                        $"{name}:{step.Line}: this send comes {step.At.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({step.At.TotalDays / speed:0} at --speed {speed})")}; a replay pauses at most {MaxPause.TotalDays:0} days (--speed 0 sends without pauses)");
+                plan.SendCount++;
+                plan.SendBytes += step.Data.Length;
             }
             else
             {
-                chunks.Add(new ReplyChunk(replies.Length, e.Data.Length, e.Time));
-                replies.Write(e.Data.Span);
+                plan.ReplyCount++;
+                plan.ExpectedLength += item.Data.Length;
             }
         }
-        if (sends.Count == 0)
+        if (plan.SendCount == 0)
             throw new ReplayException($"connection {id} sent nothing; there is nothing to replay");
-        return new ReplayPlan(id, role, sends, replies.ToArray(), chunks);
+        return plan;
     }
 
-    /// <summary>The recorded reply chunk that holds byte <paramref name="offset"/> (null past the end).</summary>
-    public (int Index, ReplyChunk Chunk)? ChunkAt(long offset)
+    private static IEnumerable<ReplayItem> ItemsOf(IEnumerable<TranscriptEvent> events, long id, string role)
     {
-        for (int i = 0; i < ReplyChunks.Count; i++)
+        TranscriptDirection sendDirection = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
+        DateTimeOffset? start = null;
+        long replies = 0;
+        int index = 0;
+        foreach (TranscriptEvent e in events)
         {
-            if (offset < ReplyChunks[i].Offset + ReplyChunks[i].Length)
-                return (i, ReplyChunks[i]);
+            if (e.Protocol != "tcp" || e.Connection != id)
+                continue;
+            start ??= e.Time;
+            if (e.Kind != TranscriptEventKind.Data || e.Data.IsEmpty)
+                continue;
+            if (e.Direction == sendDirection)
+            {
+                yield return new ReplayStep(e.Time - start.Value, e.Data, replies, e.Line);
+            }
+            else
+            {
+                yield return new ReplyChunk(replies, e.Data, e.Time, index++, e.Line);
+                replies += e.Data.Length;
+            }
         }
-        return null;
     }
 }

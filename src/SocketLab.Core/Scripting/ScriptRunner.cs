@@ -36,6 +36,15 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Most unmatched bytes kept while waiting (Tcl expect's <c>match_max</c>): a server that floods while a
+    /// script waits costs at most this; older bytes are forgotten (an <c>expect bytes N</c> keeps N).
+    /// </summary>
+    public const int MatchMax = 1024 * 1024;
+
+    /// <summary>Longest a regex may search once before the expectation fails.</summary>
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(1);
+
     /// <summary>How much unmatched data a failure report shows.</summary>
     private const int Shown = 64;
 
@@ -44,6 +53,8 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
     private FrameSpec _frame = FrameSpec.Raw;
     private IFrameDecoder? _framer;
     private readonly Queue<byte[]> _frames = new();
+    private long _frameBytes;
+    private long _framesForgotten;
     private Socket? _socket;
     private SocketInbox? _inbox;
 
@@ -61,7 +72,7 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 {
                     failure = await RunStepAsync(step, ct).ConfigureAwait(false);
                 }
-                catch (UnknownVariableException ex)
+                catch (Exception ex) when (ex is UnknownVariableException or ExpansionTooLargeException)
                 {
                     failure = new ScriptFailure(step, FailureKind.Script, ex.Message);
                 }
@@ -97,9 +108,9 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 await CloseAsync().ConfigureAwait(false);
                 _socket = await TcpConnector.ConnectAsync(hp.Value.Host, hp.Value.Port, c.Within ?? _timeout, ct).ConfigureAwait(false);
                 _socket.NoDelay = true;
-                _inbox = new SocketInbox(_socket);
+                _inbox = new SocketInbox(_socket) { Limit = MatchMax };
                 _framer = _frame.CreateDecoder();
-                _frames.Clear();
+                ClearFrames();
                 return null;
             case SendStep s:
                 if (_socket is null)
@@ -126,7 +137,7 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
             case FrameStep f:
                 _frame = f.Spec;
                 _framer = f.Spec.CreateDecoder();
-                _frames.Clear();
+                ClearFrames();
                 return null;
             case EncodingStep en:
                 _encoding = en.Encoding;
@@ -184,7 +195,7 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
             case ExpectKind.Regex:
                 try
                 {
-                    regex = new Regex(variables.Expand(e.Argument!.Raw, Regex.Escape), RegexOptions.None, TimeSpan.FromSeconds(1));
+                    regex = new Regex(variables.Expand(e.Argument!.Raw, Regex.Escape), RegexOptions.None, RegexTimeout);
                 }
                 catch (ArgumentException ex)
                 {
@@ -195,6 +206,7 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 count = int.Parse(e.Argument!.Raw, System.Globalization.CultureInfo.InvariantCulture);
                 break;
         }
+        inbox.Limit = Math.Max(MatchMax, count);
         string wanted = e.Kind switch
         {
             ExpectKind.Text => $"\"{Show(needle!)}\"",
@@ -205,30 +217,44 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
         };
 
         var clock = Stopwatch.StartNew();
+        long searchFrom = 0;
         while (true)
         {
-            if (e.Kind == ExpectKind.Closed)
+            try
             {
-                if (inbox.Closed)
-                    return null;
-            }
-            else if (_frame.IsRaw)
-            {
-                byte[] pending = inbox.Peek();
-                int consumed = Match(e.Kind, pending, needle, regex, count);
-                if (consumed >= 0)
+                ScriptFailure? framing = null;
+                if (e.Kind == ExpectKind.Closed)
                 {
-                    inbox.Consume(consumed);
-                    return null;
+                    if (inbox.Closed)
+                        return null;
                 }
-            }
-            else
-            {
-                ScriptFailure? framing = DrainIntoFrames(e, inbox);
-                if (framing is not null)
-                    return framing;
-                if (_frames.TryDequeue(out byte[]? frame))
+                else if (_frame.IsRaw && needle is not null)
                 {
+                    // Only what arrived since the last look is searched (plus a needle's length of overlap).
+                    int consumed = inbox.Find(needle, searchFrom, out searchFrom);
+                    if (consumed >= 0)
+                    {
+                        inbox.Consume(consumed);
+                        return null;
+                    }
+                }
+                else if (_frame.IsRaw)
+                {
+                    byte[] pending = inbox.Peek();
+                    int consumed = Match(e.Kind, pending, needle, regex, count);
+                    if (consumed >= 0)
+                    {
+                        inbox.Consume(consumed);
+                        return null;
+                    }
+                }
+                else if ((framing = DrainIntoFrames(e, inbox)) is not null)
+                {
+                    return framing;
+                }
+                else if (_frames.TryDequeue(out byte[]? frame))
+                {
+                    _frameBytes -= frame.Length;
                     bool holds = e.Kind switch
                     {
                         ExpectKind.Text or ExpectKind.Hex => frame.AsSpan().SequenceEqual(needle),
@@ -238,12 +264,17 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                     return holds ? null : new ScriptFailure(e, FailureKind.Expectation, $"expected {wanted}, got the frame {Describe(frame)}");
                 }
             }
+            catch (RegexMatchTimeoutException)
+            {
+                return new ScriptFailure(e, FailureKind.Expectation,
+                    $"expected {wanted}, but the regex took over {RegexTimeout.TotalSeconds:0.#} s on the {inbox.Available} bytes received (simplify it: nested repeats such as (a+)+ can take forever); unmatched: {Leftover(inbox)}");
+            }
 
             if (inbox.Closed && e.Kind != ExpectKind.Closed)
-                return new ScriptFailure(e, FailureKind.Expectation, $"expected {wanted}, but the connection {(inbox.Error is null ? "was closed by the server" : $"failed: {inbox.Error}")}; unmatched: {Describe(Unmatched(inbox))}");
+                return new ScriptFailure(e, FailureKind.Expectation, $"expected {wanted}, but the connection {(inbox.Error is null ? "was closed by the server" : $"failed: {inbox.Error}")}; unmatched: {Leftover(inbox)}");
             TimeSpan left = within - clock.Elapsed;
             if (left <= TimeSpan.Zero)
-                return new ScriptFailure(e, FailureKind.Expectation, $"expected {wanted} within {within.TotalSeconds:0.###} s, timed out; unmatched: {Describe(Unmatched(inbox))}");
+                return new ScriptFailure(e, FailureKind.Expectation, $"expected {wanted} within {within.TotalSeconds:0.###} s, timed out; unmatched: {Leftover(inbox)}");
             await inbox.WaitForChangeAsync(left, ct).ConfigureAwait(false);
         }
     }
@@ -274,7 +305,18 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
         inbox.Consume(fresh.Length);
         try
         {
-            _framer!.Feed(fresh, f => _frames.Enqueue(f.ToArray()));
+            _framer!.Feed(fresh, f =>
+            {
+                _frames.Enqueue(f.ToArray());
+                _frameBytes += f.Length;
+            });
+            // Frames nobody expected yet are bounded like raw bytes: the oldest go first.
+            while (_frameBytes > MatchMax && _frames.Count > 1)
+            {
+                int dropped = _frames.Dequeue().Length;
+                _frameBytes -= dropped;
+                _framesForgotten += dropped;
+            }
             return null;
         }
         catch (FrameTooLargeException ex)
@@ -282,6 +324,19 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
             _framer!.Reset();
             return new ScriptFailure(e, FailureKind.Expectation, $"frame {_frame}: {ex.Message}");
         }
+    }
+
+    private void ClearFrames()
+    {
+        _frames.Clear();
+        _frameBytes = 0;
+    }
+
+    /// <summary>The unmatched bytes for a failure report, and how many older ones match_max made us forget.</summary>
+    private string Leftover(SocketInbox inbox)
+    {
+        long forgotten = inbox.Forgotten + _framesForgotten;
+        return Describe(Unmatched(inbox)) + (forgotten > 0 ? $" ({forgotten} earlier bytes forgotten: at most {MatchMax / 1024} KiB unmatched are kept)" : "");
     }
 
     private byte[] Unmatched(SocketInbox inbox)

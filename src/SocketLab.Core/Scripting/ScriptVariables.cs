@@ -9,6 +9,9 @@ public sealed class UnknownVariableException(string name) : Exception($"unknown 
     public string Name { get; } = name;
 }
 
+/// <summary>An expansion that would grow past <see cref="ScriptVariables.MaxExpandedLength"/> characters; the message says so.</summary>
+public sealed class ExpansionTooLargeException(int limit) : Exception($"variables expand to more than {limit / (1024 * 1024)} Mi characters here (a value built from itself again and again?)");
+
 /// <summary>
 /// The values <c>{{name}}</c> stands for: <c>counter</c> (number of the latest send), <c>time</c>
 /// (HH:mm:ss), <c>timestamp</c> (Unix milliseconds), regex captures <c>{{0}}</c>, <c>{{1}}</c>… and named
@@ -35,15 +38,32 @@ public sealed partial class ScriptVariables
         return _values.TryGetValue(name, out value!);
     }
 
-    /// <summary>Replaces every <c>{{name}}</c>; <paramref name="escape"/> prepares a value for where it lands (regex, escaped text).</summary>
-    public string Expand(string template, Func<string, string>? escape = null) =>
-        Reference().Replace(template, m =>
+    /// <summary>Longest text one expansion may produce (1 Mi characters): values built from themselves grow exponentially.</summary>
+    public const int MaxExpandedLength = 1024 * 1024;
+
+    /// <summary>
+    /// Replaces every <c>{{name}}</c>; <paramref name="escape"/> prepares a value for where it lands (regex, escaped text).
+    /// Throws <see cref="ExpansionTooLargeException"/> before the result passes <see cref="MaxExpandedLength"/>.
+    /// </summary>
+    public string Expand(string template, Func<string, string>? escape = null)
+    {
+        var sb = new System.Text.StringBuilder();
+        int at = 0;
+        foreach (Match m in Reference().Matches(template))
         {
             string name = m.Groups[1].Value;
             if (!TryGet(name, out string value))
                 throw new UnknownVariableException(name);
-            return escape is null ? value : escape(value);
-        });
+            string piece = escape is null ? value : escape(value);
+            if ((long)sb.Length + (m.Index - at) + piece.Length > MaxExpandedLength)
+                throw new ExpansionTooLargeException(MaxExpandedLength);
+            sb.Append(template, at, m.Index - at).Append(piece);
+            at = m.Index + m.Length;
+        }
+        if (at == 0)
+            return template;
+        return sb.Append(template, at, template.Length - at).ToString();
+    }
 
     /// <summary>Keeps the groups of a regex match: {{0}} is the whole match, then numbers and names.</summary>
     public void Capture(Match match)

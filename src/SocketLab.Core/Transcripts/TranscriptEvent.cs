@@ -40,4 +40,6 @@ public sealed record TranscriptEvent
     /// <summary>Close reason: remote_closed, reset, local_closed, rejected, idle_timeout, handshake_failed.</summary>
     public string? Reason { get; init; }
     public string? Detail { get; init; }
+    /// <summary>The line of the file it was read from (1-based), or 0 when it did not come from a file.</summary>
+    public int Line { get; init; }
 }

@@ -9,6 +9,10 @@ namespace SocketLab.Core.Transcripts;
 /// written: a crash of the process loses nothing written, a crash mid-write at most the last line.
 /// Thread-safe. With <see cref="MaxBytes"/> set, a full file is renamed <c>name.1.jsonl</c>
 /// (older ones shift to .2, .3 … up to <see cref="KeepFiles"/>) and a new one started.
+/// A write that fails (disk full, <c>/dev/full</c>, I/O error) never reaches the caller: the part of the
+/// line that got out is cut off again, so the file ends on a whole line, the recording stops, and
+/// <see cref="Failed"/> is raised once with <see cref="Failure"/>. <see cref="Dispose"/> (or a stop signal
+/// calling it) waits for a line being written, so nothing torn and nothing after it.
 /// </summary>
 public sealed class TranscriptWriter : IDisposable
 {
@@ -40,6 +44,12 @@ public sealed class TranscriptWriter : IDisposable
 
     public long EventsWritten { get; private set; }
 
+    /// <summary>Why recording stopped early (e.g. "No space left on device"), or null while all is well.</summary>
+    public string? Failure { get; private set; }
+
+    /// <summary>Raised once, outside the writer's lock, when a write fails and recording stops; the argument is a whole sentence.</summary>
+    public event Action<string>? Failed;
+
     /// <summary>The name a rotated file gets: <c>trace.jsonl</c> → <c>trace.2.jsonl</c>.</summary>
     public static string RotatedPath(string path, int index)
     {
@@ -50,6 +60,7 @@ public sealed class TranscriptWriter : IDisposable
 
     public void Write(TranscriptEvent e)
     {
+        string? failed = null;
         lock (_lock)
         {
             if (_disposed)
@@ -61,12 +72,42 @@ public sealed class TranscriptWriter : IDisposable
             _line.GetSpan(1)[0] = (byte)'\n';
             _line.Advance(1);
 
-            if (MaxBytes > 0 && _file.Length > 0 && _file.Length + _line.WrittenCount > MaxBytes)
-                Rotate();
-            _file.Write(_line.WrittenSpan);
-            _file.Flush();
-            EventsWritten++;
+            long before = -1;
+            try
+            {
+                if (MaxBytes > 0 && _file.Length > 0 && _file.Length + _line.WrittenCount > MaxBytes)
+                    Rotate();
+                before = _file.CanSeek ? _file.Length : -1;
+                _file.Write(_line.WrittenSpan);
+                _file.Flush();
+                EventsWritten++;
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NotSupportedException)
+            {
+                failed = Fail(ex, before);
+            }
         }
+        if (failed is not null)
+            Failed?.Invoke(failed);
+    }
+
+    /// <summary>Under the lock: cuts the torn line off, closes the file and stops recording.</summary>
+    private string Fail(Exception ex, long before)
+    {
+        if (before >= 0)
+        {
+            try { _file.SetLength(before); }
+            catch (Exception cut) when (cut is IOException or UnauthorizedAccessException or NotSupportedException) { }
+        }
+        _disposed = true;
+        try { _file.Dispose(); }
+        catch (IOException) { } // Whatever the kernel still held could not go out either.
+        _json.Dispose();
+        // .NET appends " : 'PATH'" to the OS's words; the sentence names the file already.
+        string words = ex.Message.ReplaceLineEndings(" ").Trim();
+        int at = words.LastIndexOf(" : '", StringComparison.Ordinal);
+        Failure = at > 0 && words.EndsWith('\'') ? words[..at] : words;
+        return $"recording stopped: cannot write '{Path}': {Failure} ({EventsWritten} events recorded, the file ends on a whole line)";
     }
 
     private static void Format(Utf8JsonWriter w, TranscriptEvent e)

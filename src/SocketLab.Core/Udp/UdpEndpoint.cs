@@ -19,6 +19,14 @@ public sealed class UdpEndpoint : IAsyncDisposable
     private readonly UdpEndpointOptions _options;
     private readonly IUdpObserver _observer;
     private readonly ConcurrentDictionary<IPEndPoint, UdpPeer> _peers = new();
+    // Least recently used first: forgetting a peer when the table is full is O(1), not a scan of 10,000.
+    private readonly LinkedList<UdpPeer> _lru = new();
+    private readonly Lock _lruLock = new();
+    private long _datagramsIn;
+    private long _bytesIn;
+    private long _datagramsOut;
+    private long _bytesOut;
+    private long _forgotten;
     private readonly CancellationTokenSource _stopping = new();
     // A send is reported once the datagram left; holding this while sending and reporting keeps a
     // fast reply from being reported before the send that caused it.
@@ -42,6 +50,17 @@ public sealed class UdpEndpoint : IAsyncDisposable
     public IPEndPoint LocalEndPoint => _localEndPoint ?? throw new InvalidOperationException("not started");
 
     public IReadOnlyCollection<UdpPeer> Peers => (IReadOnlyCollection<UdpPeer>)_peers.Values;
+
+    /// <summary>Datagrams received since the start, from every peer (forgotten ones too).</summary>
+    public long TotalDatagramsIn => Interlocked.Read(ref _datagramsIn);
+    public long TotalBytesIn => Interlocked.Read(ref _bytesIn);
+    /// <summary>Datagrams sent since the start (echoes included), to every peer.</summary>
+    public long TotalDatagramsOut => Interlocked.Read(ref _datagramsOut);
+    public long TotalBytesOut => Interlocked.Read(ref _bytesOut);
+    /// <summary>Distinct peers heard from or sent to since the start (a forgotten peer that comes back counts again).</summary>
+    public long TotalPeers => Interlocked.Read(ref _nextId);
+    /// <summary>Peers forgotten because <see cref="UdpEndpointOptions.MaxPeers"/> were known.</summary>
+    public long ForgottenPeers => Interlocked.Read(ref _forgotten);
 
     /// <summary>The peer the latest datagram came from.</summary>
     public UdpPeer? LastPeer => Volatile.Read(ref _lastPeer);
@@ -150,6 +169,8 @@ public sealed class UdpEndpoint : IAsyncDisposable
         {
             await socket.SendToAsync(data, SocketFlags.None, target, ct).ConfigureAwait(false);
             peer.CountOut(data.Length);
+            Interlocked.Increment(ref _datagramsOut);
+            Interlocked.Add(ref _bytesOut, data.Length);
             _observer.OnSent(this, peer, data.Span, echo);
         }
         catch (SocketException ex)
@@ -163,17 +184,29 @@ public sealed class UdpEndpoint : IAsyncDisposable
         }
     }
 
+    /// <summary>The known peer for <paramref name="endPoint"/>, now the most recently used; a new one forgets the least recently used when full.</summary>
     private UdpPeer Track(IPEndPoint endPoint)
     {
         var key = new IPEndPoint(EndpointText.Plain(endPoint.Address), endPoint.Port);
-        if (_peers.TryGetValue(key, out UdpPeer? known))
-            return known;
-        if (_peers.Count >= _options.MaxPeers)
+        lock (_lruLock)
         {
-            UdpPeer oldest = _peers.Values.MinBy(p => p.LastSeen)!;
-            _peers.TryRemove(oldest.EndPoint, out _);
+            if (_peers.TryGetValue(key, out UdpPeer? known))
+            {
+                _lru.Remove(known.Node);
+                _lru.AddLast(known.Node);
+                return known;
+            }
+            if (_peers.Count >= _options.MaxPeers && _lru.First is { } oldest)
+            {
+                _lru.RemoveFirst();
+                _peers.TryRemove(oldest.Value.EndPoint, out _);
+                _forgotten++;
+            }
+            var peer = new UdpPeer(Interlocked.Increment(ref _nextId), key);
+            _peers[key] = peer;
+            _lru.AddLast(peer.Node);
+            return peer;
         }
-        return _peers.GetOrAdd(key, k => new UdpPeer(Interlocked.Increment(ref _nextId), k));
     }
 
     private async Task ReceiveLoopAsync()
@@ -201,6 +234,8 @@ public sealed class UdpEndpoint : IAsyncDisposable
 
             UdpPeer peer = Track((IPEndPoint)result.RemoteEndPoint);
             peer.CountIn(result.ReceivedBytes);
+            Interlocked.Increment(ref _datagramsIn);
+            Interlocked.Add(ref _bytesIn, result.ReceivedBytes);
             Volatile.Write(ref _lastPeer, peer);
             if (peer.Guard is { } probed && TakeHeldEcho(probed) is { } held)
             {

@@ -4,16 +4,26 @@ using SocketLab.Core.Net;
 namespace SocketLab.Core.Udp;
 
 /// <summary>A remote address:port a UDP endpoint has heard from or sent to, with its counters.</summary>
-public sealed class UdpPeer(long id, IPEndPoint endPoint)
+public sealed class UdpPeer
 {
+    public UdpPeer(long id, IPEndPoint endPoint)
+    {
+        Id = id;
+        EndPoint = endPoint;
+        Node = new LinkedListNode<UdpPeer>(this);
+    }
+
     private long _datagramsIn;
     private long _bytesIn;
     private long _datagramsOut;
     private long _bytesOut;
     private long _lastSeenTicks = DateTimeOffset.Now.UtcTicks;
 
-    public long Id { get; } = id;
-    public IPEndPoint EndPoint { get; } = endPoint;
+    public long Id { get; }
+
+    /// <summary>Its place in the endpoint's least-recently-used list.</summary>
+    internal LinkedListNode<UdpPeer> Node { get; }
+    public IPEndPoint EndPoint { get; }
     public DateTimeOffset FirstSeen { get; } = DateTimeOffset.Now;
     public DateTimeOffset LastSeen => new(Interlocked.Read(ref _lastSeenTicks), TimeSpan.Zero);
     public long DatagramsIn => Interlocked.Read(ref _datagramsIn);

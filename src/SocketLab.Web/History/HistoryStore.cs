@@ -25,6 +25,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
     private readonly Task _pump;
     private long _queued;
     private long _dropped;
+    private volatile string? _failure;
 
     /// <summary>Opens (or creates) the database; throws <see cref="HistoryUnavailableException"/> with a readable reason.</summary>
     public HistoryStore(string directory)
@@ -49,26 +50,56 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
 
     public string Path { get; }
 
-    /// <summary>Events not stored because the writer fell more than 200,000 behind.</summary>
+    /// <summary>Events not stored because the writer fell more than 200,000 behind, or after storing failed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Why storing stopped (e.g. the disk is full), or null while it works.</summary>
+    public string? Failure => _failure;
+
+    /// <summary>Raised once when a write fails and storing stops (sessions go on, in memory); the argument is a whole sentence.</summary>
+    public event Action<string>? Failed;
 
     public void SessionStarted(Session session)
     {
-        lock (_writeLock)
+        if (_failure is not null)
+            return;
+        try
         {
-            using SqliteCommand cmd = _writer.CreateCommand();
-            cmd.CommandText = "INSERT INTO sessions (run, key, kind, title, started_at) VALUES ($run, $key, $kind, $title, $t) RETURNING id";
-            cmd.Parameters.AddWithValue("$run", _run);
-            cmd.Parameters.AddWithValue("$key", session.Id);
-            cmd.Parameters.AddWithValue("$kind", Json.Kind(session.Kind));
-            cmd.Parameters.AddWithValue("$title", session.Title);
-            cmd.Parameters.AddWithValue("$t", session.CreatedAt.ToUnixTimeMilliseconds());
-            _ids[session] = (long)cmd.ExecuteScalar()!;
+            lock (_writeLock)
+            {
+                using SqliteCommand cmd = _writer.CreateCommand();
+                cmd.CommandText = "INSERT INTO sessions (run, key, kind, title, started_at) VALUES ($run, $key, $kind, $title, $t) RETURNING id";
+                cmd.Parameters.AddWithValue("$run", _run);
+                cmd.Parameters.AddWithValue("$key", session.Id);
+                cmd.Parameters.AddWithValue("$kind", Json.Kind(session.Kind));
+                cmd.Parameters.AddWithValue("$title", session.Title);
+                cmd.Parameters.AddWithValue("$t", session.CreatedAt.ToUnixTimeMilliseconds());
+                _ids[session] = (long)cmd.ExecuteScalar()!;
+            }
         }
+        catch (Exception ex) when (ex is SqliteException or IOException)
+        {
+            Stop(ex);
+        }
+    }
+
+    /// <summary>Storing failed: say so once, in words (SQLite's code 13 is a full disk), and store nothing more.</summary>
+    private void Stop(Exception ex)
+    {
+        string why = ex is SqliteException { SqliteErrorCode: 13 } ? "the disk is full"
+            : ex is SqliteException sql ? $"SQLite error {sql.SqliteErrorCode}" : ex.Message.ReplaceLineEndings(" ");
+        string sentence = $"history stopped: cannot write {Path}: {why}; sessions go on, nothing more is stored";
+        if (Interlocked.CompareExchange(ref _failure, sentence, null) is null)
+            Failed?.Invoke(sentence);
     }
 
     public void Logged(Session session, LogEntry entry)
     {
+        if (_failure is not null)
+        {
+            Interlocked.Increment(ref _dropped);
+            return;
+        }
         if (!_ids.TryGetValue(session, out long id))
             return;
         if (Interlocked.Increment(ref _queued) > MaxQueued)
@@ -87,7 +118,18 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         {
             while (batch.Count < 5000 && _queue.Reader.TryRead(out var item))
                 batch.Add(item);
-            Write(batch);
+            try
+            {
+                if (_failure is null)
+                    Write(batch);
+                else
+                    Interlocked.Add(ref _dropped, batch.Count);
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException)
+            {
+                Interlocked.Add(ref _dropped, batch.Count);
+                Stop(ex);
+            }
             Interlocked.Add(ref _queued, -batch.Count);
             batch.Clear();
         }
@@ -274,7 +316,10 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         _queue.Writer.TryComplete();
         await _pump.ConfigureAwait(false);
         lock (_writeLock)
-            _writer.Dispose();
+        {
+            try { _writer.Dispose(); }
+            catch (SqliteException ex) { Stop(ex); } // The last checkpoint may not fit on a full disk either.
+        }
     }
 
     /// <summary>Kinds stored as the API spells them.</summary>

@@ -49,7 +49,7 @@ public abstract class Session : IAsyncDisposable
         };
         if (services.Screens is { } make)
             _oled = make();
-        Transcript = new TranscriptToggle(PlugRecorder);
+        Transcript = new TranscriptToggle(PlugRecorder, RecordingFailed);
     }
 
     public string Id { get; }
@@ -116,6 +116,18 @@ public abstract class Session : IAsyncDisposable
         {
             Note(Notice.RecordingStopped(Transcript.Path!));
         }
+        Changed();
+    }
+
+    /// <summary>
+    /// The Record toggle turned itself off because a write failed (disk full): an error line in the log
+    /// (notice <c>recordingFailed</c> with the path, the error and how many events were written) and the
+    /// session's <c>recording</c> false; the session goes on serving.
+    /// </summary>
+    private void RecordingFailed(TranscriptWriter writer, string why)
+    {
+        Fail(Notice.Of("recordingFailed", why,
+            ("path", writer.Path), ("error", writer.Failure ?? ""), ("events", writer.EventsWritten)));
         Changed();
     }
 

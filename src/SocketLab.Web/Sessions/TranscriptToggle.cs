@@ -5,8 +5,10 @@ namespace SocketLab.Web.Sessions;
 /// <summary>
 /// A session's Record toggle: while on, a <see cref="TranscriptWriter"/> (the CLI's <c>--record</c>
 /// format) is plugged into the session; after it stops, the last file stays known for download.
+/// When a write fails (disk full) the toggle turns itself off and <paramref name="failed"/> gets the
+/// writer's sentence; the session goes on serving.
 /// </summary>
-public sealed class TranscriptToggle(Action<TranscriptWriter?> plug)
+public sealed class TranscriptToggle(Action<TranscriptWriter?> plug, Action<TranscriptWriter, string>? failed = null)
 {
     private readonly Lock _lock = new();
     private volatile TranscriptWriter? _writer;
@@ -36,9 +38,22 @@ public sealed class TranscriptToggle(Action<TranscriptWriter?> plug)
             }
             Path = writer.Path;
             _writer = writer;
+            writer.Failed += why => OnFailed(writer, why);
             plug(writer);
             return true;
         }
+    }
+
+    private void OnFailed(TranscriptWriter writer, string why)
+    {
+        lock (_lock)
+        {
+            if (!ReferenceEquals(_writer, writer))
+                return;
+            plug(null);
+            _writer = null;
+        }
+        failed?.Invoke(writer, why);
     }
 
     /// <summary>Unplugs and closes the file; false when it was off. An event racing this is written or dropped whole.</summary>

@@ -65,15 +65,15 @@ public static class ClientCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", _ => isInteractive
+                return RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
+                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", _ => isInteractive
                         ? "echo is off now: type '/echo on' to turn it back on, or start with --no-loop-guard"
-                        : "echo is off now (start with --no-loop-guard to keep echoing)")).ConfigureAwait(false);
+                        : "echo is off now (start with --no-loop-guard to keep echoing)")).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -90,6 +90,7 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, stop);
         await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);

@@ -14,6 +14,7 @@ public sealed class DisplayOptionSet
     public Option<DataView> Out { get; } = CommonOptions.Choice("--out", "How received data is shown", DataView.Text);
     public Option<DataView> In { get; } = CommonOptions.Choice("--in", "How typed input is read", DataView.Text);
     public Option<bool> ShowEol { get; } = new("--show-eol") { Description = "Show CR, LF and NUL as ␍ ␊ ␀" };
+    public Option<bool> Raw { get; } = new("--raw") { Description = "Print a peer's CR (not before LF) and bidi controls (U+202E…) as sent instead of escaping them; a peer can then overwrite or reorder lines" };
     public Option<LineEnding> Eol { get; } = CommonOptions.Choice("--eol", "Line ending appended to each typed line", LineEnding.None);
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Do not print each message (for load tests)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
@@ -26,7 +27,7 @@ public sealed class DisplayOptionSet
     /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
     public void AddTo(Command command, bool oled = true)
     {
-        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Escapes, Macros, Append, AppendOrder, Quiet, Json })
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Raw, Eol, Escapes, Macros, Append, AppendOrder, Quiet, Json })
             command.Options.Add(o);
         command.Validators.Add(r =>
         {
@@ -51,6 +52,7 @@ public sealed class DisplayOptionSet
         Invalid = r.GetValue(Invalid),
         View = r.GetValue(Hex) ? DataView.Hex : r.GetValue(Out),
         ShowEol = r.GetValue(ShowEol),
+        Raw = r.GetValue(Raw),
         Json = r.GetValue(Json),
         Quiet = r.GetValue(Quiet),
         Prefix = prefix,

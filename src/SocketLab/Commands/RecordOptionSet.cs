@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SocketLab.Cli.Output;
 using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
@@ -14,6 +15,22 @@ public sealed class RecordOptionSet
         command.Options.Add(Record);
         command.Options.Add(MaxSize);
     }
+
+    /// <summary>
+    /// While a command runs: a failed write (disk full…) is told once on the console, and the first stop
+    /// signal ends the recording (what was recorded ends on a whole line; nothing after the signal).
+    /// </summary>
+    public static CancellationTokenRegistration Watch(TranscriptWriter? writer, ConsoleSink sink, CancellationToken stop)
+    {
+        if (writer is null)
+            return default;
+        writer.Failed += sink.Error;
+        return stop.Register(writer.Dispose);
+    }
+
+    /// <summary>A command that would end well ends with <see cref="ExitCodes.FileError"/> when its recording failed on the way.</summary>
+    public static int ExitCode(int code, TranscriptWriter? writer) =>
+        code == ExitCodes.Ok && writer?.Failure is not null ? ExitCodes.FileError : code;
 
     /// <summary>Opens the transcript, or returns false after printing one line (exit <see cref="ExitCodes.FileError"/>).</summary>
     public bool TryOpen(ParseResult r, out TranscriptWriter? writer)

@@ -13,9 +13,6 @@ namespace SocketLab.Cli.Commands;
 /// <summary><c>socketlab replay FILE --to HOST:PORT</c>: send a recorded client's bytes again and compare the replies.</summary>
 public static class ReplayCommand
 {
-    /// <summary>How many bytes around a difference are shown.</summary>
-    private const int Context = 32;
-
     public static Command Create()
     {
         Argument<string> file = new("file") { Description = "A transcript written with --record (JSONL)" };
@@ -65,23 +62,27 @@ public static class ReplayCommand
         {
             file, to, speed, connection, timeout, connectTimeout, encoding,
         };
+        command.Validators.Add(r =>
+        {
+            foreach (Option<TimeSpan> o in new[] { timeout, connectTimeout })
+            {
+                if (r.GetValue(o) > ReplayPlan.MaxPause)
+                    r.AddError($"{o.Name} takes at most {ReplayPlan.MaxPause.TotalDays:0} days, got '{r.GetResult(o)?.Tokens.FirstOrDefault()?.Value}'");
+            }
+        });
         command.SetAction(async (r, ct) =>
         {
             string path = r.GetValue(file)!;
-            IReadOnlyList<TranscriptEvent> events;
+            ReplayPlan plan;
             try
             {
-                events = TranscriptReader.ReadFile(path);
+                // Streamed twice (connections, then the chosen one's bytes): a huge file is never held in memory.
+                plan = ReplayPlan.FromFile(path, r.GetValue(connection), r.GetValue(speed));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
             {
                 Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message}");
                 return ExitCodes.FileError;
-            }
-            ReplayPlan plan;
-            try
-            {
-                plan = ReplayPlan.Build(events, r.GetValue(connection));
             }
             catch (ReplayException ex)
             {
@@ -99,7 +100,7 @@ public static class ReplayCommand
         using var termination = new Termination();
         using Socket socket = await TcpConnector.ConnectAsync(target.Host, target.Port, connectTimeout, termination.Token).ConfigureAwait(false);
         socket.NoDelay = true;
-        Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.Sends.Count} sends, {plan.SendBytes} bytes, to {target}");
+        Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes, to {target}");
         ReplayResult result;
         try
         {
@@ -113,7 +114,7 @@ public static class ReplayCommand
 
         if (result.Difference is null)
         {
-            Console.WriteLine($"replies match: {result.Received.Length} bytes, as recorded");
+            Console.WriteLine($"replies match: {result.ReceivedLength} bytes, as recorded");
             return ExitCodes.Ok;
         }
         Report(plan, result, encoding);
@@ -123,10 +124,8 @@ public static class ReplayCommand
     private static void Report(ReplayPlan plan, ReplayResult result, Encoding encoding)
     {
         StreamDifference d = result.Difference!;
-        byte[] expected = plan.ExpectedReplies;
-        byte[] actual = result.Received;
-        string where = plan.ChunkAt(d.Offset) is { } hit
-            ? $" (in recorded reply #{hit.Index + 1} of {plan.ReplyChunks.Count}, at {hit.Chunk.Time.ToLocalTime():HH:mm:ss.fff})"
+        string where = result.Chunk is { } hit
+            ? $" (in recorded reply #{hit.Index + 1} of {plan.ReplyCount}, at {hit.Time.ToLocalTime():HH:mm:ss.fff})"
             : "";
         string headline = d.Kind switch
         {
@@ -135,22 +134,21 @@ public static class ReplayCommand
             _ => $"replies go on: got {d.ActualLength} bytes, {d.ActualLength - d.ExpectedLength} more than the {d.ExpectedLength} recorded",
         };
         Console.WriteLine(headline);
-        Console.WriteLine($"  expected: {Excerpt(expected, d.Offset, encoding)}");
-        Console.WriteLine($"  received: {Excerpt(actual, d.Offset, encoding)}");
+        Console.WriteLine($"  expected: {Excerpt(result.ExpectedExcerpt, d.Offset, d.ExpectedLength, encoding)}");
+        Console.WriteLine($"  received: {Excerpt(result.ReceivedExcerpt, d.Offset, d.ActualLength, encoding)}");
         if (result.Error is not null)
             Console.WriteLine($"  connection: {result.Error}");
         else if (result.PeerClosed && d.Kind == DifferenceKind.Missing)
             Console.WriteLine("  connection: the server closed it");
     }
 
-    /// <summary>Up to <see cref="Context"/> bytes from <paramref name="offset"/>, as text and as hex.</summary>
-    private static string Excerpt(byte[] stream, long offset, Encoding encoding)
+    /// <summary>The bytes of a stream of <paramref name="length"/> bytes from <paramref name="offset"/> (up to 32), as text and as hex.</summary>
+    private static string Excerpt(byte[] part, long offset, long length, Encoding encoding)
     {
-        if (offset >= stream.Length)
+        if (part.Length == 0)
             return "(end of stream)";
-        ReadOnlySpan<byte> part = stream.AsSpan((int)offset, (int)Math.Min(Context, stream.Length - offset));
         var decoder = new StreamTextDecoder(encoding);
-        string more = offset + part.Length < stream.Length ? "…" : "";
+        string more = offset + part.Length < length ? "…" : "";
         return $"\"{VisibleText.OneLine(decoder.Decode(part) + decoder.Flush())}\"{more} ({HexDump.Pairs(part)})";
     }
 }

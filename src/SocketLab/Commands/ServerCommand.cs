@@ -74,17 +74,19 @@ public static class ServerCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server",
-                        c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard")).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
+                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "server",
+                        c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard")).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval,
+        TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
         await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);

@@ -48,6 +48,7 @@ public sealed class ServerTlsOptionSet
             File.WriteAllText(Path.Combine(dir, "self-signed.pem"), Certificates.ExportPem(certificate));
         }
         info($"TLS certificate SHA-256 fingerprint: {Certificates.Fingerprint(certificate)}");
+        info($"TLS public-key pin: sha256//{CertificatePin.PublicKeyHash(certificate)} (client --pin takes either)");
         return new TlsServerOptions(certificate) { HandshakeTimeout = r.GetValue(HandshakeTimeout) };
     }
 }

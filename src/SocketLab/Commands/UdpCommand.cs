@@ -67,12 +67,13 @@ public static class UdpCommand
         Option<bool> broadcast = new("--broadcast") { Description = "Allow replies to broadcast addresses" };
         Option<IPAddress[]> join = Join();
         Option<IPAddress?> nic = Interface();
+        Option<int> maxPeers = CommonOptions.Count("--max-peers", "Peers remembered at once (for /peers and /to #ID); past it the least recently heard is forgotten [default: 10000]", 10_000, min: 1);
         var display = new DisplayOptionSet();
         var record = new RecordOptionSet();
 
         var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
         {
-            port, bind, echo, noLoopGuard, broadcast, join, nic,
+            port, bind, echo, noLoopGuard, broadcast, join, nic, maxPeers,
         };
         display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
@@ -91,11 +92,12 @@ public static class UdpCommand
                 Broadcast = r.GetValue(broadcast),
                 MulticastGroups = groups,
                 MulticastInterface = r.GetValue(nic),
+                MaxPeers = r.GetValue(maxPeers),
             };
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false), recorder);
         });
         return command;
     }
@@ -104,6 +106,7 @@ public static class UdpCommand
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
         var observers = new List<IUdpObserver> { new UdpSinkObserver(sink) };
         if (recorder is not null)
             observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
@@ -117,8 +120,9 @@ public static class UdpCommand
 
         await endpoint.StopAsync().ConfigureAwait(false);
         await stdin.ConfigureAwait(false);
-        long datagramsIn = endpoint.Peers.Sum(p => p.DatagramsIn);
-        sink.Error($"{endpoint.Peers.Count} peers, {datagramsIn} datagrams ({endpoint.Peers.Sum(p => p.BytesIn)} bytes) in, {endpoint.Peers.Sum(p => p.DatagramsOut)} datagrams ({endpoint.Peers.Sum(p => p.BytesOut)} bytes) out");
+        // What happened since the start, not the live table (which forgets the least recently heard past --max-peers).
+        string forgotten = endpoint.ForgottenPeers > 0 ? $" ({endpoint.ForgottenPeers} forgotten: --max-peers {options.MaxPeers})" : "";
+        sink.Error($"{endpoint.TotalPeers} peers{forgotten}, {endpoint.TotalDatagramsIn} datagrams ({endpoint.TotalBytesIn} bytes) in, {endpoint.TotalDatagramsOut} datagrams ({endpoint.TotalBytesOut} bytes) out");
         return ExitCodes.Ok;
     }
 
@@ -277,7 +281,7 @@ public static class UdpCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await SendAsync(settings, display.Display(r, prefix: false), recorder).ConfigureAwait(false);
+                return RecordOptionSet.ExitCode(await SendAsync(settings, display.Display(r, prefix: false), recorder).ConfigureAwait(false), recorder);
         });
         return command;
     }
@@ -294,6 +298,7 @@ public static class UdpCommand
         var target = new IPEndPoint(address, s.Port);
 
         await using var sink = new ConsoleSink(display);
+        using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, stop);
         var replies = Channel.CreateUnbounded<UdpPeer>();
         var observers = new List<IUdpObserver> { new UdpSinkObserver(sink), new ReplyWatcher(replies.Writer) };
         if (recorder is not null)

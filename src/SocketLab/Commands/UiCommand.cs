@@ -84,7 +84,10 @@ public static class UiCommand
             Console.Out.Flush();
             Console.Error.WriteLine("socketlab ui: open the address above in a browser; Ctrl+C stops the page and every session");
             if (host.History is { } history)
+            {
                 Console.Error.WriteLine($"socketlab ui: history in {history.Path}");
+                history.Failed += line => Console.Error.WriteLine($"socketlab ui: {line}");
+            }
             if (open)
                 OpenBrowser(host.PageUri);
             try
@@ -93,7 +96,8 @@ public static class UiCommand
             }
             catch (OperationCanceledException) { }
         }
-        return ExitCodes.Ok;
+        // A history that stopped storing on the way (disk full) was told when it happened; the exit code says it too.
+        return host.History?.Failure is null ? ExitCodes.Ok : ExitCodes.HistoryUnavailable;
     }
 
     // Kestrel wraps the socket error (IOException → AddressInUseException → SocketException).

@@ -13,10 +13,15 @@ namespace SocketLab.Cli.Output;
 /// Writes events to the console on its own thread, so a slow terminal never stalls a socket.
 /// Data events are admitted while less than <see cref="MaxPendingBytes"/> waits to be shown;
 /// beyond that they are skipped (and counted) — the display falls behind, the echo does not.
+/// At most <see cref="MaxPendingEvents"/> events of any kind wait; more are dropped and counted
+/// ("N lines dropped"), so a stdout nobody reads (a full pipe) costs bounded memory. Stopping
+/// waits for the console at most <see cref="StopWait"/>: a stuck stdout never holds the process.
 /// </summary>
 public sealed class ConsoleSink : IAsyncDisposable
 {
     public const long MaxPendingBytes = 8 * 1024 * 1024;
+    public const int MaxPendingEvents = 10_000;
+    public static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
 
     private readonly Channel<OutputEvent> _channel = Channel.CreateUnbounded<OutputEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly DisplayOptions _options;
@@ -29,11 +34,14 @@ public sealed class ConsoleSink : IAsyncDisposable
     private long _pendingBytes;
     private long _skippedEvents;
     private long _skippedBytes;
+    private int _pendingEvents;
+    private long _droppedEvents;
+    private volatile bool _closesDropped;
 
     public ConsoleSink(DisplayOptions options, Stream? stdout = null, TextWriter? stderr = null)
     {
         _options = options;
-        _outStream = stdout ?? Console.OpenStandardOutput();
+        _outStream = stdout ?? OpenStandardOutput();
         _out = new StreamWriter(_outStream, new UTF8Encoding(false), 64 * 1024) { AutoFlush = false, NewLine = "\n" };
         _err = stderr ?? Console.Error;
         if (options.Json)
@@ -42,6 +50,25 @@ public sealed class ConsoleSink : IAsyncDisposable
     }
 
     public DisplayOptions Options => _options;
+
+    /// <summary>
+    /// File descriptor 1 as a plain stream. Not <see cref="Console.OpenStandardOutput()"/>: on Unix its writes
+    /// hold a lock every console write shares, so a stdout pipe nobody reads would also block stderr, the
+    /// "forced stop" line and with it the second Ctrl+C.
+    /// </summary>
+    private static Stream OpenStandardOutput()
+    {
+        if (OperatingSystem.IsWindows())
+            return Console.OpenStandardOutput();
+        try
+        {
+            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        }
+        catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return Console.OpenStandardOutput();
+        }
+    }
 
     /// <summary>Queues a data event, copying the bytes; skipped when the display is too far behind.</summary>
     public void Data(EventKind kind, TcpConnection connection, ReadOnlySpan<byte> data) =>
@@ -64,7 +91,25 @@ public sealed class ConsoleSink : IAsyncDisposable
         Post(new OutputEvent { Kind = kind, ConnectionId = id, Remote = remote, Buffer = copy, Length = data.Length });
     }
 
-    public void Post(OutputEvent e) => _channel.Writer.TryWrite(e);
+    public void Post(OutputEvent e)
+    {
+        if (Interlocked.Increment(ref _pendingEvents) > MaxPendingEvents || !_channel.Writer.TryWrite(e))
+        {
+            Interlocked.Decrement(ref _pendingEvents);
+            Interlocked.Increment(ref _droppedEvents);
+            if (e.Kind == EventKind.Closed)
+                _closesDropped = true;
+            Release(e);
+        }
+    }
+
+    private void Release(OutputEvent e)
+    {
+        if (e.Buffer is null)
+            return;
+        Interlocked.Add(ref _pendingBytes, -e.Length);
+        ArrayPool<byte>.Shared.Return(e.Buffer);
+    }
 
     /// <summary>
     /// The listener's first lines, as the board prints them: <paramref name="text"/> ("tcp waiting...",
@@ -112,12 +157,16 @@ public sealed class ConsoleSink : IAsyncDisposable
                 }
                 finally
                 {
-                    if (e.Buffer is not null)
-                    {
-                        Interlocked.Add(ref _pendingBytes, -e.Length);
-                        ArrayPool<byte>.Shared.Return(e.Buffer);
-                    }
+                    Interlocked.Decrement(ref _pendingEvents);
+                    Release(e);
                 }
+            }
+            // A dropped close leaves that connection's decoders behind: forget them all once they pile up
+            // (at worst a character split across reads of a live connection shows as invalid bytes).
+            if (_closesDropped && _streams.Count > 4096)
+            {
+                _streams.Clear();
+                _closesDropped = false;
             }
             ReportSkipped();
             try
@@ -131,6 +180,9 @@ public sealed class ConsoleSink : IAsyncDisposable
 
     private void ReportSkipped()
     {
+        long dropped = Interlocked.Exchange(ref _droppedEvents, 0);
+        if (dropped > 0)
+            _err.WriteLine($"socketlab: display fell behind; {dropped} lines dropped (echo unaffected)");
         long events = Interlocked.Exchange(ref _skippedEvents, 0);
         if (events == 0)
             return;
@@ -228,7 +280,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             return;
         }
         StreamTextDecoder decoder = e.Kind == EventKind.Sent ? s.SentDecoder : s.ReceivedDecoder;
-        string text = VisibleText.Render(decoder.Decode(bytes), _options.ShowEol);
+        string text = VisibleText.Render(decoder.Decode(bytes), _options.ShowEol, _options.Raw);
         if (text.Length == 0)
             return; // Only part of a character so far: it shows with the next read.
         string marker = e.Kind == EventKind.Sent ? "> " : "";
@@ -268,7 +320,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             return;
         string rest = s.ReceivedDecoder.Flush();
         if (rest.Length > 0)
-            _out.WriteLine($"{Prefix(e)}{VisibleText.Render(rest, _options.ShowEol)}");
+            _out.WriteLine($"{Prefix(e)}{VisibleText.Render(rest, _options.ShowEol, _options.Raw)}");
     }
 
     private void WriteJson(OutputEvent e)
@@ -368,11 +420,19 @@ public sealed class ConsoleSink : IAsyncDisposable
         return s;
     }
 
-    /// <summary>Shows everything queued so far, then stops.</summary>
+    /// <summary>
+    /// Shows everything queued so far, then stops; gives up after <see cref="StopWait"/> when the console
+    /// does not take it (a pipe nobody reads), leaving the writer thread blocked in the background.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         _channel.Writer.TryComplete();
-        await _writer.ConfigureAwait(false);
+        if (await Task.WhenAny(_writer, Task.Delay(StopWait)).ConfigureAwait(false) != _writer)
+        {
+            long lost = Interlocked.Read(ref _droppedEvents) + Volatile.Read(ref _pendingEvents);
+            _err.WriteLine($"socketlab: stdout is not being read; stopped without showing {lost} lines");
+            return;
+        }
         try
         {
             _out.Flush();

@@ -16,6 +16,9 @@ public sealed record DisplayOptions
     public InvalidBytes Invalid { get; init; } = InvalidBytes.Escape;
     public DataView View { get; init; } = DataView.Text;
     public bool ShowEol { get; init; }
+
+    /// <summary>Keep a peer's CR and bidi controls as sent (<c>--raw</c>); by default they are escaped so a peer cannot rewrite the log.</summary>
+    public bool Raw { get; init; }
     public bool Json { get; init; }
 
     /// <summary>Drop per-message lines (load tests); connects, closes and errors still show.</summary>

@@ -29,12 +29,13 @@ public sealed class ReplayPlanTests
             Data(1, TranscriptDirection.In, "i", 11),
             Data(1, TranscriptDirection.Out, "yo", 500),
         ], connection: null);
-        Assert.Equal(["hi", "yo"], plan.Sends.Select(s => System.Text.Encoding.UTF8.GetString(s.Data)));
+        Assert.Equal(["hi", "yo"], plan.Sends.Select(s => System.Text.Encoding.UTF8.GetString(s.Data.Span)));
         Assert.Equal(TimeSpan.FromMilliseconds(500), plan.Sends[1].At);
         Assert.Equal(2, plan.Sends[1].RepliesBefore);
         Assert.Equal("hi"u8.ToArray(), plan.ExpectedReplies);
         Assert.Equal(1, plan.ChunkAt(1)!.Value.Index);
         Assert.Null(plan.ChunkAt(2));
+        Assert.Equal((2, 2, 4L, 2L), (plan.SendCount, plan.ReplyCount, plan.SendBytes, plan.ExpectedLength));
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class ReplayPlanTests
             Data(4, TranscriptDirection.Out, "ping", 1, "server", echo: true),
             Data(5, TranscriptDirection.In, "other", 2, "server"),
         ], connection: 4);
-        Assert.Equal("ping"u8.ToArray(), Assert.Single(plan.Sends).Data);
+        Assert.Equal("ping"u8.ToArray(), Assert.Single(plan.Sends).Data.ToArray());
         Assert.Equal("ping"u8.ToArray(), plan.ExpectedReplies);
     }
 

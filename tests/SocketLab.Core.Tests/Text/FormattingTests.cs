@@ -42,6 +42,23 @@ public class FormattingTests
     }
 
     [Fact]
+    public void A_cr_that_would_overwrite_the_line_and_bidi_controls_are_escaped_unless_raw()
+    {
+        string fake = "innocent\r14:00:00.000 #99 ('10.6.6.6', 666) connected";
+        Assert.Equal("innocent\\x0D14:00:00.000 #99 ('10.6.6.6', 666) connected", VisibleText.Render(fake, showEol: false));
+        Assert.Equal(fake, VisibleText.Render(fake, showEol: false, raw: true));
+        // A CR that ends a line (before LF, or last) overwrites nothing and stays.
+        Assert.Equal("AT\r\nOK\r", VisibleText.Render("AT\r\nOK\r", showEol: false));
+        foreach (char c in "\u202A\u202B\u202C\u202D\u202E\u2066\u2067\u2068\u2069\u200E\u200F\u061C")
+        {
+            Assert.Equal($"a\\u{(int)c:X4}b", VisibleText.Render($"a{c}b", showEol: false));
+            Assert.Equal($"a{c}b", VisibleText.Render($"a{c}b", showEol: false, raw: true));
+        }
+        Assert.Equal("invoice\\u202Etxt.exe", VisibleText.OneLine("invoice\u202Etxt.exe"));
+        Assert.Equal("a\\rb", VisibleText.OneLine("a\rb"));
+    }
+
+    [Fact]
     public void Show_eol_makes_line_endings_and_nul_visible()
     {
         Assert.Equal("AT␍␊\nOK␀", VisibleText.Render("AT\r\nOK\0", showEol: true));

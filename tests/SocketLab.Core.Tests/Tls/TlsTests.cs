@@ -129,5 +129,33 @@ public sealed class TlsTests : IDisposable
         Assert.Equal(0, n);
     }
 
+    [Fact]
+    public async Task Stopping_drains_tls_connections_like_plain_ones_instead_of_waiting_out_the_timeout()
+    {
+        TcpServer server = StartServer();
+        var clients = new List<(Socket Socket, System.Net.Security.SslStream Ssl)>();
+        for (int i = 0; i < 5; i++)
+        {
+            Socket socket = await TcpConnector.ConnectAsync("127.0.0.1", server.LocalEndPoint.Port, Limit);
+            var ssl = await TlsClient.AuthenticateAsync(socket, "localhost", Trusting());
+            await ssl.WriteAsync("hi"u8.ToArray());
+            await ssl.ReadExactlyAsync(new byte[2]).AsTask().WaitAsync(Limit);
+            clients.Add((socket, ssl));
+        }
+        // Clients that close when the server's close_notify arrives (what TLS clients do): no wait at all.
+        Task[] closers = clients.Select(c => Task.Run(async () =>
+        {
+            byte[] b = new byte[16];
+            try { while (await c.Ssl.ReadAsync(b) > 0) { } }
+            catch (IOException) { }
+            c.Socket.Close();
+        })).ToArray();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await server.StopAsync(TimeSpan.FromSeconds(5));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"stop took {clock.Elapsed}");
+        await Task.WhenAll(closers).WaitAsync(Limit);
+        await server.DisposeAsync();
+    }
+
     private sealed class Reasons : IConnectionObserver;
 }

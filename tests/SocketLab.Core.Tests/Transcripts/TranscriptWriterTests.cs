@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Tests.Infrastructure;
 using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Core.Tests.Transcripts;
@@ -45,6 +46,38 @@ public sealed class TranscriptWriterTests : IDisposable
         Assert.Equal("client", events[0].Role);
         Assert.Equal(TranscriptEventKind.Close, events[1].Kind);
         Assert.Equal("reset", events[1].Reason);
+    }
+
+    [Fact]
+    public void On_a_full_disk_the_recording_stops_once_without_throwing_and_the_file_ends_on_a_whole_line()
+    {
+        using var disk = new SmallDisk("64k");
+        string path = Path.Combine(disk.Path, "full.jsonl");
+        var told = new List<string>();
+        using var writer = new TranscriptWriter(path);
+        writer.Failed += told.Add;
+        for (int i = 0; i < 100; i++)
+            writer.Write(DataEvent(1, TranscriptDirection.In, new byte[3000])); // ~4 KiB a line: full after ~15.
+
+        string why = Assert.Single(told);
+        Assert.Contains($"recording stopped: cannot write '{path}': No space left on device", why);
+        Assert.Contains("No space left on device", writer.Failure);
+        byte[] file = File.ReadAllBytes(path);
+        Assert.Equal((byte)'\n', file[^1]);
+        Assert.Equal(writer.EventsWritten, TranscriptReader.ReadFile(path).Count);
+        Assert.InRange(writer.EventsWritten, 5, 20);
+    }
+
+    [Fact]
+    public void Recording_to_dev_full_stops_with_a_reason_instead_of_throwing()
+    {
+        using var writer = new TranscriptWriter("/dev/full");
+        string? told = null;
+        writer.Failed += why => told = why;
+        writer.Write(DataEvent(1, TranscriptDirection.In, "x"u8.ToArray()));
+        writer.Write(DataEvent(1, TranscriptDirection.In, "y"u8.ToArray()));
+        Assert.Equal("recording stopped: cannot write '/dev/full': No space left on device (0 events recorded, the file ends on a whole line)", told);
+        Assert.Equal(0, writer.EventsWritten);
     }
 
     [Fact]

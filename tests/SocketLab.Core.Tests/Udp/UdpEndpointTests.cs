@@ -35,6 +35,13 @@ public sealed class UdpEndpointTests
         return buffer[..n];
     }
 
+    private static List<Socket> LoopbackSockets(int count) => Enumerable.Range(0, count).Select(_ =>
+    {
+        var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        return s;
+    }).ToList();
+
     [Fact]
     public async Task Echoes_each_datagram_byte_exact_to_each_of_many_peers()
     {
@@ -43,12 +50,7 @@ public sealed class UdpEndpointTests
         endpoint.Start();
         var target = new IPEndPoint(IPAddress.Loopback, endpoint.LocalEndPoint.Port);
 
-        var clients = Enumerable.Range(0, 5).Select(_ =>
-        {
-            var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-            s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-            return s;
-        }).ToList();
+        List<Socket> clients = LoopbackSockets(5);
         try
         {
             for (int i = 0; i < clients.Count; i++)
@@ -68,6 +70,36 @@ public sealed class UdpEndpointTests
         finally
         {
             clients.ForEach(c => c.Dispose());
+        }
+    }
+
+    [Fact]
+    public async Task A_full_peer_table_forgets_the_least_recently_heard_and_totals_count_everything()
+    {
+        var inbox = new Inbox();
+        await using var endpoint = new UdpEndpoint(new UdpEndpointOptions { Port = 0, BindAddress = IPAddress.Loopback, Echo = true, MaxPeers = 3 }, inbox);
+        endpoint.Start();
+        var target = new IPEndPoint(IPAddress.Loopback, endpoint.LocalEndPoint.Port);
+        List<Socket> peers = LoopbackSockets(4);
+        try
+        {
+            async Task Ping(int i)
+            {
+                await peers[i].SendToAsync("x"u8.ToArray(), target);
+                Assert.Equal("x"u8.ToArray(), await ReceiveAsync(peers[i]));
+            }
+            await Ping(0);
+            await Ping(1);
+            await Ping(2);
+            await Ping(0); // 0 is now more recent than 1 and 2.
+            await Ping(3); // Full: 1, the least recently heard, goes.
+            int[] known = endpoint.Peers.Select(p => p.EndPoint.Port).Order().ToArray();
+            Assert.Equal(new[] { 0, 2, 3 }.Select(i => ((IPEndPoint)peers[i].LocalEndPoint!).Port).Order().ToArray(), known);
+            Assert.Equal((4, 1, 5, 5), (endpoint.TotalPeers, endpoint.ForgottenPeers, endpoint.TotalDatagramsIn, endpoint.TotalDatagramsOut));
+        }
+        finally
+        {
+            peers.ForEach(p => p.Dispose());
         }
     }
 

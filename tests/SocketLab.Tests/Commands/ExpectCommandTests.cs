@@ -117,6 +117,69 @@ public sealed class ExpectCommandTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_catastrophic_regex_fails_the_expectation_with_exit_13_not_an_unexpected_error()
+    {
+        var (code, _, stderr) = await RunScriptAsync("""
+            connect 127.0.0.1:{{port}}
+            send "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!"
+            expect regex "(a+)+b" within 10s
+            """);
+        Assert.Equal(13, code);
+        Assert.Contains(":3: expect regex", stderr);
+        Assert.Contains("expected /(a+)+b/, but the regex took over 1 s on the 41 bytes received", stderr);
+        Assert.DoesNotContain("unexpected error", stderr);
+    }
+
+    [Fact]
+    public async Task Variables_that_expand_without_bound_stop_at_the_limit_with_exit_2_and_the_line()
+    {
+        var script = new System.Text.StringBuilder("set v0 \"xxxxxxxx\"\n");
+        for (int i = 1; i <= 10; i++)
+            script.Append($"set v{i} \"{string.Concat(Enumerable.Repeat($"{{{{v{i - 1}}}}}", 8))}\"\n");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var (code, _, stderr) = await RunScriptAsync(script.ToString());
+        Assert.Equal(2, code);
+        // 8^7 characters would be the first value past 1 Mi: line 7 ("set v6 …").
+        Assert.Matches(@"\.expect:7: set v6 ", stderr);
+        Assert.Contains("variables expand to more than 1 Mi characters here", stderr);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_flooding_server_while_waiting_costs_bounded_memory_and_the_miss_says_what_was_forgotten()
+    {
+        using var listener = RawPeer.Listen();
+        using var flooding = new CancellationTokenSource();
+        Task flood = Task.Run(async () =>
+        {
+            using var peer = await listener.AcceptAsync();
+            byte[] chunk = new byte[64 * 1024];
+            Array.Fill(chunk, (byte)'y');
+            try
+            {
+                while (!flooding.IsCancellationRequested)
+                    await peer.SendAsync(chunk, System.Net.Sockets.SocketFlags.None, flooding.Token);
+            }
+            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or OperationCanceledException) { }
+        });
+        string path = Path.Combine(_dir, "flood.expect");
+        await File.WriteAllTextAsync(path, $"connect 127.0.0.1:{RawPeer.PortOf(listener)}\nexpect \"X\" within 6s\n");
+        await using var expect = CliProcess.Start("expect", path);
+        long peak = 0;
+        while (!expect.HasExited)
+        {
+            try { peak = Math.Max(peak, ProcStats.RssKiB(expect.Id)); }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException) { } // Exited meanwhile.
+            await Task.Delay(100);
+        }
+        Assert.Equal(13, await expect.WaitForExitAsync(Wait));
+        flooding.Cancel();
+        await flood;
+        Assert.Matches(@"expected ""X"" within 6 s, timed out; unmatched: ""y+""… \(1048576 bytes\) \(79 .*\) \(\d+ earlier bytes forgotten: at most 1024 KiB unmatched are kept\)", expect.Stderr);
+        Assert.True(peak < 200 * 1024, $"expect's RSS reached {peak} KiB while a server flooded it");
+    }
+
+    [Fact]
     public async Task A_missing_script_file_is_exit_code_12()
     {
         var (code, _, stderr) = await CliProcess.RunAsync(Wait, "expect", Path.Combine(_dir, "none.expect"));

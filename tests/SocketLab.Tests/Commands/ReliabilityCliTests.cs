@@ -64,7 +64,7 @@ public sealed class ReliabilityCliTests : IDisposable
         // Verification is on by default.
         (code, _, string stderr) = await CliProcess.RunAsync(Exit, "client", "localhost", tlsPort.ToString(), "--tls");
         Assert.Equal(11, code);
-        Assert.Contains("the certificate is not trusted (self-signed? use --ca FILE or --insecure)", stderr);
+        Assert.Contains("the certificate is not trusted (self-signed? use --ca FILE, --pin SHA256 or --insecure)", stderr);
 
         // A TLS client on a plain port.
         await using var plain = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1");

@@ -80,6 +80,26 @@ public sealed class UdpCommandTests
     }
 
     [Fact]
+    public async Task The_closing_summary_counts_everything_that_happened_not_the_live_peer_table()
+    {
+        await using CliProcess listener = CliProcess.Start("udp", "listen", "--port", "0", "--bind", "127.0.0.1", "--echo", "--quiet", "--max-peers", "10");
+        int port = await listener.WaitForPortAsync();
+        var target = new IPEndPoint(IPAddress.Loopback, port);
+        for (int i = 0; i < 30; i++)
+        {
+            using Socket peer = LoopbackUdp();
+            for (int j = 0; j < 2; j++)
+            {
+                await peer.SendToAsync("ping"u8.ToArray(), SocketFlags.None, target);
+                Assert.Equal("ping"u8.ToArray(), (await ReceiveAsync(peer)).Data); // Echoed, forgotten peer or not.
+            }
+        }
+        listener.Signal();
+        Assert.Equal(0, await listener.WaitForExitAsync(Wait));
+        Assert.Contains("socketlab: 30 peers (20 forgotten: --max-peers 10), 60 datagrams (240 bytes) in, 60 datagrams (240 bytes) out", listener.Stderr);
+    }
+
+    [Fact]
     public async Task Send_defaults_to_the_boards_message_and_prints_the_reply()
     {
         using Socket server = LoopbackUdp();

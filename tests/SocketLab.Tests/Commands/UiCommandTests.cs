@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using SocketLab.Tests.Infrastructure;
 
@@ -28,6 +30,36 @@ public class UiCommandTests
         ui.Signal();
         Assert.Equal(0, await ui.WaitForExitAsync(Exit));
         Directory.Delete(dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task A_history_on_a_disk_that_fills_up_is_one_clear_line_sessions_go_on_and_exit_14()
+    {
+        using var disk = new SocketLab.Core.Tests.Infrastructure.SmallDisk("1m");
+        await using var ui = CliProcess.Start("ui", "--data-dir", disk.Path);
+        Match m = await ui.WaitForLineAsync(@"^http://127\.0\.0\.1:(\d+)/\?token=([A-Za-z0-9_-]{20,})$");
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{m.Groups[1].Value}") };
+        http.DefaultRequestHeaders.Add("X-SocketLab-Token", m.Groups[2].Value);
+        JsonElement created = await (await http.PostAsJsonAsync("/api/sessions", new { kind = "tcpServer" })).Content.ReadFromJsonAsync<JsonElement>();
+        string id = created.GetProperty("id").GetString()!;
+        JsonElement started = await (await http.PostAsJsonAsync($"/api/sessions/{id}/start", new { address = "127.0.0.1", port = 0, echo = true })).Content.ReadFromJsonAsync<JsonElement>();
+        string on = started.GetProperty("details").GetProperty("listeningOn").GetString()!;
+
+        using Socket board = await RawPeer.ConnectAsync(int.Parse(on[(on.LastIndexOf(':') + 1)..]));
+        var random = new Random(14);
+        for (int i = 0; i < 5000 && !ui.Stderr.Contains("history stopped"); i++)
+        {
+            byte[] chunk = new byte[2000];
+            random.NextBytes(chunk);
+            await board.SendAsync(chunk, SocketFlags.None);
+            Assert.Equal(chunk, await RawPeer.ReadExactlyAsync(board, chunk.Length)); // The session echoes on.
+        }
+        await ui.WaitForLineAsync($"^socketlab ui: history stopped: cannot write {Regex.Escape(Path.Combine(disk.Path, "history.db"))}: the disk is full; sessions go on, nothing more is stored$", stderr: true);
+
+        ui.Signal(2); // Ctrl+C
+        Assert.Equal(14, await ui.WaitForExitAsync(Exit));
+        Assert.DoesNotContain("Sqlite", ui.Stderr, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("unexpected", ui.Stderr);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using SocketLab.Core.Tests.Infrastructure;
 using SocketLab.Core.Transcripts;
 using SocketLab.Web.Hosting;
 using SocketLab.Web.Tests.Infrastructure;
@@ -145,6 +146,41 @@ public sealed partial class RecordingTests : IDisposable
         JsonElement error = await ui.PutAsync($"/api/sessions/{id}/record", new { on = true }, expect: 400);
         Assert.StartsWith($"cannot write transcript '{file}/udp-s1-", error.GetProperty("error").GetString());
         Assert.False((await ui.GetAsync($"/api/sessions/{id}")).GetProperty("recording").GetBoolean());
+    }
+
+    [Fact]
+    public async Task A_full_disk_turns_recording_off_with_an_error_in_the_log_and_the_session_keeps_serving()
+    {
+        using var disk = new SmallDisk("256k");
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { TranscriptDirectory = disk.Path });
+        (string id, int port) = await ui.StartTcpServerAsync(echo: true);
+        string path = (await ui.PutAsync($"/api/sessions/{id}/record", new { on = true })).GetProperty("transcript").GetString()!;
+
+        var random = new Random(5);
+        using (TcpClient board = await Wire.ConnectAsync(port))
+        {
+            NetworkStream s = board.GetStream();
+            for (int i = 0; i < 30; i++)
+            {
+                byte[] chunk = new byte[9000];
+                random.NextBytes(chunk);
+                await s.WriteAsync(chunk);
+                Assert.Equal(chunk, await s.ReadExactlyAsync(chunk.Length)); // Echo byte-exact before, at and after the disk filled.
+            }
+        }
+        JsonElement error = await ui.WaitForLogAsync(id, e => e.GetProperty("dir").GetString() == "error");
+        Assert.StartsWith($"recording stopped: cannot write '{path}': No space left on device", error.GetProperty("text").GetString());
+        // The code and parameters, for the page to say it in its own words.
+        Assert.Equal("recordingFailed", error.GetProperty("code").GetString());
+        Assert.Equal(path, error.GetProperty("args").GetProperty("path").GetString());
+        Assert.Equal("No space left on device", error.GetProperty("args").GetProperty("error").GetString());
+        Assert.Matches(@"^\d+$", error.GetProperty("args").GetProperty("events").GetString());
+        JsonElement session = await ui.GetAsync($"/api/sessions/{id}");
+        Assert.False(session.GetProperty("recording").GetBoolean());
+        Assert.Equal("listening", session.GetProperty("state").GetString());
+        byte[] file = await File.ReadAllBytesAsync(path);
+        Assert.Equal((byte)'\n', file[^1]);
+        Assert.NotEmpty(TranscriptReader.ReadFile(path));
     }
 
     private static byte[] Bytes(IEnumerable<TranscriptEvent> events, TranscriptDirection dir, bool echo) =>
