@@ -5,6 +5,7 @@ using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Transcripts;
+using SocketLab.Core.Text;
 using SocketLab.Core.Tls;
 
 namespace SocketLab.Cli.Commands;
@@ -15,8 +16,15 @@ public static class ClientCommand
     public const string SeedGreeting = "hello mPython,I am TCP Client";
 
     private sealed record Settings(
-        string Host, int Port, string Greeting, bool Echo, bool LoopGuard, bool Interactive, TimeSpan ConnectTimeout,
-        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls);
+        string Host, int Port, string Greeting, bool GreetingAsText, bool Echo, bool LoopGuard, bool Interactive, TimeSpan ConnectTimeout,
+        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls,
+        ScriptedSends Sends);
+
+    /// <summary>What the client sends by itself after the greeting: a timed message, a file in chunks.</summary>
+    private sealed record ScriptedSends(string? Message, TimeSpan? Every, int Count, string? File, int Chunk, TimeSpan Delay)
+    {
+        public bool Any => Message is not null || File is not null;
+    }
 
     public static Command Create()
     {
@@ -39,6 +47,12 @@ public static class ClientCommand
         Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
+        Option<string> message = new("--message", "-m") { Description = "A message to send after the greeting (read like a typed line: --hex, --escapes, --macros, --append, --eol)" };
+        Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send --message again every this long (timed send)");
+        Option<int?> count = new("--count") { Description = "With --every: how many sends in all (0 = until stopped) [default: 0]" };
+        Option<string> sendFile = new("--send-file") { Description = "Send this file after the greeting (and --message), in --chunk pieces --delay apart" };
+        Option<long> chunk = CommonOptions.Size("--chunk", "With --send-file: bytes per piece [default: 8k]", 8 * 1024);
+        Option<TimeSpan> delay = CommonOptions.Duration("--delay", "With --send-file: pause between pieces [default: 0]", TimeSpan.Zero);
         var display = new DisplayOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
@@ -47,7 +61,17 @@ public static class ClientCommand
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
             host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
+            message, every, count, sendFile, chunk, delay,
         };
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(every) is not null && r.GetValue(message) is null)
+                r.AddError("--every needs --message (what to send)");
+            if (r.GetValue(count) is { } n && (n < 0 || r.GetValue(every) is null))
+                r.AddError(n < 0 ? "--count must be 0 or more" : "--count needs --every");
+            if (r.GetResult(chunk) is { Implicit: false } && r.GetValue(chunk) is < 1 or > 16 * 1024 * 1024)
+                r.AddError("--chunk must be from 1 byte to 16M");
+        });
         tls.AddTo(command);
         display.AddTo(command);
         framing.AddTo(command);
@@ -57,11 +81,20 @@ public static class ClientCommand
             bool isInteractive = r.GetValue(interactive);
             var settings = new Settings(
                 r.GetValue(host)!, r.GetValue(port), r.GetValue(greeting) ?? "",
+                // The seed's greeting is text even in --hex mode; a greeting given with --hex is hex.
+                r.GetResult(greeting) is null or { Implicit: true },
                 r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), !r.GetValue(noLoopGuard), isInteractive,
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
-                tls.Resolve(r));
+                tls.Resolve(r),
+                new ScriptedSends(r.GetValue(message), r.GetValue(every), r.GetValue(count) ?? (r.GetValue(every) is null ? 1 : 0),
+                    r.GetValue(sendFile), (int)r.GetValue(chunk), r.GetValue(delay)));
+            if (settings.Sends.File is { } file && !File.Exists(file))
+            {
+                Console.Error.WriteLine($"socketlab client: --send-file: no such file '{file}'");
+                return ExitCodes.FileError;
+            }
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
@@ -78,13 +111,19 @@ public static class ClientCommand
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
         {
-            if (!input.TryEncode(s.Greeting, out greeting, out string? error))
+            if (s.GreetingAsText || !input.Hex)
+                greeting = input.Encoding.GetBytes(s.Greeting); // The greeting is sent as written, without --eol.
+            else if (!input.TryEncode(s.Greeting, out greeting, out string? error))
             {
                 Console.Error.WriteLine($"socketlab: --greeting: {error}");
                 return ExitCodes.Usage;
             }
-            if (!input.Hex)
-                greeting = input.Encoding.GetBytes(s.Greeting); // The greeting is sent as written, without --eol.
+        }
+        // Checked once up front (on a throwaway context, so the counters start where they should).
+        if (s.Sends.Message is { } first && !(input.Macros is null ? input : input with { Macros = new MacroContext() }).TryEncode(first, out _, out string? messageError))
+        {
+            Console.Error.WriteLine($"socketlab: --message: {messageError}");
+            return ExitCodes.Usage;
         }
 
         using var termination = new Termination();
@@ -146,6 +185,7 @@ public static class ClientCommand
                 // The receive loop reports how the connection ended.
             }
             Task pump = stdin is null ? Task.CompletedTask : PumpAsync(stdin, connection, sink, input, linked.Token);
+            Task scripted = s.Sends.Any ? SendScriptedAsync(s.Sends, connection, sink, input, linked.Token) : Task.CompletedTask;
 
             await Task.WhenAny(run, Task.Delay(Timeout.Infinite, stop)).ConfigureAwait(false);
             linked.Cancel();
@@ -155,6 +195,7 @@ public static class ClientCommand
                 await run.ConfigureAwait(false);
             }
             await pump.ConfigureAwait(false);
+            await scripted.ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
 
             ClientObserver.Outcome outcome = watcher.Result;
@@ -206,6 +247,58 @@ public static class ClientCommand
         {
             return false;
         }
+    }
+
+    /// <summary>--message (once, or every --every up to --count times; fields are built anew each time), then --send-file in chunks.</summary>
+    private static async Task SendScriptedAsync(ScriptedSends plan, TcpConnection connection, ConsoleSink sink, SendInput input, CancellationToken ct)
+    {
+        try
+        {
+            if (plan.Message is { } text)
+            {
+                using PeriodicTimer? timer = plan.Every is { } every ? new PeriodicTimer(every) : null;
+                for (int sent = 0; plan.Count == 0 || sent < plan.Count; sent++)
+                {
+                    if (sent > 0 && (timer is null || !await timer.WaitForNextTickAsync(ct).ConfigureAwait(false)))
+                        break;
+                    if (!input.TryEncode(text, out byte[]? bytes, out string? error))
+                    {
+                        sink.Error($"--message: {error}");
+                        return;
+                    }
+                    await connection.SendAsync(bytes, ct).ConfigureAwait(false);
+                }
+            }
+            if (plan.File is { } path)
+                await SendFileAsync(path, plan, connection, sink, ct).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        {
+            // Stopped, or the connection ended (its receive loop says how).
+        }
+    }
+
+    private static async Task SendFileAsync(string path, ScriptedSends plan, TcpConnection connection, ConsoleSink sink, CancellationToken ct)
+    {
+        await using FileStream file = File.OpenRead(path);
+        long total = file.Length, sent = 0, shown = 0;
+        byte[] buffer = new byte[plan.Chunk];
+        // Progress on a terminal, a line per tenth; one closing line either way.
+        bool progress = !Console.IsErrorRedirected;
+        int n;
+        while ((n = await file.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
+        {
+            await connection.SendAsync(buffer.AsMemory(0, n).ToArray(), ct).ConfigureAwait(false);
+            sent += n;
+            if (progress && total > 0 && sent - shown >= total / 10 && sent < total)
+            {
+                shown = sent;
+                sink.Error($"sending {Path.GetFileName(path)}: {sent} / {total} bytes ({100 * sent / total} %)");
+            }
+            if (plan.Delay > TimeSpan.Zero)
+                await Task.Delay(plan.Delay, ct).ConfigureAwait(false);
+        }
+        sink.Error($"sent file {Path.GetFileName(path)}: {sent} bytes");
     }
 
     private static async Task PumpAsync(ChannelReader<string> lines, TcpConnection connection, ConsoleSink sink, SendInput input, CancellationToken ct)
