@@ -48,6 +48,7 @@ public static class SessionApi
             encodings = TextEncodings.Names,
             greeting = TcpClientSession.SeedGreeting,
             oled = options.Screens is not null,
+            oledFont = options.OledFontFile is { } fontFile ? Path.GetFileName(fontFile) : "built-in",
             history = options.DataDirectory is not null,
         }, Json.Options));
 

@@ -26,6 +26,9 @@ public sealed record UiHostOptions
     /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
     public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
 
+    /// <summary>Where the OLED's font came from, for <c>/api/info</c>: a file path, or null for the built-in font.</summary>
+    public string? OledFontFile { get; init; }
+
     /// <summary>Log lines kept in memory per session.</summary>
     public int LogCapacity { get; init; } = 5000;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using SocketLab.Board.Fonts;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -39,6 +40,7 @@ public static class ClientCommand
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         var display = new DisplayOptionSet();
+        var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
         var tls = new ClientTlsOptionSet();
@@ -49,6 +51,7 @@ public static class ClientCommand
         };
         tls.AddTo(command);
         display.AddTo(command);
+        board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
         command.SetAction(async (r, _) =>
@@ -61,16 +64,19 @@ public static class ClientCommand
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 tls.Resolve(r));
+            GuixFont? oledFont = null;
+            if (r.GetValue(display.Oled) && (oledFont = board.ResolveFont(r, "socketlab client")) is null)
+                return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oledFont,
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, GuixFont? oledFont, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -87,7 +93,7 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
-        await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
+        await using OledPanel? panel = oledFont is null ? null : OledPanel.ForClient(sink, oledFont);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Threading.Channels;
+using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
@@ -25,6 +26,7 @@ public static class ServerCommand
         Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
+        var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
         var access = new AccessOptionSet();
@@ -37,6 +39,7 @@ public static class ServerCommand
         access.AddTo(command);
         tls.AddTo(command);
         display.AddTo(command);
+        board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
         command.Validators.Add(r =>
@@ -69,20 +72,23 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
+            GuixFont? oledFont = null;
+            if (r.GetValue(display.Oled) && (oledFont = board.ResolveFont(r, "socketlab server")) is null)
+                return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oledFont, r.GetValue(stats),
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, GuixFont? oledFont, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
+        await using OledPanel? panel = oledFont is null ? null : OledPanel.ForServer(sink, oledFont);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)

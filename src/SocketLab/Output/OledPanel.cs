@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Threading.Channels;
+using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Text;
@@ -20,7 +21,7 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
 
     private readonly Channel<Chunk> _chunks = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, StreamTextDecoder> _decoders = [];
-    private readonly OledDisplay _oled = new();
+    private readonly OledDisplay _oled;
     private readonly Func<OledDisplay, string, OledFrame> _draw;
     private readonly ConsoleSink _sink;
     private readonly OledPanelView _view;
@@ -31,8 +32,9 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     private long _pendingBytes;
     private long _skipped;
 
-    private OledPanel(ConsoleSink sink, OledPanelView view, Func<OledDisplay, string, OledFrame> draw)
+    private OledPanel(ConsoleSink sink, OledPanelView view, GuixFont font, Func<OledDisplay, string, OledFrame> draw)
     {
+        _oled = new OledDisplay(font);
         _sink = sink;
         _view = view;
         _draw = draw;
@@ -43,12 +45,12 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     }
 
     /// <summary>tcpServer's screen: each message on the bottom line (post <see cref="BoardScreen.ServerWaiting"/> once listening).</summary>
-    public static OledPanel ForServer(ConsoleSink sink, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ServerReceived);
+    public static OledPanel ForServer(ConsoleSink sink, GuixFont font, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), font, BoardScreen.ServerReceived);
 
     /// <summary>tcpClient's screen: cleared, then each message at the top.</summary>
-    public static OledPanel ForClient(ConsoleSink sink, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ClientReceived);
+    public static OledPanel ForClient(ConsoleSink sink, GuixFont font, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), font, BoardScreen.ClientReceived);
 
     /// <summary>Runs a drawing step on the panel thread, in order with the received data (e.g. the server's start screen).</summary>
     public void Post(Action<OledDisplay> step) => _chunks.Writer.TryWrite(new Chunk(0, null, 0, step));
