@@ -50,7 +50,7 @@ public static class ClientCommand
             host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
         };
         tls.AddTo(command);
-        display.AddTo(command);
+        display.AddTo(command, print: true);
         board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);

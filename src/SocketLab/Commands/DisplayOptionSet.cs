@@ -16,13 +16,23 @@ public sealed class DisplayOptionSet
     public Option<LineEnding> Eol { get; } = CommonOptions.Choice("--eol", "Line ending appended to each typed line", LineEnding.None);
     public Option<bool> Quiet { get; } = new("--quiet", "-q") { Description = "Do not print each message (for load tests)" };
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
+    public Option<PrintStyle> Print { get; } = CommonOptions.Choice("--print", "How received data is printed (bytes: b'...' as the board's print(data), in recv(1024) pieces)", PrintStyle.Text);
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
 
-    /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
-    public void AddTo(Command command, bool oled = true)
+    /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c>, <paramref name="print"/> true adds <c>--print</c>.</summary>
+    public void AddTo(Command command, bool oled = true, bool print = false)
     {
         foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Eol, Quiet, Json })
             command.Options.Add(o);
+        if (print)
+        {
+            command.Options.Add(Print);
+            command.Validators.Add(r =>
+            {
+                if (CommonOptions.Given(r, Print) == PrintStyle.Bytes && (r.GetValue(Hex) || CommonOptions.Given(r, Out) == DataView.Hex || r.GetValue(Json)))
+                    r.AddError("--print bytes is a way to show data; it cannot be combined with --hex, --out hex or --json");
+            });
+        }
         if (!oled)
             return;
         command.Options.Add(Oled);
@@ -38,6 +48,7 @@ public sealed class DisplayOptionSet
         Encoding = TextEncodings.Get(r.GetValue(Encoding)!),
         Invalid = r.GetValue(Invalid),
         View = r.GetValue(Hex) ? DataView.Hex : r.GetValue(Out),
+        Print = r.GetResult(Print) is null ? PrintStyle.Text : r.GetValue(Print),
         ShowEol = r.GetValue(ShowEol),
         Json = r.GetValue(Json),
         Quiet = r.GetValue(Quiet),

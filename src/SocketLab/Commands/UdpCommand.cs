@@ -73,7 +73,7 @@ public static class UdpCommand
         {
             port, bind, echo, broadcast, join, nic,
         };
-        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
+        display.AddTo(command, oled: false, print: true); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
