@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using SocketLab.Board.Oled;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
 using SocketLab.Web.Hosting;
@@ -49,6 +50,8 @@ public static class SessionApi
             greeting = TcpClientSession.SeedGreeting,
             oled = options.Screens is not null,
             oledFont = options.OledFontFile is { } fontFile ? Path.GetFileName(fontFile) : "built-in",
+            firmware = options.Firmware,
+            firmwares = BoardFirmware.Names,
             history = options.DataDirectory is not null,
         }, Json.Options));
 

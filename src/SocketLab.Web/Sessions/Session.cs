@@ -1,3 +1,4 @@
+using SocketLab.Board.Oled;
 using System.Globalization;
 using System.Text;
 using SocketLab.Core.Text;
@@ -294,6 +295,17 @@ public abstract class Session : IAsyncDisposable
         else if (state is "listening" or "connected" or "open")
             LastError = null;
         Changed();
+    }
+
+    /// <summary>Switches the OLED to the firmware a start request names (none: keep the page's default).</summary>
+    protected void UseFirmware(string? name)
+    {
+        if (name is null || _oled is null)
+            return;
+        if (!BoardFirmware.TryParse(name, out BoardFirmware? firmware))
+            throw new SessionException($"firmware must be one of {string.Join(", ", BoardFirmware.Names)}, got '{name}'");
+        lock (_oled)
+            _oled.UseFirmware(firmware);
     }
 
     /// <summary>

@@ -19,4 +19,7 @@ public sealed record StartRequest
     public bool ReceiveOnly { get; init; }
     /// <summary>UDP: after a send, note when nothing came back within this many ms (0 = wait forever).</summary>
     public int ReadTimeoutMs { get; init; }
+
+    /// <summary>Every kind: whose DispChar the OLED draws with, "2.1", "2.2", "2.3" or "latest"; unset = the page's default (<c>ui --firmware</c>).</summary>
+    public string? Firmware { get; init; }
 }

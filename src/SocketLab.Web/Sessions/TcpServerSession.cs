@@ -34,6 +34,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
 
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
+        UseFirmware(request.Firmware);
         if (request.Port is not (>= 0 and <= 65535))
             throw new SessionException("port must be 0–65535");
         IPAddress address = IPAddress.Any;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Threading.Channels;
-using SocketLab.Board.Fonts;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -64,19 +64,19 @@ public static class ClientCommand
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 tls.Resolve(r));
-            GuixFont? oledFont = null;
-            if (r.GetValue(display.Oled) && (oledFont = board.ResolveFont(r, "socketlab client")) is null)
+            OledDisplay? oled = null;
+            if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab client")) is null)
                 return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oledFont,
+                return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oled,
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, GuixFont? oledFont, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, OledDisplay? oled, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -93,7 +93,7 @@ public static class ClientCommand
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
-        await using OledPanel? panel = oledFont is null ? null : OledPanel.ForClient(sink, oledFont);
+        await using OledPanel? panel = oled is null ? null : OledPanel.ForClient(sink, oled);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)

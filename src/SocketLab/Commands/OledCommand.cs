@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Board.Rendering;
 using SocketLab.Core.Text;
@@ -38,19 +37,18 @@ public static class OledCommand
             text, x, y, mode, autoReturn, output, scale, json,
         };
         board.AddTo(command);
-        command.SetAction(r => board.ResolveFont(r, "socketlab oled") is { } font
-            ? Run(r.GetValue(text)!, r.GetValue(x), r.GetValue(y), r.GetValue(mode), r.GetValue(autoReturn),
-                font, r.GetValue(output), r.GetValue(scale), r.GetValue(json))
+        command.SetAction(r => board.CreateDisplay(r, "socketlab oled") is { } oled
+            ? Run(oled, r.GetValue(text)!, r.GetValue(x), r.GetValue(y), r.GetValue(mode), r.GetValue(autoReturn),
+                r.GetValue(output), r.GetValue(scale), r.GetValue(json))
             : ExitCodes.Usage);
         return command;
     }
 
-    private static int Run(string text, int x, int y, TextMode mode, bool autoReturn, GuixFont font, string? output, int scale, bool json)
+    private static int Run(OledDisplay oled, string text, int x, int y, TextMode mode, bool autoReturn, string? output, int scale, bool json)
     {
-        var oled = new OledDisplay(font);
         oled.DispChar(text, x, y, mode, autoReturn);
         OledFrame frame = oled.Show();
-        TextLayout layout = TextLayout.Measure(font, text, x, y, autoReturn);
+        TextLayout layout = oled.Layout(text, x, y, autoReturn);
 
         bool pngToStdout = output == "-";
         TextWriter report = pngToStdout ? Console.Error : Console.Out;

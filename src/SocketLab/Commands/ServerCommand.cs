@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Net;
 using System.Threading.Channels;
-using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
@@ -72,23 +71,23 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
-            GuixFont? oledFont = null;
-            if (r.GetValue(display.Oled) && (oledFont = board.ResolveFont(r, "socketlab server")) is null)
+            OledDisplay? oled = null;
+            if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab server")) is null)
                 return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oledFont, r.GetValue(stats),
+                return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oled, r.GetValue(stats),
                     sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, GuixFont? oledFont, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, OledDisplay? oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
-        await using OledPanel? panel = oledFont is null ? null : OledPanel.ForServer(sink, oledFont);
+        await using OledPanel? panel = oled is null ? null : OledPanel.ForServer(sink, oled);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)

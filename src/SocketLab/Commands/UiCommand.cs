@@ -49,7 +49,8 @@ public static class UiCommand
                 return ExitCodes.Usage;
             var options = new UiHostOptions
             {
-                Screens = () => new BoardDisplay(font),
+                Screens = () => new BoardDisplay(font, r.GetValue(board.Firmware)),
+                Firmware = r.GetValue(board.Firmware)!.Name,
                 OledFontFile = OledFontSetting.ChosenFile(r.GetValue(board.Font)),
                 Bind = r.GetValue(bind)!,
                 Port = r.GetValue(port),

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Threading.Channels;
-using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Text;
@@ -32,9 +31,9 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     private long _pendingBytes;
     private long _skipped;
 
-    private OledPanel(ConsoleSink sink, OledPanelView view, GuixFont font, Func<OledDisplay, string, OledFrame> draw)
+    private OledPanel(ConsoleSink sink, OledPanelView view, OledDisplay oled, Func<OledDisplay, string, OledFrame> draw)
     {
-        _oled = new OledDisplay(font);
+        _oled = oled;
         _sink = sink;
         _view = view;
         _draw = draw;
@@ -45,12 +44,12 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     }
 
     /// <summary>tcpServer's screen: each message on the bottom line (post <see cref="BoardScreen.ServerWaiting"/> once listening).</summary>
-    public static OledPanel ForServer(ConsoleSink sink, GuixFont font, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), font, BoardScreen.ServerReceived);
+    public static OledPanel ForServer(ConsoleSink sink, OledDisplay oled, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), oled, BoardScreen.ServerReceived);
 
     /// <summary>tcpClient's screen: cleared, then each message at the top.</summary>
-    public static OledPanel ForClient(ConsoleSink sink, GuixFont font, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), font, BoardScreen.ClientReceived);
+    public static OledPanel ForClient(ConsoleSink sink, OledDisplay oled, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), oled, BoardScreen.ClientReceived);
 
     /// <summary>Runs a drawing step on the panel thread, in order with the received data (e.g. the server's start screen).</summary>
     public void Post(Action<OledDisplay> step) => _chunks.Writer.TryWrite(new Chunk(0, null, 0, step));
