@@ -22,6 +22,13 @@ public sealed record TcpServerOptions
     /// <summary>Connections served at once; one more is accepted and closed straight away. 0 = no limit.</summary>
     public int MaxClients { get; init; }
 
+    /// <summary>
+    /// Serve one client at a time, as the seed's board server does: the next accept waits until the
+    /// current client has closed, so later clients wait in the kernel's queue (<see cref="Backlog"/>),
+    /// their handshake done and their data unread, and are served strictly in turn. Default false.
+    /// </summary>
+    public bool OneClientAtATime { get; init; }
+
     /// <summary>Peers allowed to connect (--allow/--deny); others are closed at once. Default: everyone.</summary>
     public AccessList? Access { get; init; }
 

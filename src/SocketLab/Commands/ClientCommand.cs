@@ -5,6 +5,7 @@ using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 using SocketLab.Core.Tls;
 
@@ -17,7 +18,7 @@ public static class ClientCommand
 
     private sealed record Settings(
         string Host, int Port, string Greeting, bool Echo, bool Interactive, TimeSpan ConnectTimeout,
-        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls);
+        bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls, bool BoardStrict);
 
     public static Command Create()
     {
@@ -39,6 +40,7 @@ public static class ClientCommand
         Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
         Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
+        Option<bool> boardStrict = ServerCommand.BoardStrictOption();
         var display = new DisplayOptionSet();
         var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
@@ -47,7 +49,7 @@ public static class ClientCommand
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
-            host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
+            host, port, greeting, noEcho, echo, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout, boardStrict,
         };
         tls.AddTo(command);
         display.AddTo(command, print: true);
@@ -63,7 +65,7 @@ public static class ClientCommand
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
-                tls.Resolve(r));
+                tls.Resolve(r), r.GetValue(boardStrict));
             OledDisplay? oled = null;
             if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab client")) is null)
                 return ExitCodes.Usage;
@@ -71,7 +73,7 @@ public static class ClientCommand
                 return ExitCodes.FileError;
             using (recorder)
                 return await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oled,
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client")).ConfigureAwait(false);
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", settings.BoardStrict)).ConfigureAwait(false);
         });
         return command;
     }
@@ -132,7 +134,13 @@ public static class ClientCommand
 
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo, IdleTimeout = s.IdleTimeout }, watcher, stream);
+            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions
+            {
+                Echo = s.Echo,
+                IdleTimeout = s.IdleTimeout,
+                // Board-strict: each read is one of the seed's recv(1024) pieces.
+                ReceiveBufferSize = s.BoardStrict ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
+            }, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();

@@ -5,6 +5,7 @@ using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
@@ -19,6 +20,8 @@ public static class ServerCommand
         Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
+        Option<bool> boardMode = new("--board") { Description = "Serve as the seed's board program does: listen(3), one client at a time (the next ones wait in the kernel's queue and are served in turn, 'accepting.....' between them), with --board-strict" };
+        Option<bool> boardStrict = BoardStrictOption();
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
@@ -33,7 +36,7 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
+            port, bind, backlog, maxClients, noEcho, boardMode, boardStrict, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
         };
         access.AddTo(command);
         tls.AddTo(command);
@@ -54,11 +57,15 @@ public static class ServerCommand
         });
         command.SetAction(async (r, _) =>
         {
+            bool asBoard = r.GetValue(boardMode);
+            bool strict = asBoard || r.GetValue(boardStrict);
             var options = new TcpServerOptions
             {
                 Port = r.GetValue(port),
                 BindAddress = r.GetValue(bind)!,
-                Backlog = r.GetValue(backlog),
+                // The seed's listen(3), unless --backlog says otherwise.
+                Backlog = asBoard && r.GetResult(backlog) is null ? BoardBacklog : r.GetValue(backlog),
+                OneClientAtATime = asBoard,
                 MaxClients = r.GetValue(maxClients),
                 Access = access.Resolve(r),
                 Tls = tls.Resolve(r, line => Console.Error.WriteLine($"socketlab: {line}")),
@@ -68,6 +75,7 @@ public static class ServerCommand
                 Connection = new TcpConnectionOptions
                 {
                     Echo = !r.GetValue(noEcho),
+                    ReceiveBufferSize = strict ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
@@ -78,10 +86,19 @@ public static class ServerCommand
                 return ExitCodes.FileError;
             using (recorder)
                 return await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oled, r.GetValue(stats),
-                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server")).ConfigureAwait(false);
+                    sink => TcpObservers.Create(r, framing, recorder, sink, role: "server", strict)).ConfigureAwait(false);
         });
         return command;
     }
+
+    /// <summary>The seed's <c>listenSocket.listen(3)</c>.</summary>
+    public const int BoardBacklog = 3;
+
+    /// <summary>--board-strict, shared with the client (whose seed program reads the same way).</summary>
+    public static Option<bool> BoardStrictOption() => new("--board-strict")
+    {
+        Description = "Read at most 1024 bytes at a time, as the seed's recv(1024), and say in the log when a message reaches the board in pieces, a piece splits a UTF-8 character, or the data is not UTF-8 (the seed's decode() would fail)",
+    };
 
     private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, OledDisplay? oled, TimeSpan statsInterval, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
@@ -94,6 +111,8 @@ public static class ServerCommand
             observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
+        if (!display.Json)
+            server.Accepting += () => sink.Line(BoardScreen.Accepting); // The board's loop prints it before each accept.
         server.Start();
 
         IPEndPoint local = server.LocalEndPoint;

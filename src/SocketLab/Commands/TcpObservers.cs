@@ -5,12 +5,14 @@ using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
 
-/// <summary>The observers a TCP command feeds: the console (behind <c>--frame</c>) and the <c>--record</c> transcript.</summary>
+/// <summary>The observers a TCP command feeds: the console (behind <c>--frame</c>), board-strict notices after it, and the <c>--record</c> transcript.</summary>
 public static class TcpObservers
 {
-    public static List<IConnectionObserver> Create(ParseResult r, FramingOptionSet framing, TranscriptWriter? recorder, ConsoleSink sink, string role)
+    public static List<IConnectionObserver> Create(ParseResult r, FramingOptionSet framing, TranscriptWriter? recorder, ConsoleSink sink, string role, bool boardStrict)
     {
         var observers = new List<IConnectionObserver> { framing.Wrap(r, new SinkObserver(sink), sink) };
+        if (boardStrict)
+            observers.Add(new BoardStrictObserver(sink));
         if (recorder is not null)
             observers.Add(new TcpTranscriptRecorder(recorder, role));
         return observers;
