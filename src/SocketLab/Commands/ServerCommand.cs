@@ -117,12 +117,7 @@ public static class ServerCommand
 
         IPEndPoint local = server.LocalEndPoint;
         sink.Listening("tcp waiting...", local);
-        if (panel is not null)
-        {
-            // The board shows its own address; a PC may have several, the first one stands in.
-            string ipPort = EndpointText.HostPort(new IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
-            panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
-        }
+        panel?.PostWaiting(BoardScreen.ServerWaiting, local);
         if (!display.Json)
             sink.Line("accepting.....");
 
