@@ -16,6 +16,9 @@ public sealed record TcpServerOptions
     /// <summary>0 asks the OS for a free port; <see cref="TcpServer.LocalEndPoint"/> tells which.</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>The seed's board program's <c>listen(3)</c>.</summary>
+    public const int BoardBacklog = 3;
+
     /// <summary>Pending-connection queue length (the seed used 3; Kestrel uses 512).</summary>
     public int Backlog { get; init; } = 512;
 

@@ -1,6 +1,8 @@
 using System.Net;
 using SocketLab.Core.Net;
+using SocketLab.Board.Oled;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Text;
 using SocketLab.Web.Board;
 
 namespace SocketLab.Web.Sessions;
@@ -15,6 +17,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     private TcpServer? _server;
     private volatile bool _echo = true;
     private string? _listeningOn;
+    private bool _board;
 
     public override bool Echo
     {
@@ -44,13 +47,21 @@ public sealed class TcpServerSession(string id, SessionServices services)
         {
             BindAddress = address,
             Port = request.Port.Value,
-            Connection = new TcpConnectionOptions { Echo = request.Echo ?? true },
-        }, Observer);
+            Backlog = request.Board ? TcpServerOptions.BoardBacklog : new TcpServerOptions().Backlog,
+            OneClientAtATime = request.Board,
+            Connection = new TcpConnectionOptions
+            {
+                Echo = request.Echo ?? true,
+                // Board: each read is one of the seed's recv(1024) pieces, for the notices.
+                ReceiveBufferSize = request.Board ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
+            },
+        }, request.Board ? new ObserverFanout(Observer, new BoardStrictObserver(Note)) : Observer);
         lock (_lifecycle)
         {
             if (_server is not null)
                 throw new SessionException("already listening; stop first", conflict: true);
             _echo = request.Echo ?? true;
+            _board = request.Board;
             try
             {
                 server.Start();
@@ -63,10 +74,11 @@ public sealed class TcpServerSession(string id, SessionServices services)
             _server = server;
         }
         server.Warning += Fail;
+        server.Accepting += () => Note(BoardScreen.Accepting);
         IPEndPoint bound = server.LocalEndPoint;
         IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
-        Note($"listening on {_listeningOn}");
+        Note(_board ? $"listening on {_listeningOn} as the board does: listen({TcpServerOptions.BoardBacklog}), one client at a time" : $"listening on {_listeningOn}");
         DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
@@ -123,6 +135,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     public override object Details() => new
     {
         listeningOn = _listeningOn,
+        board = _board,
         clients = _clients.Values.OrderBy(c => c.Id).Select(c => new
         {
             id = c.Id,

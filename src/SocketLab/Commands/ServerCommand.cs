@@ -64,7 +64,7 @@ public static class ServerCommand
                 Port = r.GetValue(port),
                 BindAddress = r.GetValue(bind)!,
                 // The seed's listen(3), unless --backlog says otherwise.
-                Backlog = asBoard && r.GetResult(backlog) is null ? BoardBacklog : r.GetValue(backlog),
+                Backlog = asBoard && r.GetResult(backlog) is null ? TcpServerOptions.BoardBacklog : r.GetValue(backlog),
                 OneClientAtATime = asBoard,
                 MaxClients = r.GetValue(maxClients),
                 Access = access.Resolve(r),
@@ -90,9 +90,6 @@ public static class ServerCommand
         });
         return command;
     }
-
-    /// <summary>The seed's <c>listenSocket.listen(3)</c>.</summary>
-    public const int BoardBacklog = 3;
 
     /// <summary>--board-strict, shared with the client (whose seed program reads the same way).</summary>
     public static Option<bool> BoardStrictOption() => new("--board-strict")

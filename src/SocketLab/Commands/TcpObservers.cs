@@ -12,7 +12,7 @@ public static class TcpObservers
     {
         var observers = new List<IConnectionObserver> { framing.Wrap(r, new SinkObserver(sink), sink) };
         if (boardStrict)
-            observers.Add(new BoardStrictObserver(sink));
+            observers.Add(new BoardStrictObserver(sink.Line));
         if (recorder is not null)
             observers.Add(new TcpTranscriptRecorder(recorder, role));
         return observers;

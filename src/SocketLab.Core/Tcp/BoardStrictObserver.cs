@@ -1,15 +1,16 @@
 using System.Collections.Concurrent;
-using SocketLab.Core.Tcp;
 using SocketLab.Core.Text;
 
-namespace SocketLab.Cli.Output;
+namespace SocketLab.Core.Tcp;
 
 /// <summary>
 /// Board-strict notices: what the seed's <c>recv(1024)</c> + <c>data.decode()</c> would make of each
 /// read, said in the log. Reads must be at most 1024 bytes (the connection's receive buffer), so each
-/// is one of the board's pieces. SocketLab itself goes on and echoes every byte unchanged.
+/// is one of the board's pieces (<see cref="TcpConnectionOptions.ReceiveBufferSize"/> = <see cref="PythonBytes.BoardRecvSize"/>).
+/// SocketLab itself goes on and echoes every byte unchanged. <paramref name="notice"/> gets each line
+/// ("board: #ID …") on the socket thread, in order with that connection's data.
 /// </summary>
-public sealed class BoardStrictObserver(ConsoleSink sink) : IConnectionObserver
+public sealed class BoardStrictObserver(Action<string> notice) : IConnectionObserver
 {
     private readonly ConcurrentDictionary<long, PieceRun> _runs = new();
 
@@ -24,7 +25,7 @@ public sealed class BoardStrictObserver(ConsoleSink sink) : IConnectionObserver
             if (kind != Utf8PieceKind.Valid)
             {
                 run.DecodeFailed = true;
-                sink.Line($"board: #{connection.Id} {(kind == Utf8PieceKind.SplitAtEnd ? $"piece {run.Pieces} of this message ends inside a UTF-8 character" : "this data is not UTF-8 (GBK? MicroPython has no GBK codec)")}: " +
+                notice($"board: #{connection.Id} {(kind == Utf8PieceKind.SplitAtEnd ? $"piece {run.Pieces} of this message ends inside a UTF-8 character" : "this data is not UTF-8 (GBK? MicroPython has no GBK codec)")}: " +
                     "on the board data.decode() raises UnicodeError, the bare except closes the socket and disconnects Wi-Fi, and the program ends (SocketLab goes on)");
             }
         }
@@ -42,7 +43,7 @@ public sealed class BoardStrictObserver(ConsoleSink sink) : IConnectionObserver
     private void EndRun(long id, PieceRun run)
     {
         if (run.Pieces > 1)
-            sink.Line($"board: #{id} this message ({run.Bytes} bytes) reaches the board's recv(1024) in {run.Pieces} pieces: it prints and draws each in turn, and its OLED ends on the last");
+            notice($"board: #{id} this message ({run.Bytes} bytes) reaches the board's recv(1024) in {run.Pieces} pieces: it prints and draws each in turn, and its OLED ends on the last");
         run.Pieces = 0;
         run.Bytes = 0;
     }
