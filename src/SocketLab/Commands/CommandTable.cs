@@ -19,6 +19,7 @@ public static class CommandTable
         ("ui", UiCommand.Create),
         ("oled", OledCommand.Create),
         ("bench", BenchCommand.Create),
+        ("board", BoardCommand.Create),
     ];
 
     /// <summary>The root with the one command <paramref name="args"/> starts with, or with all of them (help, typos, no command).</summary>
