@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Net;
 using SocketLab.Board.Oled;
-using SocketLab.Cli.BoardRun;
+using SocketLab.Board.Programs;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 
@@ -11,15 +10,12 @@ namespace SocketLab.Cli.Commands;
 
 /// <summary>
 /// <c>socketlab board run PROGRAM.py</c>: a MicroPython board program, unchanged, on CPython 3 with
-/// SocketLab's shim modules (BoardShim/), its sockets real and its OLED drawn by SocketLab.Board.
+/// SocketLab's shim modules (SocketLab.Board's board-shim/), its sockets real and its OLED drawn by SocketLab.Board.
 /// CPython rather than MicroPython's WebAssembly port: learners' PCs have it (or one package away),
 /// its sockets are the OS's, so the program talks to a real board, phone or socketlab as it is.
 /// </summary>
 public static class BoardCommand
 {
-    public const string ShimFolder = "board-shim";
-    private const string Runner = "socketlab_board.py";
-
     public static Command Create() => new("board", "The virtual mPython board: run a board program on this PC")
     {
         Run(),
@@ -55,13 +51,12 @@ public static class BoardCommand
                 return ExitCodes.RuntimeMissing;
             }
             IPAddress shownIp = r.GetValue(ip) is { } given && !given.Equals(IPAddress.None) ? given : BoardIp();
-            return await RunAsync(interpreter, Path.GetFullPath(path), display, display.Firmware,
-                shownIp, r.GetValue(oled), r.GetValue(frames)).ConfigureAwait(false);
+            return await RunAsync(interpreter, Path.GetFullPath(path), display, shownIp, r.GetValue(oled), r.GetValue(frames)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(string interpreter, string program, OledDisplay display, BoardFirmware firmware, IPAddress ip, bool drawOled, string? framesPath)
+    private static async Task<int> RunAsync(string interpreter, string program, OledDisplay display, IPAddress ip, bool drawOled, string? framesPath)
     {
         using var termination = new Termination();
         FileStream? frames = null;
@@ -75,10 +70,16 @@ public static class BoardCommand
             return ExitCodes.FileError;
         }
         await using (frames)
-        await using (var channel = new OledChannel(display))
         {
+            // The program's console is ours: what it prints goes straight to the terminal.
+            await using var board = new BoardProgram(display, new BoardProgramOptions
+            {
+                Interpreter = interpreter,
+                ProgramPath = program,
+                Ip = EndpointText.Plain(ip).ToString(),
+            });
             OledFrame? drawn = null;
-            channel.Shown += frame =>
+            board.Channel.Shown += frame =>
             {
                 frames?.Write(frame.Bytes);
                 frames?.Flush();
@@ -86,38 +87,23 @@ public static class BoardCommand
                     Console.Out.Write(new OledPanelView.Inline().Frame(frame));
                 drawn = frame;
             };
-            channel.Start();
-
-            var psi = new ProcessStartInfo(interpreter) { UseShellExecute = false };
-            foreach (string a in new[] { "-u", Path.Combine(AppContext.BaseDirectory, ShimFolder, Runner), program })
-                psi.ArgumentList.Add(a);
-            psi.Environment["SOCKETLAB_BOARD_HOST"] = channel.Address;
-            psi.Environment["SOCKETLAB_BOARD_IP"] = EndpointText.Plain(ip).ToString();
-            psi.Environment["SOCKETLAB_BOARD_FIRMWARE"] = firmware.Name;
-            psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // nothing written next to socketlab's files
-            psi.Environment["PYTHONIOENCODING"] = "utf-8";
-            Process child;
             try
             {
-                child = Process.Start(psi) ?? throw new Win32Exception("no process");
+                board.Start();
             }
             catch (Win32Exception ex)
             {
                 Console.Error.WriteLine($"socketlab board run: cannot start {interpreter}: {ex.Message}");
                 return ExitCodes.RuntimeMissing;
             }
-            using (child)
+            await Task.WhenAny(board.Exited, termination.WaitAsync()).ConfigureAwait(false);
+            if (!board.Exited.IsCompleted)
             {
-                Task exited = child.WaitForExitAsync();
-                await Task.WhenAny(exited, termination.WaitAsync()).ConfigureAwait(false);
-                if (!child.HasExited)
-                {
-                    child.Kill(entireProcessTree: true); // Ctrl+C: the board's reset button
-                    await exited.ConfigureAwait(false);
-                    return ExitCodes.Ok;
-                }
-                return child.ExitCode;
+                board.Stop(); // Ctrl+C: the board's reset button
+                await board.Exited.ConfigureAwait(false);
+                return ExitCodes.Ok;
             }
+            return await board.Exited.ConfigureAwait(false);
         }
     }
 

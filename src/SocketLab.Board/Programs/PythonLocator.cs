@@ -1,4 +1,4 @@
-namespace SocketLab.Cli.BoardRun;
+namespace SocketLab.Board.Programs;
 
 /// <summary>Finds the CPython 3 that runs board programs: <c>--python</c>, else <c>python3</c> (or <c>python</c> on Windows) on PATH.</summary>
 public static class PythonLocator

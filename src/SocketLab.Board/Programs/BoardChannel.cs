@@ -4,22 +4,36 @@ using System.Text;
 using System.Text.Json;
 using SocketLab.Board.Oled;
 
-namespace SocketLab.Cli.BoardRun;
+namespace SocketLab.Board.Programs;
 
 /// <summary>
-/// socketlab's end of the board program's OLED: the Python shim (BoardShim/board_host.py) connects to
+/// socketlab's end of a board program's OLED and buttons: the Python shim (shim/board_host.py) connects to
 /// this loopback listener and sends one JSON request per line (<c>{"op":"DispChar","s":…,"x":0,"y":0,…}</c>);
 /// each runs on the one <see cref="OledDisplay"/> and gets one JSON reply line (<c>{"r":…}</c>, or
 /// <c>{"e":"why"}</c> for a bad call, which the shim raises as TypeError).
 /// </summary>
-public sealed class OledChannel(OledDisplay oled) : IAsyncDisposable
+public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
 {
+    private volatile bool _buttonA;
+    private volatile bool _buttonB;
+
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private Task? _serving;
 
     /// <summary>Raised on the channel's thread after each <c>show()</c>, before the program is told it is done.</summary>
     public event Action<OledFrame>? Shown;
+
+    /// <summary>Holds button A or B down (true) or lets it go; the program reads it with button_a.value() and friends.</summary>
+    public void SetButton(char name, bool pressed)
+    {
+        if (char.ToLowerInvariant(name) == 'a')
+            _buttonA = pressed;
+        else if (char.ToLowerInvariant(name) == 'b')
+            _buttonB = pressed;
+        else
+            throw new ArgumentOutOfRangeException(nameof(name), "the board's buttons are A and B");
+    }
 
     /// <summary>"127.0.0.1:PORT", for SOCKETLAB_BOARD_HOST.</summary>
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
@@ -64,7 +78,7 @@ public sealed class OledChannel(OledDisplay oled) : IAsyncDisposable
                 "pixel" => Reply(oled.Pixel(Int(a, "x"), Int(a, "y")) ? 1 : 0),
                 "show" => Done(() => Shown?.Invoke(oled.Show())),
                 "DispChar" => DispChar(a),
-                "button" => Reply(false),
+                "button" => Reply(a.GetProperty("name").GetString() switch { "a" => _buttonA, "b" => _buttonB, _ => false }),
                 _ => Error($"unknown OLED call '{op}'"),
             };
         }
