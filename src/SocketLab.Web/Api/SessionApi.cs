@@ -21,6 +21,7 @@ public static class SessionApi
     public sealed record CreateRequest(SessionKind Kind, string? Title);
     public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title);
     public sealed record RecordRequest(bool On);
+    public sealed record ButtonRequest(string Name, bool Pressed);
 
     public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
     {
@@ -119,6 +120,14 @@ public static class SessionApi
             if (s is not TcpServerSession server)
                 throw new SessionException("only a TCP server has clients to kick");
             server.Kick(client);
+            return Results.NoContent();
+        }));
+
+        api.MapPost("/sessions/{id}/button", (string id, ButtonRequest body) => With(sessions, id, s =>
+        {
+            if (s is not BoardSession board)
+                throw new SessionException("only a 虚拟掌控板 session has buttons");
+            board.Press(body.Name?.ToLowerInvariant() ?? "", body.Pressed);
             return Results.NoContent();
         }));
 

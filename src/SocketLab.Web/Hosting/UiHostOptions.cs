@@ -32,6 +32,9 @@ public sealed record UiHostOptions
     /// <summary>Where the OLED's font came from, for <c>/api/info</c>: a file path, or null for the built-in font.</summary>
     public string? OledFontFile { get; init; }
 
+    /// <summary>How 虚拟掌控板 sessions run board programs; null refuses them.</summary>
+    public BoardProgramSettings? BoardPrograms { get; init; } = new();
+
     /// <summary>Log lines kept in memory per session.</summary>
     public int LogCapacity { get; init; } = 5000;
 

@@ -26,6 +26,12 @@ public sealed record StartRequest
     /// </summary>
     public bool Board { get; init; }
 
+    /// <summary>Board: the program's source (a .py file's text), run unchanged.</summary>
+    public string? Program { get; init; }
+
+    /// <summary>Board: what the program's Wi-Fi reports as its address; unset = this PC's first LAN address.</summary>
+    public string? Ip { get; init; }
+
     /// <summary>Every kind: whose DispChar the OLED draws with, "2.1", "2.2", "2.3" or "latest"; unset = the page's default (<c>ui --firmware</c>).</summary>
     public string? Firmware { get; init; }
 }

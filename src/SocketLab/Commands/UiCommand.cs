@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using SocketLab.Core.Net;
 using SocketLab.Web.History;
+using SocketLab.Board.Oled;
 using SocketLab.Web.Board;
 using SocketLab.Web.Hosting;
 
@@ -50,6 +51,7 @@ public static class UiCommand
             var options = new UiHostOptions
             {
                 Screens = () => new BoardDisplay(font, r.GetValue(board.Firmware)),
+                BoardPrograms = new BoardProgramSettings { Display = () => new OledDisplay(font, r.GetValue(board.Firmware)) },
                 Firmware = r.GetValue(board.Firmware)!.Name,
                 OledFontFile = OledFontSetting.ChosenFile(r.GetValue(board.Font)),
                 Bind = r.GetValue(bind)!,
