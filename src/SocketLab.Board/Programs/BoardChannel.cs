@@ -20,6 +20,7 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly CancellationTokenSource _stop = new();
     private Task? _serving;
+    private int _disposed;
 
     /// <summary>Raised on the channel's thread after each <c>show()</c>, before the program is told it is done.</summary>
     public event Action<OledFrame>? Shown;
@@ -109,8 +110,11 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
 
     private static string Error(string message) => JsonSerializer.Serialize(new { e = message });
 
+    /// <summary>Stops listening and serving; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            return;
         _stop.Cancel();
         _listener.Stop();
         if (_serving is not null)

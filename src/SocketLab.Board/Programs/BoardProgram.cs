@@ -59,7 +59,16 @@ public sealed class BoardProgram(OledDisplay oled, BoardProgramOptions options) 
             psi.StandardOutputEncoding = System.Text.Encoding.UTF8;
             psi.StandardErrorEncoding = System.Text.Encoding.UTF8;
         }
-        Process process = Process.Start(psi) ?? throw new Win32Exception($"cannot start {options.Interpreter}");
+        Process process;
+        try
+        {
+            process = Process.Start(psi) ?? throw new Win32Exception($"cannot start {options.Interpreter}");
+        }
+        catch (Win32Exception)
+        {
+            _ = Channel.DisposeAsync(); // no program will connect: stop listening now
+            throw;
+        }
         _process = process;
         if (options.Output is { } output)
         {
