@@ -189,6 +189,21 @@ public sealed class BoardRunTests : IDisposable
     }
 
     [Fact]
+    public async Task A_python_that_cannot_start_is_one_line_and_exit_code_17()
+    {
+        string program = Path.Combine(_dir, "p.py");
+        string notRunnable = Path.Combine(_dir, "python3");
+        await File.WriteAllTextAsync(program, "print('hi')\n");
+        await File.WriteAllTextAsync(notRunnable, "not a program\n"); // no execute permission
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Wait, "board", "run", program, "--python", notRunnable);
+
+        Assert.Equal(17, code);
+        Assert.Empty(stdout);
+        Assert.StartsWith($"socketlab board run: cannot start {notRunnable}: ", Assert.Single(stderr.Trim().Split('\n')));
+    }
+
+    [Fact]
     public async Task A_missing_program_is_one_line_and_exit_code_12()
     {
         (int code, _, string stderr) = await CliProcess.RunAsync(Wait, "board", "run", Path.Combine(_dir, "nope.py"));
