@@ -20,7 +20,9 @@ public sealed record TcpServerOptions
     public const int BoardBacklog = 3;
 
     /// <summary>Pending-connection queue length (the seed used 3; Kestrel uses 512).</summary>
-    public int Backlog { get; init; } = 512;
+    public int Backlog { get; init; } = DefaultBacklog;
+
+    public const int DefaultBacklog = 512;
 
     /// <summary>Connections served at once; one more is accepted and closed straight away. 0 = no limit.</summary>
     public int MaxClients { get; init; }
@@ -57,4 +59,11 @@ public sealed record TcpServerOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TcpConnectionOptions Connection { get; init; } = new();
+
+    /// <summary>
+    /// These options serving as the seed's board program does: <c>listen(3)</c>, <see cref="OneClientAtATime"/>,
+    /// and reads no bigger than its <c>recv(1024)</c> (<see cref="TcpConnectionOptions.AsBoardReads"/>).
+    /// </summary>
+    public TcpServerOptions AsBoard() =>
+        this with { Backlog = BoardBacklog, OneClientAtATime = true, Connection = Connection.AsBoardReads() };
 }

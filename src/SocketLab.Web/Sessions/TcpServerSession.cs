@@ -2,7 +2,6 @@ using System.Net;
 using SocketLab.Core.Net;
 using SocketLab.Board.Oled;
 using SocketLab.Core.Tcp;
-using SocketLab.Core.Text;
 using SocketLab.Web.Board;
 
 namespace SocketLab.Web.Sessions;
@@ -43,19 +42,15 @@ public sealed class TcpServerSession(string id, SessionServices services)
         IPAddress address = IPAddress.Any;
         if (request.Address is { Length: > 0 } text && !IPAddress.TryParse(text, out address!))
             throw new SessionException($"'{text}' is not an IP address of this machine");
-        var server = new TcpServer(new TcpServerOptions
+        var options = new TcpServerOptions
         {
             BindAddress = address,
             Port = request.Port.Value,
-            Backlog = request.Board ? TcpServerOptions.BoardBacklog : new TcpServerOptions().Backlog,
-            OneClientAtATime = request.Board,
-            Connection = new TcpConnectionOptions
-            {
-                Echo = request.Echo ?? true,
-                // Board: each read is one of the seed's recv(1024) pieces, for the notices.
-                ReceiveBufferSize = request.Board ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
-            },
-        }, request.Board ? new ObserverFanout(Observer, new BoardStrictObserver(Note)) : Observer);
+            Connection = new TcpConnectionOptions { Echo = request.Echo ?? true },
+        };
+        var server = request.Board
+            ? new TcpServer(options.AsBoard(), new ObserverFanout(Observer, new BoardStrictObserver(Note)))
+            : new TcpServer(options, Observer);
         lock (_lifecycle)
         {
             if (_server is not null)

@@ -5,7 +5,6 @@ using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
-using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 using SocketLab.Core.Tls;
 
@@ -134,13 +133,8 @@ public static class ClientCommand
 
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions
-            {
-                Echo = s.Echo,
-                IdleTimeout = s.IdleTimeout,
-                // Board-strict: each read is one of the seed's recv(1024) pieces.
-                ReceiveBufferSize = s.BoardStrict ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
-            }, watcher, stream);
+            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, IdleTimeout = s.IdleTimeout };
+            var connection = new TcpConnection(attempt, socket, s.BoardStrict ? connectionOptions.AsBoardReads() : connectionOptions, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();

@@ -5,7 +5,6 @@ using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
-using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
@@ -17,7 +16,7 @@ public static class ServerCommand
     {
         Option<int> port = CommonOptions.Port(TcpServerOptions.DefaultPort);
         Option<IPAddress> bind = CommonOptions.Address("--bind", "Local address to listen on [default: all interfaces, IPv4 and IPv6]", IPAddress.IPv6Any);
-        Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
+        Option<int> backlog = CommonOptions.Count("--backlog", $"Pending-connection queue length (the seed used {TcpServerOptions.BoardBacklog}) [default: {TcpServerOptions.DefaultBacklog}; {TcpServerOptions.BoardBacklog} with --board]", TcpServerOptions.DefaultBacklog, min: 1);
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         Option<bool> boardMode = new("--board") { Description = "Serve as the seed's board program does: listen(3), one client at a time (the next ones wait in the kernel's queue and are served in turn, 'accepting.....' between them), with --board-strict" };
@@ -63,9 +62,7 @@ public static class ServerCommand
             {
                 Port = r.GetValue(port),
                 BindAddress = r.GetValue(bind)!,
-                // The seed's listen(3), unless --backlog says otherwise.
-                Backlog = asBoard && r.GetResult(backlog) is null ? TcpServerOptions.BoardBacklog : r.GetValue(backlog),
-                OneClientAtATime = asBoard,
+                Backlog = r.GetValue(backlog),
                 MaxClients = r.GetValue(maxClients),
                 Access = access.Resolve(r),
                 Tls = tls.Resolve(r, line => Console.Error.WriteLine($"socketlab: {line}")),
@@ -75,10 +72,13 @@ public static class ServerCommand
                 Connection = new TcpConnectionOptions
                 {
                     Echo = !r.GetValue(noEcho),
-                    ReceiveBufferSize = strict ? PythonBytes.BoardRecvSize : TcpConnectionOptions.DefaultReceiveBufferSize,
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
+            if (asBoard)
+                options = options.AsBoard() with { Backlog = r.GetResult(backlog) is null ? TcpServerOptions.BoardBacklog : r.GetValue(backlog) }; // an explicit --backlog wins
+            else if (strict)
+                options = options with { Connection = options.Connection.AsBoardReads() };
             OledDisplay? oled = null;
             if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab server")) is null)
                 return ExitCodes.Usage;

@@ -52,6 +52,15 @@ public class OneClientAtATimeTests
     }
 
     [Fact]
+    public void As_board_is_listen_3_one_client_at_a_time_and_recv_1024_reads_keeping_the_rest()
+    {
+        var options = new TcpServerOptions { Port = 7, Connection = new TcpConnectionOptions { Echo = false } }.AsBoard();
+
+        Assert.Equal((3, true, 1024), (options.Backlog, options.OneClientAtATime, options.Connection.ReceiveBufferSize));
+        Assert.Equal((7, false), (options.Port, options.Connection.Echo));
+    }
+
+    [Fact]
     public async Task The_default_serves_every_client_at_once()
     {
         await using var server = new LoopbackServer();
