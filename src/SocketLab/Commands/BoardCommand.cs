@@ -24,7 +24,7 @@ public static class BoardCommand
     private static Command Run()
     {
         Argument<string> program = new("program") { Description = "The board program (.py), run unchanged" };
-        Option<bool> oled = new("--oled") { Description = "Draw the board's OLED on the terminal at each show() (see docs/oled.md)" };
+        Option<bool> oled = new("--oled") { Description = "Draw the board's OLED on the terminal at each show() that changes it (see docs/board.md)" };
         Option<string> frames = new("--frames") { Description = "Append every shown frame to this file: 1024 bytes each, the board's MONO_VLSB framebuffer" };
         Option<IPAddress> ip = CommonOptions.Address("--ip", "The address the program's Wi-Fi reports (sta.ifconfig()[0]) [default: this PC's first LAN address]", IPAddress.None);
         Option<string> python = new("--python") { Description = "The Python 3 to run it with [default: python3 on PATH]" };
