@@ -36,6 +36,12 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(name), "the board's buttons are A and B");
     }
 
+    /// <summary>
+    /// What the program's first line (<c>hello</c>) must carry, for SOCKETLAB_BOARD_TOKEN: another local
+    /// process that connects first is dropped instead of drawing on the screen.
+    /// </summary>
+    public string Token { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>"127.0.0.1:PORT", for SOCKETLAB_BOARD_HOST.</summary>
     public string Address => $"127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
@@ -49,16 +55,39 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
     {
         try
         {
-            using TcpClient program = await _listener.AcceptTcpClientAsync(ct).ConfigureAwait(false);
-            program.NoDelay = true;
-            using var reader = new StreamReader(program.GetStream(), new UTF8Encoding(false));
-            using var writer = new StreamWriter(program.GetStream(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-            while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
-                await writer.WriteLineAsync(Handle(line)).ConfigureAwait(false);
+            while (true)
+            {
+                using TcpClient program = await _listener.AcceptTcpClientAsync(ct).ConfigureAwait(false);
+                program.NoDelay = true;
+                using var reader = new StreamReader(program.GetStream(), new UTF8Encoding(false));
+                using var writer = new StreamWriter(program.GetStream(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
+                if (!IsHello(await reader.ReadLineAsync(ct).ConfigureAwait(false)))
+                    continue; // not our program: drop it and wait for the one we started
+                await writer.WriteLineAsync(Reply(null)).ConfigureAwait(false);
+                while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+                    await writer.WriteLineAsync(Handle(line)).ConfigureAwait(false);
+                return;
+            }
         }
         catch (Exception ex) when (ex is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
         {
             // The program ended (or socketlab is stopping): the channel ends with it.
+        }
+    }
+
+    private bool IsHello(string? line)
+    {
+        if (line is null)
+            return false;
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(line);
+            return doc.RootElement.TryGetProperty("op", out JsonElement op) && op.GetString() == "hello"
+                && doc.RootElement.TryGetProperty("token", out JsonElement token) && token.GetString() == Token;
+        }
+        catch (JsonException)
+        {
+            return false;
         }
     }
 
@@ -72,7 +101,6 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
             string op = a.GetProperty("op").GetString() ?? "";
             return op switch
             {
-                "hello" => Reply(null),
                 "fill" => Done(() => oled.Fill(Int(a, "c"))),
                 "fill_rect" => Done(() => oled.FillRect(Int(a, "x"), Int(a, "y"), Int(a, "w"), Int(a, "h"), Int(a, "c"))),
                 "pixel" when a.TryGetProperty("c", out JsonElement c) => Done(() => oled.Pixel(Int(a, "x"), Int(a, "y"), c.GetInt32())),

@@ -50,6 +50,7 @@ public sealed class BoardProgram(OledDisplay oled, BoardProgramOptions options) 
         foreach (string a in new[] { "-u", Path.Combine(AppContext.BaseDirectory, ShimFolder, Runner), options.ProgramPath })
             psi.ArgumentList.Add(a);
         psi.Environment["SOCKETLAB_BOARD_HOST"] = Channel.Address;
+        psi.Environment["SOCKETLAB_BOARD_TOKEN"] = Channel.Token;
         psi.Environment["SOCKETLAB_BOARD_IP"] = options.Ip;
         psi.Environment["SOCKETLAB_BOARD_FIRMWARE"] = oled.Firmware.Name;
         psi.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // nothing written next to the app's files

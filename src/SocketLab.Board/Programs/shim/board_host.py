@@ -23,7 +23,8 @@ class Host:
         return reply.get("r")
 
     def hello(self):
-        self.call("hello", pid=os.getpid())
+        """The first line: proves to socketlab that this is the program it started."""
+        self.call("hello", token=os.environ.get("SOCKETLAB_BOARD_TOKEN", ""))
 
 
 host = Host(os.environ["SOCKETLAB_BOARD_HOST"])

@@ -14,6 +14,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import board_host  # noqa: E402  (connects to socketlab with the real socket module, before it is replaced)
+
+board_host.host.hello()
 import board_socket  # noqa: E402
 import board_time  # noqa: E402
 
@@ -27,7 +29,6 @@ def main():
     program = os.path.abspath(sys.argv[1])
     sys.argv = sys.argv[1:]
     sys.path.insert(0, os.path.dirname(program))
-    board_host.host.hello()
     runpy.run_path(program, run_name="__main__")
 
 
