@@ -57,6 +57,17 @@ public sealed class BoardChannelTests
     }
 
     [Fact]
+    public async Task A_silent_stranger_is_dropped_after_a_while_and_the_program_is_served()
+    {
+        await using var channel = new BoardChannel(new OledDisplay());
+        channel.Start();
+        using Line stranger = await Line.ConnectAsync(channel.Address); // connects first and says nothing
+
+        using Line program = await Line.ConnectAsync(channel.Address);
+        Assert.Equal("""{"r":null}""", await program.CallAsync(JsonSerializer.Serialize(new { op = "hello", token = channel.Token })));
+    }
+
+    [Fact]
     public async Task Buttons_read_as_the_page_holds_them()
     {
         await using var channel = new BoardChannel(new OledDisplay());

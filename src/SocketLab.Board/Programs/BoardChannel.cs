@@ -22,6 +22,9 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
     private Task? _serving;
     private int _disposed;
 
+    /// <summary>Our program says hello as it starts; a connection silent this long is someone else's.</summary>
+    private static readonly TimeSpan HelloTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Raised on the channel's thread after each <c>show()</c>, before the program is told it is done.</summary>
     public event Action<OledFrame>? Shown;
 
@@ -61,7 +64,18 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
                 program.NoDelay = true;
                 using var reader = new StreamReader(program.GetStream(), new UTF8Encoding(false));
                 using var writer = new StreamWriter(program.GetStream(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
-                if (!IsHello(await reader.ReadLineAsync(ct).ConfigureAwait(false)))
+                using var helloDeadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                helloDeadline.CancelAfter(HelloTimeout);
+                string? hello;
+                try
+                {
+                    hello = await reader.ReadLineAsync(helloDeadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    continue; // silent: not our program, which says hello at once
+                }
+                if (!IsHello(hello))
                     continue; // not our program: drop it and wait for the one we started
                 await writer.WriteLineAsync(Reply(null)).ConfigureAwait(false);
                 while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
