@@ -9,7 +9,8 @@ SocketEngineSettings.Apply(args);
 RootCommand root = CommandTable.Root("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC", args);
 
 TidyHelp.Install(root);
-ParseResult parsed = root.Parse(args);
+// No response files: "@mPython" or "@hi" is text to draw or send, and "@/etc/x" must not pull a file into the arguments.
+ParseResult parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
 if (parsed.Errors.Count > 0 && parsed.Action is not TidyHelp)
 {
     string command = string.Join(' ', CommandPath(parsed.CommandResult));

@@ -61,9 +61,9 @@ public class DefaultFontTests
     }
 
     [Fact]
-    public void Korean_and_latin_extended_have_glyphs()
+    public void Korean_latin_1_and_cyrillic_have_glyphs()
     {
-        foreach (char c in "한국어ÉéßżЖ")
+        foreach (char c in "한국어ÉéßüñЖ")
             Assert.True(GuixFont.Default.TryGetGlyph(c, out Glyph? g) && g.Width > 0, $"no glyph for '{c}'");
     }
 
@@ -81,8 +81,36 @@ public class DefaultFontTests
     public void The_header_is_the_boards()
     {
         GuixFont f = GuixFont.Default;
-        Assert.Equal(16, f.Height);
-        Assert.Equal(16, f.Width);
-        Assert.Equal('\t', f.FirstChar);
+        Assert.Equal((16, 16, 12, 6, 8), (f.Height, f.Width, f.Baseline, f.XHeight, f.CapHeight));
+        Assert.Equal((0x0000, 0xFFFF), (f.FirstChar, f.LastChar));
+    }
+
+    [Fact]
+    public void Glyphs_that_render_as_on_the_board_are_drawn_at_the_boards_place()
+    {
+        // 中 comes out pixel-identical to the board's font (Light weight, baseline on row 12).
+        string[] expected =
+        [
+            "...........",
+            "...........",
+            "...........",
+            ".....#.....",
+            ".....#.....",
+            ".#########.",
+            ".#...#...#.",
+            ".#...#...#.",
+            ".#########.",
+            ".#...#...#.",
+            ".....#.....",
+            ".....#.....",
+            ".....#.....",
+            "...........",
+            "...........",
+            "...........",
+        ];
+        Assert.True(GuixFont.Default.TryGetGlyph('中', out Glyph? g));
+        string[] actual = Enumerable.Range(0, g.Height)
+            .Select(y => string.Concat(Enumerable.Range(0, g.Width).Select(x => g.IsSet(x, y) ? '#' : '.'))).ToArray();
+        Assert.Equal(expected, actual);
     }
 }

@@ -130,6 +130,62 @@ public class DispCharTests
     }
 
     [Fact]
+    public void Xor_reads_the_mirrored_bit_of_the_page_as_the_firmware_does()
+    {
+        OledDisplay d = NewDisplay();
+        d.Pixel(0, 0, true);   // under B's pixel (0,0); the firmware reads row 7 instead, which is dark
+        d.Pixel(1, 6, true);   // the firmware's row for B's pixel (1,1): it reads lit and clears (1,1)
+        d.Pixel(1, 1, true);
+
+        d.DispChar("B", 0, 0, TextMode.Xor);
+
+        Assert.True(d.Pixel(0, 0));   // a true xor would have turned it off
+        Assert.False(d.Pixel(1, 1));
+        Assert.True(d.Pixel(1, 6));   // what was read is left alone
+    }
+
+    [Fact]
+    public void Firmware_2_1_always_wraps_and_skips_16_px_for_a_missing_glyph()
+    {
+        var d = new OledDisplay(TestFont, BoardFirmware.V2_1);
+
+        DispCharResult r = d.DispChar("A", 126, 48);
+        TextLayout missing = d.Layout("?A", 0, 0);
+
+        Assert.Equal(Screen.Rows("###."), Screen.Region(d, 0, 0, 4, 16)); // wrapped to the top, as with auto_return
+        Assert.Equal(new DispCharResult(5, 3, 0), r);
+        Assert.Equal(16, missing.Placements[1].X);
+    }
+
+    [Fact]
+    public void Firmware_2_2_and_later_clip_without_auto_return()
+    {
+        foreach (BoardFirmware firmware in new[] { BoardFirmware.V2_2, BoardFirmware.V2_3, BoardFirmware.Latest })
+        {
+            var d = new OledDisplay(TestFont, firmware);
+
+            DispCharResult r = d.DispChar("A", 126, 48);
+
+            Assert.Equal(2 * 16, Screen.LitCount(d.Pixel)); // 2 of its 3 columns, at the bottom right
+            Assert.Equal(new DispCharResult(3, 129, 48), r);
+            Assert.Equal(128, d.Layout("?A", 0, 0).Placements[1].X);
+        }
+    }
+
+    [Theory]
+    [InlineData("2.1", "你好", "你好")]
+    [InlineData("2.2", "你好", "你好")]
+    [InlineData("2.3", "你好", " 你好")]
+    [InlineData("latest", "你好", " 你好")]
+    [InlineData("latest", "hello 你好", "hello 你好")]
+    [InlineData("latest", "，你好", "，你好")] // full-width punctuation is not U+4E00–9FFF
+    public void Firmware_2_3_prints_a_space_before_a_line_that_starts_with_a_cjk_ideograph(string name, string text, string printed)
+    {
+        Assert.True(BoardFirmware.TryParse(name, out BoardFirmware? firmware));
+        Assert.Equal(printed, firmware.PrintedLine(text));
+    }
+
+    [Fact]
     public void A_character_without_a_glyph_moves_the_cursor_128_px_and_hides_the_rest_of_the_line()
     {
         OledDisplay d = NewDisplay();

@@ -7,7 +7,7 @@ namespace SocketLab.Board.Oled;
 /// DispChar. Viewers see nothing until <see cref="Show"/>, as on the glass. Not thread-safe:
 /// draw from one thread; the frames <see cref="Show"/> hands out are immutable and can go anywhere.
 /// </summary>
-public sealed class OledDisplay(GuixFont? font = null)
+public sealed class OledDisplay(GuixFont? font = null, BoardFirmware? firmware = null)
 {
     public const int Width = OledFrame.Width;
     public const int Height = OledFrame.Height;
@@ -15,6 +15,9 @@ public sealed class OledDisplay(GuixFont? font = null)
     private readonly byte[] _buffer = new byte[OledFrame.ByteCount];
 
     public GuixFont Font { get; } = font ?? GuixFont.Default;
+
+    /// <summary>Which firmware's DispChar this is (default: the latest); may change between calls.</summary>
+    public BoardFirmware Firmware { get; set; } = firmware ?? BoardFirmware.Latest;
 
     /// <summary>The frame of the last <see cref="Show"/> (blank before the first).</summary>
     public OledFrame Shown { get; private set; } = OledFrame.Blank;
@@ -56,12 +59,16 @@ public sealed class OledDisplay(GuixFont? font = null)
     /// <summary>Draws text as the board's <c>oled.DispChar(s, x, y, mode, auto_return)</c> does.</summary>
     public DispCharResult DispChar(string text, int x, int y, TextMode mode = TextMode.Normal, bool autoReturn = false)
     {
-        TextLayout layout = TextLayout.Measure(Font, text, x, y, autoReturn);
+        TextLayout layout = Layout(text, x, y, autoReturn);
         foreach (GlyphPlacement p in layout.Placements)
             if (p.Glyph is { } glyph)
                 DrawGlyph(glyph, p.X, p.Y, mode);
         return new DispCharResult(layout.Width, layout.NextX, layout.NextY);
     }
+
+    /// <summary>Where DispChar would put each character, under this display's font and firmware, without drawing.</summary>
+    public TextLayout Layout(string text, int x, int y, bool autoReturn = false) =>
+        TextLayout.Measure(Font, text, x, y, autoReturn || Firmware.AlwaysWraps);
 
     /// <summary>Sends the framebuffer to the "glass": snapshots it and tells viewers.</summary>
     public OledFrame Show()
@@ -99,12 +106,19 @@ public sealed class OledDisplay(GuixFont? font = null)
                         SetPixel(px, py, true);
                         break;
                     case TextMode.Xor when lit:
-                        SetPixel(px, py, !Pixel(px, py));
+                        SetPixel(px, py, !FirmwareXorBit(px, py));
                         break;
                 }
             }
         }
     }
+
+    /// <summary>
+    /// The bit the firmware's xor reads: <c>buffer[page * 128 + px] &amp; (0x80 &gt;&gt; (py % 8))</c>, an
+    /// MSB-first mask on a MONO_VLSB buffer — row 7 − (py % 8) of the page, not row py. So xor text comes
+    /// out mangled on a real board, and here the same way.
+    /// </summary>
+    private bool FirmwareXorBit(int x, int y) => (_buffer[(y >> 3) * Width + x] & (0x80 >> (y & 7))) != 0;
 
     private void SetPixel(int x, int y, bool on)
     {

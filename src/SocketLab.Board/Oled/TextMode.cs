@@ -12,6 +12,9 @@ public enum TextMode
     /// <summary>Only lit glyph pixels are drawn; the rest of the cell keeps its pixels.</summary>
     Trans = 3,
 
-    /// <summary>Lit glyph pixels invert what is there; the rest of the cell keeps its pixels.</summary>
+    /// <summary>
+    /// Meant to invert what is under lit glyph pixels; the firmware reads the wrong bit (row 7 − y % 8 of
+    /// the same page), and the model does the same. The rest of the cell keeps its pixels.
+    /// </summary>
     Xor = 4,
 }

@@ -41,4 +41,7 @@ public sealed record TcpConnectionOptions
 
     /// <summary>Close a connection after this long with nothing received or sent. Default: never.</summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
+
+    /// <summary>Reads of at most 1024 bytes, so each is one of the pieces the seed's <c>recv(1024)</c> gets (for <see cref="BoardStrictObserver"/>).</summary>
+    public TcpConnectionOptions AsBoardReads() => this with { ReceiveBufferSize = Text.PythonBytes.BoardRecvSize };
 }

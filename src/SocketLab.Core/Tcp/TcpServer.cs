@@ -27,6 +27,7 @@ public sealed class TcpServer : IAsyncDisposable
     private long _fdWarnedAt = long.MinValue / 2;
 
     private readonly Action<TcpConnection> _finished;
+    private TaskCompletionSource? _served;
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
@@ -43,6 +44,9 @@ public sealed class TcpServer : IAsyncDisposable
     public long TotalRejected => Interlocked.Read(ref _rejected);
     public long TotalBytesIn => Interlocked.Read(ref _closedBytesIn) + _connections.Values.Sum(c => c.BytesIn);
     public long TotalBytesOut => Interlocked.Read(ref _closedBytesOut) + _connections.Values.Sum(c => c.BytesOut);
+
+    /// <summary>With <see cref="TcpServerOptions.OneClientAtATime"/>: raised when the server goes back to accept after a client (the board prints <c>accepting.....</c>).</summary>
+    public event Action? Accepting;
 
     /// <summary>Raised once per accept-loop failure streak (e.g. out of file descriptors); the loop keeps going.</summary>
     public event Action<string>? Warning;
@@ -228,10 +232,23 @@ public sealed class TcpServer : IAsyncDisposable
 
             Interlocked.Increment(ref _accepted);
             _connections[id] = connection;
+            TaskCompletionSource? served = _options.OneClientAtATime ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+            _served = served;
             if (Engine == TcpServerEngine.Epoll)
                 connection.StartOnLoop(EpollServerLoop.Next(), _finished);
             else
                 connection.Start(_finished);
+            if (served is null)
+                continue;
+            try
+            {
+                await served.Task.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+            Accepting?.Invoke();
         }
     }
 
@@ -241,6 +258,7 @@ public sealed class TcpServer : IAsyncDisposable
         Interlocked.Add(ref _closedBytesIn, connection.BytesIn);
         Interlocked.Add(ref _closedBytesOut, connection.BytesOut);
         connection.Release();
+        _served?.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()

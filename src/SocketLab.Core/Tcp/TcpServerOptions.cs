@@ -16,11 +16,23 @@ public sealed record TcpServerOptions
     /// <summary>0 asks the OS for a free port; <see cref="TcpServer.LocalEndPoint"/> tells which.</summary>
     public int Port { get; init; } = DefaultPort;
 
+    /// <summary>The seed's board program's <c>listen(3)</c>.</summary>
+    public const int BoardBacklog = 3;
+
     /// <summary>Pending-connection queue length (the seed used 3; Kestrel uses 512).</summary>
-    public int Backlog { get; init; } = 512;
+    public int Backlog { get; init; } = DefaultBacklog;
+
+    public const int DefaultBacklog = 512;
 
     /// <summary>Connections served at once; one more is accepted and closed straight away. 0 = no limit.</summary>
     public int MaxClients { get; init; }
+
+    /// <summary>
+    /// Serve one client at a time, as the seed's board server does: the next accept waits until the
+    /// current client has closed, so later clients wait in the kernel's queue (<see cref="Backlog"/>),
+    /// their handshake done and their data unread, and are served strictly in turn. Default false.
+    /// </summary>
+    public bool OneClientAtATime { get; init; }
 
     /// <summary>Peers allowed to connect (--allow/--deny); others are closed at once. Default: everyone.</summary>
     public AccessList? Access { get; init; }
@@ -47,4 +59,11 @@ public sealed record TcpServerOptions
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public TcpConnectionOptions Connection { get; init; } = new();
+
+    /// <summary>
+    /// These options serving as the seed's board program does: <c>listen(3)</c>, <see cref="OneClientAtATime"/>,
+    /// and reads no bigger than its <c>recv(1024)</c> (<see cref="TcpConnectionOptions.AsBoardReads"/>).
+    /// </summary>
+    public TcpServerOptions AsBoard() =>
+        this with { Backlog = BoardBacklog, OneClientAtATime = true, Connection = Connection.AsBoardReads() };
 }

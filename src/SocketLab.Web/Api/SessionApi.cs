@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using SocketLab.Core.Checksums;
+using SocketLab.Board.Oled;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
 using SocketLab.Web.Hosting;
@@ -21,6 +22,7 @@ public static class SessionApi
     public sealed record CreateRequest(SessionKind Kind, string? Title);
     public sealed record SettingsRequest(bool? Echo, string? Encoding, string? Title, string? Framing, string? Verify, string? VerifyOrder);
     public sealed record RecordRequest(bool On);
+    public sealed record ButtonRequest(string Name, bool Pressed);
 
     public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
     {
@@ -50,6 +52,9 @@ public static class SessionApi
             checksums = Checksum.All.Select(c => new { name = c.Name, title = c.Title, size = c.Size, order = c.DefaultOrder == ByteOrder.LittleEndian ? "le" : "be" }),
             greeting = TcpClientSession.SeedGreeting,
             oled = options.Screens is not null,
+            oledFont = options.OledFontFile is { } fontFile ? Path.GetFileName(fontFile) : "built-in",
+            firmware = options.Firmware,
+            firmwares = BoardFirmware.Names,
             history = options.DataDirectory is not null,
         }, Json.Options));
 
@@ -129,6 +134,14 @@ public static class SessionApi
             if (s is not TcpServerSession server)
                 throw new SessionException(Notice.KickNotServer());
             server.SetClientEcho(client, body.On);
+            return Results.NoContent();
+        }));
+
+        api.MapPost("/sessions/{id}/button", (string id, ButtonRequest body) => With(sessions, id, s =>
+        {
+            if (s is not BoardSession board)
+                throw new SessionException(Notice.Of("notBoard", "only a 虚拟掌控板 session has buttons"));
+            board.Press(body.Name?.ToLowerInvariant() ?? "", body.Pressed);
             return Results.NoContent();
         }));
 

@@ -1,3 +1,5 @@
+using SocketLab.Board.Oled;
+
 namespace SocketLab.Web.Board;
 
 /// <summary>
@@ -24,4 +26,7 @@ public interface IBoardDisplay
 
     /// <summary>What the glass shows now.</summary>
     byte[] Glass();
+
+    /// <summary>Draw the next screens as this firmware's DispChar does (see <see cref="BoardFirmware"/>).</summary>
+    void UseFirmware(BoardFirmware firmware) { }
 }

@@ -329,6 +329,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
         {
             SessionKind.TcpServer => "tcpServer",
             SessionKind.TcpClient => "tcpClient",
+            SessionKind.Board => "board",
             _ => "udp",
         };
     }

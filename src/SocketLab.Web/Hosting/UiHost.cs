@@ -63,7 +63,7 @@ public sealed class UiHost : IAsyncDisposable
 
         var hub = new EventHub();
         HistoryStore? history = options.DataDirectory is { } dir ? new HistoryStore(dir) : null;
-        var sessions = new SessionManager(new SessionServices(hub, options.Screens, (ISessionHistory?)history ?? NoHistory.Instance, options.LogCapacity, options.TranscriptFolder));
+        var sessions = new SessionManager(new SessionServices(hub, options.Screens, (ISessionHistory?)history ?? NoHistory.Instance, options.LogCapacity, options.TranscriptFolder, options.BoardPrograms));
 
         WebApplication app = builder.Build();
         app.Use(async (ctx, next) =>

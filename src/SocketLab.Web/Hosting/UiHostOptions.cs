@@ -26,6 +26,15 @@ public sealed record UiHostOptions
     /// <summary>Makes one OLED per TCP session (the board display model by default); null shows no OLED.</summary>
     public Func<IBoardDisplay>? Screens { get; init; } = () => new BoardDisplay();
 
+    /// <summary>The firmware the OLEDs draw as until a session's start asks for another, for <c>/api/info</c>.</summary>
+    public string Firmware { get; init; } = "latest";
+
+    /// <summary>Where the OLED's font came from, for <c>/api/info</c>: a file path, or null for the built-in font.</summary>
+    public string? OledFontFile { get; init; }
+
+    /// <summary>How 虚拟掌控板 sessions run board programs; null refuses them.</summary>
+    public BoardProgramSettings? BoardPrograms { get; init; } = new();
+
     /// <summary>Log lines kept in memory per session (also bounded by bytes, see <see cref="Sessions.SessionLog"/>); older ones are in the history.</summary>
     public int LogCapacity { get; init; } = 100_000;
 

@@ -83,6 +83,8 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice UnknownEncoding(string name, IEnumerable<string> known) =>
         Of("unknownEncoding", $"unknown encoding '{name}' (use one of: {string.Join(", ", known)})", ("name", name));
     public static Notice BadRule(string detail) => Of("badRule", detail, ("detail", detail));
+    public static Notice BadFirmware(string name) =>
+        Of("badFirmware", $"firmware must be one of {string.Join(", ", SocketLab.Board.Oled.BoardFirmware.Names)}, got '{name}'", ("name", name), ("names", string.Join(", ", SocketLab.Board.Oled.BoardFirmware.Names)));
     public static Notice TooManySessions(int max) => Of("tooManySessions", $"at most {max} sessions; close one first", ("max", max));
     public static Notice TranscriptFailed(string path, string detail) => Of("transcriptFailed", $"cannot write transcript '{path}': {detail}", ("path", path), ("detail", detail));
 

@@ -1,3 +1,4 @@
+using SocketLab.Board.Oled;
 using System.Globalization;
 using System.Text;
 using SocketLab.Core.Checksums;
@@ -45,6 +46,7 @@ public abstract class Session : IAsyncDisposable
         {
             SessionKind.TcpServer => "TCP Server",
             SessionKind.TcpClient => "TCP Client",
+            SessionKind.Board => "虚拟掌控板",
             _ => "UDP",
         };
         if (services.Screens is { } make)
@@ -106,6 +108,7 @@ public abstract class Session : IAsyncDisposable
             {
                 SessionKind.TcpServer => "tcp-server",
                 SessionKind.TcpClient => "tcp-client",
+                SessionKind.Board => "board",
                 _ => "udp",
             };
             string name = $"{kind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.jsonl";
@@ -435,6 +438,28 @@ public abstract class Session : IAsyncDisposable
         else if (state is "listening" or "connected" or "open")
             LastError = null;
         Changed();
+    }
+
+    /// <summary>Puts a frame the session drew itself (a board program's show()) on the glass, and on the pages.</summary>
+    protected void ShowGlass(byte[] glass)
+    {
+        if (_oled is null)
+            return;
+        lock (_oled)
+            _glass = glass;
+        if (Interlocked.Exchange(ref _oledPublishPending, 1) == 0)
+            _ = PublishOledAsync();
+    }
+
+    /// <summary>Switches the OLED to the firmware a start request names (none: keep the page's default).</summary>
+    protected void UseFirmware(string? name)
+    {
+        if (name is null || _oled is null)
+            return;
+        if (!BoardFirmware.TryParse(name, out BoardFirmware? firmware))
+            throw new SessionException(Notice.BadFirmware(name));
+        lock (_oled)
+            _oled.UseFirmware(firmware);
     }
 
     /// <summary>

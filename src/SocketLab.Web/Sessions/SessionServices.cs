@@ -1,10 +1,12 @@
 using SocketLab.Web.Board;
+using SocketLab.Web.Hosting;
 
 namespace SocketLab.Web.Sessions;
 
-/// <summary>What every session shares: the live event fan-out, the OLED model (if built in), the history and the transcripts' folder.</summary>
-public sealed class SessionServices(EventHub hub, Func<IBoardDisplay>? screens, ISessionHistory history, int logCapacity, string transcriptDirectory)
+/// <summary>What every session shares: the live event fan-out, the OLED model (if built in), the history, the transcripts' folder and how board programs run.</summary>
+public sealed class SessionServices(EventHub hub, Func<IBoardDisplay>? screens, ISessionHistory history, int logCapacity, string transcriptDirectory, BoardProgramSettings? boardPrograms = null)
 {
+    public BoardProgramSettings? BoardPrograms { get; } = boardPrograms;
     public string TranscriptDirectory { get; } = transcriptDirectory;
     public EventHub Hub { get; } = hub;
     public Func<IBoardDisplay>? Screens { get; } = screens;

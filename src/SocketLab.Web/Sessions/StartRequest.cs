@@ -2,7 +2,7 @@ namespace SocketLab.Web.Sessions;
 
 /// <summary>
 /// Settings for starting a session; each kind reads its own fields.
-/// TCP server: Address, Port, Echo. TCP client: Host, Port, Echo, Greeting, Reconnect.
+/// TCP server: Address, Port, Echo, Board. TCP client: Host, Port, Echo, Greeting, Reconnect.
 /// UDP: Port (local), Host/RemotePort (default destination), Broadcast, ReceiveOnly, ReadTimeoutMs, Echo.
 /// </summary>
 public sealed record StartRequest
@@ -19,4 +19,19 @@ public sealed record StartRequest
     public bool ReceiveOnly { get; init; }
     /// <summary>UDP: after a send, note when nothing came back within this many ms (0 = wait forever).</summary>
     public int ReadTimeoutMs { get; init; }
+
+    /// <summary>
+    /// TCP server: serve as the seed's board program ("像掌控板一样"): listen(3), one client at a time
+    /// (the next ones wait in the kernel's queue), "accepting....." between them, board-strict notices in the log.
+    /// </summary>
+    public bool Board { get; init; }
+
+    /// <summary>Board: the program's source (a .py file's text), run unchanged.</summary>
+    public string? Program { get; init; }
+
+    /// <summary>Board: what the program's Wi-Fi reports as its address; unset = this PC's first LAN address.</summary>
+    public string? Ip { get; init; }
+
+    /// <summary>Every kind: whose DispChar the OLED draws with, "2.1", "2.2", "2.3" or "latest"; unset = the page's default (<c>ui --firmware</c>).</summary>
+    public string? Firmware { get; init; }
 }

@@ -41,6 +41,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
 
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
+        UseFirmware(request.Firmware);
         string host = request.Host?.Trim() ?? "";
         if (host.Length == 0)
             throw new SessionException(Notice.HostMissing());

@@ -1,5 +1,6 @@
 using System.Net;
 using SocketLab.Core.Net;
+using SocketLab.Board.Oled;
 using SocketLab.Core.Tcp;
 using SocketLab.Web.Board;
 
@@ -16,6 +17,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     // The page plays the phone's part (it shows and sends; the board echoes): no echo unless asked.
     private volatile bool _echo;
     private string? _listeningOn;
+    private bool _board;
 
     public override bool Echo
     {
@@ -35,22 +37,27 @@ public sealed class TcpServerSession(string id, SessionServices services)
 
     public override async Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
+        UseFirmware(request.Firmware);
         if (request.Port is not (>= 0 and <= 65535))
             throw new SessionException(Notice.PortRange(0));
         IPAddress address = IPAddress.Any;
         if (request.Address is { Length: > 0 } text && !IPAddress.TryParse(text, out address!))
             throw new SessionException(Notice.NotAnAddress(text));
-        var server = new TcpServer(new TcpServerOptions
+        var options = new TcpServerOptions
         {
             BindAddress = address,
             Port = request.Port.Value,
             Connection = new TcpConnectionOptions { Echo = request.Echo ?? false },
-        }, Observer);
+        };
+        var server = request.Board
+            ? new TcpServer(options.AsBoard(), new ObserverFanout(Observer, new BoardStrictObserver(text => Note(Notice.Of("board", text, ("text", text))))))
+            : new TcpServer(options, Observer);
         lock (_lifecycle)
         {
             if (_server is not null)
                 throw new SessionException(Notice.AlreadyRunning(), conflict: true);
             _echo = request.Echo ?? false;
+            _board = request.Board;
             try
             {
                 server.Start();
@@ -66,10 +73,13 @@ public sealed class TcpServerSession(string id, SessionServices services)
             Settings = request with { Port = server.LocalEndPoint.Port };
         }
         server.Warning += w => Fail(Notice.Warning(w));
+        server.Accepting += () => Note(Notice.Of("accepting", BoardScreen.Accepting));
         IPEndPoint bound = server.LocalEndPoint;
         IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
-        Note(Notice.Listening(_listeningOn));
+        Note(_board
+            ? Notice.Of("listeningBoard", $"listening on {_listeningOn} as the board does: listen({TcpServerOptions.BoardBacklog}), one client at a time", ("address", _listeningOn), ("backlog", TcpServerOptions.BoardBacklog))
+            : Notice.Listening(_listeningOn));
         DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
@@ -126,6 +136,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     public override object Details() => new
     {
         listeningOn = _listeningOn,
+        board = _board,
         clients = _clients.Values.OrderBy(c => c.Id).Select(c => new
         {
             id = c.Id,

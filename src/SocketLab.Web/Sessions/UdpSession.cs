@@ -41,6 +41,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
 
     public override Task StartAsync(StartRequest request, CancellationToken cancellationToken)
     {
+        UseFirmware(request.Firmware);
         if (request.Port is not (>= 0 and <= 65535))
             throw new SessionException(Notice.PortRange(0));
         if (request.RemotePort is not (null or (>= 1 and <= 65535)))

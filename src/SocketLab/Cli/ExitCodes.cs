@@ -26,6 +26,8 @@ public static class ExitCodes
     public const int BenchErrors = 15;
     /// <summary>socketlab bench: an echo came back different from what was sent.</summary>
     public const int EchoMismatch = 16;
+    /// <summary>socketlab board run: no Python 3 to run the board program with.</summary>
+    public const int RuntimeMissing = 17;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -18,7 +19,7 @@ public static class ClientCommand
     private sealed record Settings(
         string Host, int Port, string Greeting, bool GreetingAsText, bool Echo, bool LoopGuard, bool Interactive, TimeSpan ConnectTimeout,
         bool Reconnect, int MaxAttempts, TimeSpan BackoffInitial, TimeSpan BackoffMax, TimeSpan IdleTimeout, TlsClientOptions? Tls,
-        ScriptedSends Sends);
+        bool BoardStrict, ScriptedSends Sends);
 
     /// <summary>What the client sends by itself after the greeting: a timed message, a file in chunks.</summary>
     private sealed record ScriptedSends(string? Message, TimeSpan? Every, int Count, string? File, int Chunk, TimeSpan Delay)
@@ -53,14 +54,16 @@ public static class ClientCommand
         Option<string> sendFile = new("--send-file") { Description = "Send this file after the greeting (and --message), in --chunk pieces --delay apart" };
         Option<long> chunk = CommonOptions.Size("--chunk", "With --send-file: bytes per piece [default: 8k]", 8 * 1024);
         Option<TimeSpan> delay = CommonOptions.Duration("--delay", "With --send-file: pause between pieces [default: 0]", TimeSpan.Zero);
+        Option<bool> boardStrict = ServerCommand.BoardStrictOption();
         var display = new DisplayOptionSet();
+        var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
         var tls = new ClientTlsOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
         {
-            host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout,
+            host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout, boardStrict,
             message, every, count, sendFile, chunk, delay,
         };
         command.Validators.Add(r =>
@@ -73,7 +76,8 @@ public static class ClientCommand
                 r.AddError("--chunk must be from 1 byte to 16M");
         });
         tls.AddTo(command);
-        display.AddTo(command);
+        display.AddTo(command, print: true);
+        board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
         command.SetAction(async (r, _) =>
@@ -87,7 +91,7 @@ public static class ClientCommand
                 r.GetValue(connectTimeout), r.GetValue(reconnect), r.GetValue(maxAttempts),
                 r.GetValue(backoff), r.GetValue(backoffMax),
                 r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
-                tls.Resolve(r),
+                tls.Resolve(r), r.GetValue(boardStrict),
                 new ScriptedSends(r.GetValue(message), r.GetValue(every), r.GetValue(count) ?? (r.GetValue(every) is null ? 1 : 0),
                     r.GetValue(sendFile), (int)r.GetValue(chunk), r.GetValue(delay)));
             if (settings.Sends.File is { } file && !File.Exists(file))
@@ -95,18 +99,21 @@ public static class ClientCommand
                 Console.Error.WriteLine($"socketlab client: --send-file: no such file '{file}'");
                 return ExitCodes.FileError;
             }
+            OledDisplay? oled = null;
+            if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab client")) is null)
+                return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), r.GetValue(display.Oled),
-                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", _ => isInteractive
+                return RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oled,
+                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", settings.BoardStrict, _ => isInteractive
                         ? "echo is off now: type '/echo on' to turn it back on, or start with --no-loop-guard"
                         : "echo is off now (start with --no-loop-guard to keep echoing)")).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, bool oled, TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
+    private static async Task<int> RunAsync(Settings s, DisplayOptions display, SendInput input, OledDisplay? oled, TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         byte[]? greeting = null;
         if (s.Greeting.Length > 0)
@@ -130,7 +137,7 @@ public static class ClientCommand
         CancellationToken stop = termination.Token;
         await using var sink = new ConsoleSink(display);
         using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, stop);
-        await using OledPanel? panel = oled ? OledPanel.ForClient(sink) : null;
+        await using OledPanel? panel = oled is null ? null : OledPanel.ForClient(sink, oled);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)
@@ -169,7 +176,8 @@ public static class ClientCommand
 
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connection = new TcpConnection(attempt, socket, new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout }, watcher, stream);
+            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout };
+            var connection = new TcpConnection(attempt, socket, s.BoardStrict ? connectionOptions.AsBoardReads() : connectionOptions, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();

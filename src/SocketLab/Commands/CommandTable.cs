@@ -20,6 +20,7 @@ public static class CommandTable
         ("oled", OledCommand.Create),
         ("bench", BenchCommand.Create),
         ("checksum", ChecksumCommand.Create),
+        ("board", BoardCommand.Create),
     ];
 
     /// <summary>The root with the one command <paramref name="args"/> starts with, or with all of them (help, typos, no command).</summary>

@@ -22,10 +22,11 @@ public sealed class DisplayOptionSet
     public Option<bool> Macros { get; } = new("--macros") { Description = "Expand field macros in typed text: {{counter}}, {{counter:START,STEP}}, {{time:HH:mm:ss.fff}}, {{unix_ms}}, {{random:N}}, {{hex:01 02}}, {{file:PATH}}" };
     public Option<string> Append { get; } = new("--append") { Description = $"Append a checksum to each typed message, before --eol: {Checksum.Names} (see 'socketlab checksum list')" };
     public Option<string> AppendOrder { get; } = new("--append-order") { Description = "Byte order of a 2- or 4-byte --append checksum: le or be [default: the algorithm's usual one]" };
+    public Option<PrintStyle> Print { get; } = CommonOptions.Choice("--print", "How received data is printed (bytes: b'...' as the board's print(data), in recv(1024) pieces)", PrintStyle.Text);
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
 
-    /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c> (commands without a board screen yet, such as udp).</summary>
-    public void AddTo(Command command, bool oled = true)
+    /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c>, <paramref name="print"/> true adds <c>--print</c>.</summary>
+    public void AddTo(Command command, bool oled = true, bool print = false)
     {
         foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Raw, Eol, Escapes, Macros, Append, AppendOrder, Quiet, Json })
             command.Options.Add(o);
@@ -36,6 +37,15 @@ public sealed class DisplayOptionSet
             if (r.GetValue(AppendOrder) is { } order && !Checksum.TryParseOrder(order, out _))
                 r.AddError($"--append-order: '{order}' is not le or be");
         });
+        if (print)
+        {
+            command.Options.Add(Print);
+            command.Validators.Add(r =>
+            {
+                if (CommonOptions.Given(r, Print) == PrintStyle.Bytes && (r.GetValue(Hex) || CommonOptions.Given(r, Out) == DataView.Hex || r.GetValue(Json)))
+                    r.AddError("--print bytes is a way to show data; it cannot be combined with --hex, --out hex or --json");
+            });
+        }
         if (!oled)
             return;
         command.Options.Add(Oled);
@@ -51,6 +61,7 @@ public sealed class DisplayOptionSet
         Encoding = TextEncodings.Get(r.GetValue(Encoding)!),
         Invalid = r.GetValue(Invalid),
         View = r.GetValue(Hex) ? DataView.Hex : r.GetValue(Out),
+        Print = r.GetResult(Print) is null ? PrintStyle.Text : r.GetValue(Print),
         ShowEol = r.GetValue(ShowEol),
         Raw = r.GetValue(Raw),
         Json = r.GetValue(Json),

@@ -3,7 +3,6 @@ using System.CommandLine.Parsing;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using SocketLab.Board.Fonts;
 using SocketLab.Board.Oled;
 using SocketLab.Board.Rendering;
 using SocketLab.Core.Text;
@@ -23,7 +22,6 @@ public static class OledCommand
         Option<int> y = Coordinate("--y", "Row of the top of the first character");
         Option<TextMode> mode = CommonOptions.Choice("--mode", "Drawing mode", TextMode.Normal);
         Option<bool> autoReturn = new("--auto-return") { Description = "Wrap to the next 16-px line at the right edge, as DispChar(auto_return=True)" };
-        Option<string> font = new("--font") { Description = "A font file in the board's GUIX format (optionally gzip-compressed) [default: built-in Noto Sans CJK SC]" };
         Option<string> output = new("--output", "-o") { Description = "Write a PNG to this file ('-' for stdout) instead of drawing on the terminal" };
         Option<int> scale = new("--scale")
         {
@@ -33,33 +31,24 @@ public static class OledCommand
         };
         Option<bool> json = new("--json") { Description = "Print the measurements as one JSON object (no terminal drawing)" };
 
+        var board = new BoardOptionSet();
         var command = new Command("oled", "Draw text as the board's OLED would show it: prints its width and what did not fit, and draws the screen")
         {
-            text, x, y, mode, autoReturn, font, output, scale, json,
+            text, x, y, mode, autoReturn, output, scale, json,
         };
-        command.SetAction(r => Run(
-            r.GetValue(text)!, r.GetValue(x), r.GetValue(y), r.GetValue(mode), r.GetValue(autoReturn),
-            r.GetValue(font), r.GetValue(output), r.GetValue(scale), r.GetValue(json)));
+        board.AddTo(command);
+        command.SetAction(r => board.CreateDisplay(r, "socketlab oled") is { } oled
+            ? Run(oled, r.GetValue(text)!, r.GetValue(x), r.GetValue(y), r.GetValue(mode), r.GetValue(autoReturn),
+                r.GetValue(output), r.GetValue(scale), r.GetValue(json))
+            : ExitCodes.Usage);
         return command;
     }
 
-    private static int Run(string text, int x, int y, TextMode mode, bool autoReturn, string? fontPath, string? output, int scale, bool json)
+    private static int Run(OledDisplay oled, string text, int x, int y, TextMode mode, bool autoReturn, string? output, int scale, bool json)
     {
-        GuixFont font;
-        try
-        {
-            font = fontPath is null ? GuixFont.Default : GuixFont.LoadFile(fontPath);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
-        {
-            Console.Error.WriteLine($"socketlab oled: --font {fontPath}: {ex.Message}");
-            return ExitCodes.Usage;
-        }
-
-        var oled = new OledDisplay(font);
         oled.DispChar(text, x, y, mode, autoReturn);
         OledFrame frame = oled.Show();
-        TextLayout layout = TextLayout.Measure(font, text, x, y, autoReturn);
+        TextLayout layout = oled.Layout(text, x, y, autoReturn);
 
         bool pngToStdout = output == "-";
         TextWriter report = pngToStdout ? Console.Error : Console.Out;

@@ -16,16 +16,19 @@ public static class ServerCommand
     {
         Option<int> port = CommonOptions.Port(TcpServerOptions.DefaultPort);
         Option<IPAddress> bind = CommonOptions.Address("--bind", "Local address to listen on [default: all interfaces, IPv4 and IPv6]", IPAddress.IPv6Any);
-        Option<int> backlog = CommonOptions.Count("--backlog", "Pending-connection queue length (the seed used 3) [default: 512]", 512, min: 1);
+        Option<int> backlog = CommonOptions.Count("--backlog", $"Pending-connection queue length (the seed used {TcpServerOptions.BoardBacklog}) [default: {TcpServerOptions.DefaultBacklog}; {TcpServerOptions.BoardBacklog} with --board]", TcpServerOptions.DefaultBacklog, min: 1);
         Option<int> maxClients = CommonOptions.Count("--max-clients", "Clients served at once; more are accepted and closed at once (0 = no limit) [default: 0]", 0);
         Option<bool> noEcho = new("--no-echo") { Description = "Do not send received data back" };
         Option<bool> noLoopGuard = CommonOptions.NoLoopGuard("client");
+        Option<bool> boardMode = new("--board") { Description = "Serve as the seed's board program does: listen(3), one client at a time (the next ones wait in the kernel's queue and are served in turn, 'accepting.....' between them), with --board-strict" };
+        Option<bool> boardStrict = BoardStrictOption();
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
         Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
+        var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
         var access = new AccessOptionSet();
@@ -33,11 +36,12 @@ public static class ServerCommand
 
         var command = new Command("server", "Listen for TCP clients, show what they send and echo it back (the seed's tcpServer)")
         {
-            port, bind, backlog, maxClients, noEcho, noLoopGuard, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
+            port, bind, backlog, maxClients, noEcho, noLoopGuard, boardMode, boardStrict, idleTimeout, shutdownTimeout, stats, engine, busyPoll,
         };
         access.AddTo(command);
         tls.AddTo(command);
         display.AddTo(command);
+        board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
         command.Validators.Add(r =>
@@ -53,6 +57,8 @@ public static class ServerCommand
         });
         command.SetAction(async (r, _) =>
         {
+            bool asBoard = r.GetValue(boardMode);
+            bool strict = asBoard || r.GetValue(boardStrict);
             var options = new TcpServerOptions
             {
                 Port = r.GetValue(port),
@@ -71,39 +77,49 @@ public static class ServerCommand
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
                 },
             };
+            if (asBoard)
+                options = options.AsBoard() with { Backlog = r.GetResult(backlog) is null ? TcpServerOptions.BoardBacklog : r.GetValue(backlog) }; // an explicit --backlog wins
+            else if (strict)
+                options = options with { Connection = options.Connection.AsBoardReads() };
+            OledDisplay? oled = null;
+            if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab server")) is null)
+                return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await RunAsync(options, display.Display(r, prefix: true), display.Input(r), r.GetValue(display.Oled), r.GetValue(stats),
-                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "server",
+                return RecordOptionSet.ExitCode(await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oled, r.GetValue(stats),
+                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "server", strict,
                         c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard")).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, bool oled, TimeSpan statsInterval,
+    /// <summary>--board-strict, shared with the client (whose seed program reads the same way).</summary>
+    public static Option<bool> BoardStrictOption() => new("--board-strict")
+    {
+        Description = "Read at most 1024 bytes at a time, as the seed's recv(1024), and say in the log when a message reaches the board in pieces, a piece splits a UTF-8 character, or the data is not UTF-8 (the seed's decode() would fail)",
+    };
+
+    private static async Task<int> RunAsync(TcpServerOptions options, DisplayOptions display, SendInput input, OledDisplay? oled, TimeSpan statsInterval,
         TranscriptWriter? recorder, Func<ConsoleSink, List<IConnectionObserver>> createObservers)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
         using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
-        await using OledPanel? panel = oled ? OledPanel.ForServer(sink) : null;
+        await using OledPanel? panel = oled is null ? null : OledPanel.ForServer(sink, oled);
         // The console (behind --frame), the --record transcript, then the OLED panel.
         List<IConnectionObserver> observers = createObservers(sink);
         if (panel is not null)
             observers.Add(panel);
         await using var server = new TcpServer(options, new ObserverFanout(observers));
         server.Warning += sink.Error;
+        if (!display.Json)
+            server.Accepting += () => sink.Line(BoardScreen.Accepting); // The board's loop prints it before each accept.
         server.Start();
 
         IPEndPoint local = server.LocalEndPoint;
         sink.Listening("tcp waiting...", local);
-        if (panel is not null)
-        {
-            // The board shows its own address; a PC may have several, the first one stands in.
-            string ipPort = EndpointText.HostPort(new IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
-            panel.Post(o => BoardScreen.ServerWaiting(o, ipPort));
-        }
+        panel?.PostWaiting(BoardScreen.ServerWaiting, local);
         if (!display.Json)
             sink.Line("accepting.....");
 

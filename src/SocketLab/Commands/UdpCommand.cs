@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
@@ -70,12 +71,14 @@ public static class UdpCommand
         Option<int> maxPeers = CommonOptions.Count("--max-peers", "Peers remembered at once (for /peers and /to #ID); past it the least recently heard is forgotten [default: 10000]", 10_000, min: 1);
         var display = new DisplayOptionSet();
         var record = new RecordOptionSet();
+        var board = new BoardOptionSet();
 
         var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
         {
             port, bind, echo, noLoopGuard, broadcast, join, nic, maxPeers,
         };
-        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
+        display.AddTo(command, print: true);
+        board.AddTo(command, needs: display.Oled);
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
@@ -94,27 +97,35 @@ public static class UdpCommand
                 MulticastInterface = r.GetValue(nic),
                 MaxPeers = r.GetValue(maxPeers),
             };
+            OledDisplay? oled = null;
+            if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab udp listen")) is null)
+                return ExitCodes.Usage;
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder).ConfigureAwait(false), recorder);
+                return RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder, oled).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> ListenAsync(UdpEndpointOptions options, DisplayOptions display, SendInput input, TranscriptWriter? recorder)
+    private static async Task<int> ListenAsync(UdpEndpointOptions options, DisplayOptions display, SendInput input, TranscriptWriter? recorder, OledDisplay? oled)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
         using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
+        await using OledPanel? panel = oled is null ? null : OledPanel.ForUdp(sink, oled);
         var observers = new List<IUdpObserver> { new UdpSinkObserver(sink) };
         if (recorder is not null)
             observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
+        if (panel is not null)
+            observers.Add(panel);
         await using var endpoint = new UdpEndpoint(options, new UdpObserverFanout(observers));
         endpoint.Warning += sink.Error;
         endpoint.Start();
 
-        sink.Listening("waiting...", endpoint.LocalEndPoint);
+        IPEndPoint local = endpoint.LocalEndPoint;
+        sink.Listening("waiting...", local);
+        panel?.PostWaiting(BoardScreen.UdpWaiting, local);
         Task stdin = PumpStdinAsync(endpoint, sink, input, termination.Token);
         await termination.WaitAsync().ConfigureAwait(false);
 
@@ -262,7 +273,7 @@ public static class UdpCommand
         {
             host, port, text, every, count, waitReply, broadcast, join, nic, localPort,
         };
-        display.AddTo(command, oled: false); // The UDP screen (data at (0,15), "from" ip at (0,31)) is not drawn yet.
+        display.AddTo(command, oled: false); // The board's udp_client draws nothing.
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {

@@ -5,6 +5,8 @@ using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using SocketLab.Core.Net;
 using SocketLab.Web.History;
+using SocketLab.Board.Oled;
+using SocketLab.Web.Board;
 using SocketLab.Web.Hosting;
 
 namespace SocketLab.Cli.Commands;
@@ -29,10 +31,12 @@ public static class UiCommand
         };
         Option<bool> noHistory = new("--no-history") { Description = "Keep sessions in memory only; store nothing on disk" };
 
+        var board = new BoardOptionSet();
         var command = new Command("ui", "Serve the Network Test Utility page (TCP server, TCP client, UDP) on this machine")
         {
             port, bind, open, dataDir, noHistory,
         };
+        board.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             // A NativeAOT build (bench/startup.sh measures one) starts, but its web API binds and
@@ -42,8 +46,14 @@ public static class UiCommand
                 Console.Error.WriteLine("socketlab ui: this NativeAOT build cannot serve the page (it needs the JIT); use the dotnet tool or 'dotnet run --project src/SocketLab -- ui'");
                 return ExitCodes.Failure;
             }
+            if (board.ResolveFont(r, "socketlab ui") is not { } font)
+                return ExitCodes.Usage;
             var options = new UiHostOptions
             {
+                Screens = () => new BoardDisplay(font, r.GetValue(board.Firmware)),
+                BoardPrograms = new BoardProgramSettings { Display = () => new OledDisplay(font, r.GetValue(board.Firmware)) },
+                Firmware = r.GetValue(board.Firmware)!.Name,
+                OledFontFile = OledFontSetting.ChosenFile(r.GetValue(board.Font)),
                 Bind = r.GetValue(bind)!,
                 Port = r.GetValue(port),
                 DataDirectory = r.GetValue(noHistory) ? null : r.GetValue(dataDir),

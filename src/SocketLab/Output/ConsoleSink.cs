@@ -279,11 +279,18 @@ public sealed class ConsoleSink : IAsyncDisposable
             if (e.Kind == EventKind.Sent) s.SentOffset += e.Length; else s.ReceivedOffset += e.Length;
             return;
         }
+        string marker = e.Kind == EventKind.Sent ? "> " : "";
+        if (_options.Print == PrintStyle.Bytes)
+        {
+            // The seed's recv(1024) hands the program at most 1024 bytes, and it prints each piece.
+            for (int start = 0; start < bytes.Length; start += PythonBytes.BoardRecvSize)
+                _out.WriteLine($"{Prefix(e)}{marker}{PythonBytes.Repr(bytes[start..Math.Min(bytes.Length, start + PythonBytes.BoardRecvSize)])}");
+            return;
+        }
         StreamTextDecoder decoder = e.Kind == EventKind.Sent ? s.SentDecoder : s.ReceivedDecoder;
         string text = VisibleText.Render(decoder.Decode(bytes), _options.ShowEol, _options.Raw);
         if (text.Length == 0)
             return; // Only part of a character so far: it shows with the next read.
-        string marker = e.Kind == EventKind.Sent ? "> " : "";
         _out.Write(Prefix(e));
         _out.Write(marker);
         _out.Write(text);
@@ -304,7 +311,8 @@ public sealed class ConsoleSink : IAsyncDisposable
                 _out.WriteLine(HexDump.Format(bytes));
             return;
         }
-        _out.WriteLine($"{(received ? "received" : "sent")}: {DatagramText(bytes)} {peer}");
+        string data = _options.Print == PrintStyle.Bytes ? PythonBytes.Repr(bytes) : DatagramText(bytes);
+        _out.WriteLine($"{(received ? "received" : "sent")}: {data} {peer}");
     }
 
     /// <summary>One datagram as one line: decoded whole (datagrams never split a character), CR/LF/TAB escaped.</summary>

@@ -9,12 +9,22 @@ public enum DataView
     Hex,
 }
 
+/// <summary>How <c>--print</c> shows received data: decoded text, or Python bytes as the board's <c>print(data)</c>.</summary>
+public enum PrintStyle
+{
+    Text,
+    Bytes,
+}
+
 /// <summary>How received and sent data is shown; nothing here changes the bytes on the wire.</summary>
 public sealed record DisplayOptions
 {
     public required Encoding Encoding { get; init; }
     public InvalidBytes Invalid { get; init; } = InvalidBytes.Escape;
     public DataView View { get; init; } = DataView.Text;
+
+    /// <summary>With <see cref="DataView.Text"/>: show data as text or as the board's <c>b'…'</c>.</summary>
+    public PrintStyle Print { get; init; } = PrintStyle.Text;
     public bool ShowEol { get; init; }
 
     /// <summary>Keep a peer's CR and bidi controls as sent (<c>--raw</c>); by default they are escaped so a peer cannot rewrite the log.</summary>

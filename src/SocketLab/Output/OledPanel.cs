@@ -1,8 +1,10 @@
 using System.Buffers;
 using System.Threading.Channels;
 using SocketLab.Board.Oled;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Text;
+using SocketLab.Core.Udp;
 
 namespace SocketLab.Cli.Output;
 
@@ -12,30 +14,32 @@ namespace SocketLab.Cli.Output;
 /// program would (<see cref="BoardScreen"/>) and sends a shown frame to the terminal — only when
 /// the screen changed, and at most every <see cref="RedrawInterval"/>, so a flood is coalesced.
 /// Beyond <see cref="MaxPendingBytes"/> waiting, data is not drawn (and counted): the sockets never wait.
+/// For UDP each datagram is decoded whole and drawn as the sibling tutorial's udp_server does.
 /// </summary>
-public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
+public sealed class OledPanel : IConnectionObserver, IUdpObserver, IAsyncDisposable
 {
     public const long MaxPendingBytes = 1024 * 1024;
     public static readonly TimeSpan RedrawInterval = TimeSpan.FromMilliseconds(50);
 
     private readonly Channel<Chunk> _chunks = Channel.CreateUnbounded<Chunk>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<long, StreamTextDecoder> _decoders = [];
-    private readonly OledDisplay _oled = new();
-    private readonly Func<OledDisplay, string, OledFrame> _draw;
+    private readonly OledDisplay _oled;
+    private readonly Func<OledDisplay, string, OledFrame>? _drawStream; // TCP text; null for UDP, whose screen needs the sender too
     private readonly ConsoleSink _sink;
     private readonly OledPanelView _view;
     private readonly DisplayOptions _options;
     private readonly Task _loop;
     private OledFrame? _drawn;
-    private string? _pendingText;
+    private Action<OledDisplay>? _pendingDraw;
     private long _pendingBytes;
     private long _skipped;
 
-    private OledPanel(ConsoleSink sink, OledPanelView view, Func<OledDisplay, string, OledFrame> draw)
+    private OledPanel(ConsoleSink sink, OledPanelView view, OledDisplay oled, Func<OledDisplay, string, OledFrame>? drawStream)
     {
+        _oled = oled;
         _sink = sink;
         _view = view;
-        _draw = draw;
+        _drawStream = drawStream;
         _options = sink.Options;
         if (view.Begin() is { } begin)
             sink.Terminal(begin);
@@ -43,17 +47,36 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
     }
 
     /// <summary>tcpServer's screen: each message on the bottom line (post <see cref="BoardScreen.ServerWaiting"/> once listening).</summary>
-    public static OledPanel ForServer(ConsoleSink sink, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ServerReceived);
+    public static OledPanel ForServer(ConsoleSink sink, OledDisplay oled, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), oled, BoardScreen.ServerReceived);
 
     /// <summary>tcpClient's screen: cleared, then each message at the top.</summary>
-    public static OledPanel ForClient(ConsoleSink sink, OledPanelView? view = null) =>
-        new(sink, view ?? OledPanelView.Choose(), BoardScreen.ClientReceived);
+    public static OledPanel ForClient(ConsoleSink sink, OledDisplay oled, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), oled, BoardScreen.ClientReceived);
+
+    /// <summary>udp_server's screen: cleared, each datagram at (0,15) and "from" + ip at (0,31) (post <see cref="BoardScreen.UdpWaiting"/> once bound).</summary>
+    public static OledPanel ForUdp(ConsoleSink sink, OledDisplay oled, OledPanelView? view = null) =>
+        new(sink, view ?? OledPanelView.Choose(), oled, drawStream: null);
+
+    /// <summary>
+    /// Draws the program's start screen (<see cref="BoardScreen.ServerWaiting"/>, <see cref="BoardScreen.UdpWaiting"/>)
+    /// with the "ip:port" the board would show: its own address; a PC may have several, the first one stands in.
+    /// </summary>
+    public void PostWaiting(Func<OledDisplay, string, OledFrame> screen, System.Net.IPEndPoint local)
+    {
+        string ipPort = EndpointText.HostPort(new System.Net.IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
+        Post(o => screen(o, ipPort));
+    }
 
     /// <summary>Runs a drawing step on the panel thread, in order with the received data (e.g. the server's start screen).</summary>
-    public void Post(Action<OledDisplay> step) => _chunks.Writer.TryWrite(new Chunk(0, null, 0, step));
+    public void Post(Action<OledDisplay> step) => _chunks.Writer.TryWrite(new Chunk(0, null, 0, step, null));
 
-    public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data)
+    public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) => Queue(connection.Id, data, from: null);
+
+    public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data) =>
+        Queue(peer.Id, data, EndpointText.Plain(peer.EndPoint.Address).ToString());
+
+    private void Queue(long id, ReadOnlySpan<byte> data, string? from)
     {
         if (Interlocked.Add(ref _pendingBytes, data.Length) > MaxPendingBytes)
         {
@@ -61,14 +84,14 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
             Interlocked.Increment(ref _skipped);
             return;
         }
-        byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
+        byte[] copy = ArrayPool<byte>.Shared.Rent(Math.Max(data.Length, 1));
         data.CopyTo(copy);
-        if (!_chunks.Writer.TryWrite(new Chunk(connection.Id, copy, data.Length, null)))
+        if (!_chunks.Writer.TryWrite(new Chunk(id, copy, data.Length, null, from)))
             Release(copy, data.Length);
     }
 
     public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) =>
-        _chunks.Writer.TryWrite(new Chunk(connection.Id, null, 0, null));
+        _chunks.Writer.TryWrite(new Chunk(connection.Id, null, 0, null, null));
 
     private async Task RunAsync()
     {
@@ -98,6 +121,15 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
             chunk.Step(_oled);
             return;
         }
+        if (chunk.From is { } from)
+        {
+            // A datagram is a whole message: decoded on its own, drawn even when empty, as udp_server does.
+            var datagram = new StreamTextDecoder(_options.Encoding, _options.Invalid);
+            string message = datagram.Decode(chunk.Buffer.AsSpan(0, chunk.Length)) + datagram.Flush();
+            Release(chunk.Buffer!, chunk.Length);
+            _pendingDraw = o => BoardScreen.UdpReceived(o, message, from);
+            return;
+        }
         string text;
         if (chunk.Buffer is null)
         {
@@ -110,16 +142,16 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
             text = decoder.Decode(chunk.Buffer.AsSpan(0, chunk.Length));
             Release(chunk.Buffer, chunk.Length);
         }
-        if (text.Length > 0)
-            _pendingText = text;
+        if (text.Length > 0 && _drawStream is { } draw)
+            _pendingDraw = o => draw(o, text);
     }
 
     private void DrawPending()
     {
-        if (_pendingText is null)
+        if (_pendingDraw is null)
             return;
-        _draw(_oled, _pendingText);
-        _pendingText = null;
+        _pendingDraw(_oled);
+        _pendingDraw = null;
     }
 
     private void Redraw()
@@ -151,6 +183,6 @@ public sealed class OledPanel : IConnectionObserver, IAsyncDisposable
             _sink.Terminal(end);
     }
 
-    /// <summary>Bytes received on a connection (a null buffer: it closed), or a drawing step.</summary>
-    private readonly record struct Chunk(long ConnectionId, byte[]? Buffer, int Length, Action<OledDisplay>? Step);
+    /// <summary>Bytes received on a connection (a null buffer: it closed), a datagram (with the sender's IP), or a drawing step.</summary>
+    private readonly record struct Chunk(long ConnectionId, byte[]? Buffer, int Length, Action<OledDisplay>? Step, string? From);
 }

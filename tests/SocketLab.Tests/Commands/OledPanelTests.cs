@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
 using SocketLab.Tests.Infrastructure;
+using static SocketLab.Tests.Infrastructure.OledPanelReader;
 
 namespace SocketLab.Tests.Commands;
 
@@ -13,34 +14,6 @@ namespace SocketLab.Tests.Commands;
 /// </summary>
 public class OledPanelTests
 {
-    private const string PanelTop = "┌─ mPython OLED";
-
-    /// <summary>The panels printed so far: 32 rows of 128 cells each.</summary>
-    private static List<string[]> Panels(CliProcess p)
-    {
-        IReadOnlyList<string> lines = p.StdoutLines;
-        var panels = new List<string[]>();
-        for (int i = 0; i + 33 < lines.Count; i++)
-            if (lines[i].StartsWith(PanelTop, StringComparison.Ordinal) && lines[i + 33].StartsWith('└'))
-                panels.Add(lines.Skip(i + 1).Take(32).Select(l => l[1..129]).ToArray());
-        return panels;
-    }
-
-    private static bool AnyInk(string[] panel, int firstRow, int rows) =>
-        panel.Skip(firstRow).Take(rows).Any(l => l.Trim().Length > 0);
-
-    private static async Task<string[]> WaitForPanelAsync(CliProcess p, Func<string[], bool> matches)
-    {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Panels(p).LastOrDefault() is { } last && matches(last))
-                return last;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"no matching OLED panel.\nstdout:\n{p.Stdout}\nstderr:\n{p.Stderr}");
-    }
-
     [Fact]
     public async Task Server_panel_shows_its_address_then_each_message_on_the_bottom_line()
     {

@@ -43,10 +43,10 @@ public sealed class UiServer : IAsyncDisposable
     }
 
     /// <summary>Creates a TCP server session listening on a free loopback port; returns (session id, port).</summary>
-    public async Task<(string Id, int Port)> StartTcpServerAsync(bool echo)
+    public async Task<(string Id, int Port)> StartTcpServerAsync(bool echo, bool board = false)
     {
         string id = (await PostAsync("/api/sessions", new { kind = "tcpServer" })).GetProperty("id").GetString()!;
-        JsonElement started = await PostAsync($"/api/sessions/{id}/start", new { address = "127.0.0.1", port = 0, echo });
+        JsonElement started = await PostAsync($"/api/sessions/{id}/start", new { address = "127.0.0.1", port = 0, echo, board });
         string on = started.GetProperty("details").GetProperty("listeningOn").GetString()!;
         return (id, int.Parse(on[(on.LastIndexOf(':') + 1)..]));
     }
