@@ -22,6 +22,7 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
     private string? _folder;
     private string? _ip;
     private string? _firmware;
+    private BoardProgram? _resetting;
 
     /// <summary>A board program has no echo setting: what it sends back is up to its code.</summary>
     public override bool Echo
@@ -84,6 +85,7 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
                 throw new SessionException(Notice.Of("pythonFailed", $"cannot start {python}: {ex.Message}", ("python", python), ("detail", ex.Message)));
             }
             (_program, _folder, _ip, _firmware) = (program, folder, EndpointText.Plain(ip).ToString(), display.Firmware.Name);
+            Settings = request;
         }
         Note(Notice.Of("programRunning", $"running {ProgramName} on {python} (Wi-Fi address {_ip}, firmware {_firmware})",
             ("name", ProgramName), ("python", python), ("ip", _ip), ("firmware", _firmware)));
@@ -95,6 +97,9 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
     private async Task WatchAsync(BoardProgram program)
     {
         int code = await program.Exited.ConfigureAwait(false);
+        // Killed by the reset button: StopAsync ends it and says so (not "exit code 137").
+        if (ReferenceEquals(Volatile.Read(ref _resetting), program))
+            return;
         if (await EndAsync(program).ConfigureAwait(false))
             Note(code == 0 ? Notice.Of("programEnded", "the program ended") : Notice.Of("programFailed", $"the program ended with exit code {code}", ("code", code)));
     }
@@ -105,6 +110,7 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
         BoardProgram? program = _program;
         if (program is null)
             return;
+        Volatile.Write(ref _resetting, program);
         program.Stop();
         if (await EndAsync(program).ConfigureAwait(false))
             Note(Notice.Of("programReset", "stopped (reset)"));
@@ -133,7 +139,7 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
     {
         if (button is not ("a" or "b"))
             throw new SessionException(Notice.Of("badButton", $"the board's buttons are a and b, got '{button}'", ("button", button)));
-        BoardProgram program = _program ?? throw new SessionException(Notice.NotRunning(), conflict: true);
+        BoardProgram program = _program ?? throw new SessionException(Notice.Of("noProgramRunning", "no program is running"), conflict: true);
         program.Channel.SetButton(button[0], pressed);
     }
 

@@ -11,7 +11,7 @@ public sealed record StartRequest
     public string? Host { get; init; }
     public int? Port { get; init; }
     public int? RemotePort { get; init; }
-    /// <summary>Send received data back; unset = the seed's default (TCP on, UDP off).</summary>
+    /// <summary>Send received data back; unset = off (the page plays the phone's part; the board is the one that echoes).</summary>
     public bool? Echo { get; init; }
     public string? Greeting { get; init; }
     public bool Reconnect { get; init; }

@@ -47,7 +47,7 @@ export const past = {
       const tr = document.createElement('tr');
       tr.dataset.history = s.id;
       // An unnamed session is stored under its kind's English name: show the kind in the page's language.
-      const name = ['TCP Server', 'TCP Client', 'UDP'].includes(s.title) ? t(s.kind) : s.title;
+      const name = ['TCP Server', 'TCP Client', 'UDP', '虚拟掌控板'].includes(s.title) ? t(s.kind) : s.title;
       for (const v of [s.id, t(s.kind), name, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }

@@ -73,6 +73,8 @@ export class Panel {
     for (const name of ['encoding', 'sendEncoding']) for (const e of this.ctx.info.encodings) this.f(name).add(new Option(e, e));
     const greeting = this.f('greeting');
     if (greeting) greeting.value = this.ctx.info.greeting;
+    for (const f of this.ctx.info.firmwares ?? ['latest']) this.f('firmware').add(new Option(f === 'latest' ? t('firmwareLatest') : f, f));
+    this.f('firmware').value = this.ctx.info.firmware ?? 'latest';
     for (const name of ['checksum', 'verify']) {
       for (const c of this.ctx.info.checksums ?? []) { const o = new Option(c.name, c.name); o.title = c.title; this.f(name).add(o); }
     }
@@ -115,6 +117,31 @@ export class Panel {
       this.f('history').value = '';
     });
     this.f('file').addEventListener('change', () => this.sendFile());
+    if (this.kind === 'board') {
+      // A .py file opened from disk lands in the editor; Run sends the editor's text.
+      this.f('programFile').addEventListener('change', async () => {
+        const file = this.f('programFile').files[0];
+        if (file) this.f('program').value = await file.text();
+        this.f('programFile').value = '';
+      });
+      // Buttons A and B are held while pressed, as on the board (button_a.value() is 0 while held).
+      for (const b of this.el.querySelectorAll('[data-button]')) {
+        const press = down => {
+          if (b.classList.contains('held') === down) return;
+          b.classList.toggle('held', down);
+          // A release after the program ended has nobody to tell.
+          if (down || this.view?.state === 'running')
+            attempt(() => api('POST', `/sessions/${this.id}/button`, { name: b.dataset.button, pressed: down }));
+        };
+        b.addEventListener('pointerdown', e => {
+          press(true);
+          try { b.setPointerCapture(e.pointerId); } catch { /* a pointer the browser does not track (synthetic) */ }
+        });
+        for (const ev of ['pointerup', 'pointercancel', 'lostpointercapture']) b.addEventListener(ev, () => press(false));
+        b.addEventListener('keydown', e => { if (e.key === ' ' || e.key === 'Enter') { e.preventDefault(); press(true); } });
+        b.addEventListener('keyup', e => { if (e.key === ' ' || e.key === 'Enter') press(false); });
+      }
+    }
   }
 
   async action(a) {
@@ -137,10 +164,11 @@ export class Panel {
 
   startRequest() {
     const num = name => (this.f(name)?.value === '' ? null : Number(this.f(name)?.value));
-    const echo = this.f('echo').checked;
-    if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo };
-    if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked };
-    return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo };
+    const echo = this.f('echo').checked, firmware = this.f('firmware').value;
+    if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo, board: this.f('board').checked, firmware };
+    if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked, firmware };
+    if (this.kind === 'board') return { program: this.f('program').value, ip: this.f('ip').value || null, firmware };
+    return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo, firmware };
   }
 
   /** After a reload (or in a second window) the form shows what the running session was started with. */
@@ -158,7 +186,9 @@ export class Panel {
         el.value = String(value);
       }
     };
-    if (this.kind === 'tcpServer') { set('address', s.address || '0.0.0.0'); set('port', s.port); }
+    if (s.firmware) set('firmware', s.firmware);
+    if (this.kind === 'tcpServer') { set('address', s.address || '0.0.0.0'); set('port', s.port); set('board', s.board); }
+    else if (this.kind === 'board') { set('program', s.program); set('ip', s.ip ?? ''); }
     else if (this.kind === 'tcpClient') { set('host', s.host); set('port', s.port); set('greeting', s.greeting ?? ''); set('reconnect', s.reconnect); }
     else {
       set('port', s.port); set('host', s.host); set('remotePort', s.remotePort); set('readTimeoutMs', s.readTimeoutMs);
@@ -230,7 +260,7 @@ export class Panel {
 
   update(view) {
     this.view = view;
-    const live = ['listening', 'connected', 'open'].includes(view.state);
+    const live = ['listening', 'connected', 'open', 'running'].includes(view.state);
     this.tab.querySelector('.name').textContent = this.title;
     this.tab.querySelector('.dot').className = 'dot' + (live ? ' live' : ['connecting', 'reconnecting'].includes(view.state) ? ' wait' : '');
     const state = this.q('.state');
@@ -241,7 +271,9 @@ export class Panel {
     // UDP: show where the board must send to (this computer's LAN address), not the wildcard it is bound to.
     this.q('.where').textContent = this.kind === 'udp'
       ? (d.reachable ? `${t('boardSendsTo')} ${d.reachable}` : '')
-      : d.listeningOn || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
+      : this.kind === 'board'
+        ? (d.running ? t('boardWhere', { ip: d.ip, firmware: d.firmware }) : '')
+        : (d.listeningOn ? d.listeningOn + (d.board ? ` · ${t('boardMode')}` : '') : '') || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
     this.q('.error').textContent = view.error ? notice(view.error.code, view.error.args, view.error.text) : '';
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
     if (document.activeElement !== this.f('encoding')) this.f('encoding').value = view.encoding;
