@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Transcripts;
@@ -59,6 +60,7 @@ public static class ClientCommand
         var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
         var record = new RecordOptionSet();
+        var save = new SaveOptionSet(perConnection: false);
         var tls = new ClientTlsOptionSet();
 
         var command = new Command("client", "Connect to a TCP server, send a greeting, show what arrives and echo it back (the seed's tcpClient)")
@@ -80,6 +82,7 @@ public static class ClientCommand
         board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
+        save.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             bool isInteractive = r.GetValue(interactive);
@@ -102,13 +105,14 @@ public static class ClientCommand
             OledDisplay? oled = null;
             if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab client")) is null)
                 return ExitCodes.Usage;
-            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+            if (!record.TryOpen(r, out TranscriptWriter? recorder) || !save.TryOpen(r, out ReceivedFiles? saver))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oled,
-                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "client", settings.BoardStrict, _ => isInteractive
+            using (saver)
+                return SaveOptionSet.ExitCode(RecordOptionSet.ExitCode(await RunAsync(settings, display.Display(r, prefix: false) with { ShowSent = false }, display.Input(r), oled,
+                    recorder, sink => SaveOptionSet.With(TcpObservers.Create(r, framing, recorder, sink, role: "client", settings.BoardStrict, _ => isInteractive
                         ? "echo is off now: type '/echo on' to turn it back on, or start with --no-loop-guard"
-                        : "echo is off now (start with --no-loop-guard to keep echoing)")).ConfigureAwait(false), recorder);
+                        : "echo is off now (start with --no-loop-guard to keep echoing)"), saver, sink)).ConfigureAwait(false), recorder), saver);
         });
         return command;
     }

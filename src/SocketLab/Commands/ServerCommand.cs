@@ -3,6 +3,7 @@ using System.Net;
 using System.Threading.Channels;
 using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Transcripts;
@@ -30,6 +31,7 @@ public static class ServerCommand
         var display = new DisplayOptionSet();
         var board = new BoardOptionSet();
         var framing = new FramingOptionSet();
+        var save = new SaveOptionSet(perConnection: true);
         var record = new RecordOptionSet();
         var access = new AccessOptionSet();
         var tls = new ServerTlsOptionSet();
@@ -44,6 +46,7 @@ public static class ServerCommand
         board.AddTo(command, needs: display.Oled);
         framing.AddTo(command);
         record.AddTo(command);
+        save.AddTo(command);
         command.Validators.Add(r =>
         {
             bool tlsAsked = r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null;
@@ -84,12 +87,13 @@ public static class ServerCommand
             OledDisplay? oled = null;
             if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab server")) is null)
                 return ExitCodes.Usage;
-            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+            if (!record.TryOpen(r, out TranscriptWriter? recorder) || !save.TryOpen(r, out ReceivedFiles? saver))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oled, r.GetValue(stats),
-                    recorder, sink => TcpObservers.Create(r, framing, recorder, sink, role: "server", strict,
-                        c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard")).ConfigureAwait(false), recorder);
+            using (saver)
+                return SaveOptionSet.ExitCode(RecordOptionSet.ExitCode(await RunAsync(options, display.Display(r, prefix: true), display.Input(r), oled, r.GetValue(stats),
+                    recorder, sink => SaveOptionSet.With(TcpObservers.Create(r, framing, recorder, sink, role: "server", strict,
+                        c => $"echo to #{c.Id} is off now: type '/echo {c.Id} on' to turn it back on, or start with --no-loop-guard"), saver, sink)).ConfigureAwait(false), recorder), saver);
         });
         return command;
     }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using SocketLab.Board.Oled;
 using SocketLab.Cli.Output;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
@@ -71,6 +72,7 @@ public static class UdpCommand
         Option<int> maxPeers = CommonOptions.Count("--max-peers", "Peers remembered at once (for /peers and /to #ID); past it the least recently heard is forgotten [default: 10000]", 10_000, min: 1);
         var display = new DisplayOptionSet();
         var record = new RecordOptionSet();
+        var save = new SaveOptionSet(perConnection: false);
         var board = new BoardOptionSet();
 
         var command = new Command("listen", "Receive datagrams from any number of peers and print 'received: <data> from <addr>' (the board's udp_server); typed lines reply to the last peer")
@@ -80,6 +82,7 @@ public static class UdpCommand
         display.AddTo(command, print: true);
         board.AddTo(command, needs: display.Oled);
         record.AddTo(command);
+        save.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             IPAddress[] groups = r.GetValue(join) ?? [];
@@ -100,15 +103,16 @@ public static class UdpCommand
             OledDisplay? oled = null;
             if (r.GetValue(display.Oled) && (oled = board.CreateDisplay(r, "socketlab udp listen")) is null)
                 return ExitCodes.Usage;
-            if (!record.TryOpen(r, out TranscriptWriter? recorder))
+            if (!record.TryOpen(r, out TranscriptWriter? recorder) || !save.TryOpen(r, out ReceivedFiles? saver))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder, oled).ConfigureAwait(false), recorder);
+            using (saver)
+                return SaveOptionSet.ExitCode(RecordOptionSet.ExitCode(await ListenAsync(options, display.Display(r, prefix: false), display.Input(r), recorder, oled, saver).ConfigureAwait(false), recorder), saver);
         });
         return command;
     }
 
-    private static async Task<int> ListenAsync(UdpEndpointOptions options, DisplayOptions display, SendInput input, TranscriptWriter? recorder, OledDisplay? oled)
+    private static async Task<int> ListenAsync(UdpEndpointOptions options, DisplayOptions display, SendInput input, TranscriptWriter? recorder, OledDisplay? oled, ReceivedFiles? saver)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
@@ -119,6 +123,11 @@ public static class UdpCommand
             observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
         if (panel is not null)
             observers.Add(panel);
+        if (saver is not null)
+        {
+            saver.Failed += sink.Error;
+            observers.Add(saver);
+        }
         await using var endpoint = new UdpEndpoint(options, new UdpObserverFanout(observers));
         endpoint.Warning += sink.Error;
         endpoint.Start();
