@@ -34,6 +34,9 @@ public sealed record ScriptOutcome(int StepsRun, TimeSpan Elapsed, ScriptFailure
 /// </summary>
 public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariables variables, Action<string> print, Action<string>? trace = null)
 {
+    /// <summary>A checksum appended to every <c>send</c> (the CLI's <c>expect --append</c>).</summary>
+    public (Checksums.Checksum Checksum, Checksums.ByteOrder? Order)? Append { get; init; }
+
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -118,6 +121,8 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 variables.Counter++;
                 if (!TryBytes(s.Payload, s.Hex, out byte[]? payload, out string? bad))
                     return new ScriptFailure(step, FailureKind.Script, bad);
+                if (Append is { } sum)
+                    payload = sum.Checksum.Append(payload, sum.Order);
                 for (ReadOnlyMemory<byte> rest = payload; !rest.IsEmpty;)
                     rest = rest[await _socket.SendAsync(rest, SocketFlags.None, ct).ConfigureAwait(false)..];
                 return null;

@@ -30,6 +30,21 @@ public sealed class ExpectCommandTests : IAsyncLifetime, IDisposable
         return await CliProcess.RunAsync(Wait, ["expect", path, "--var", $"port={_port}", .. extra]);
     }
 
+    [Fact]
+    public async Task Append_puts_the_crc_on_every_send_and_the_echo_proves_it()
+    {
+        // The server echoes: the frame must come back with the CRC-16/MODBUS the script did not write.
+        var (code, stdout, stderr) = await RunScriptAsync("""
+            connect 127.0.0.1:{{port}}
+            send hex "01 03 00 00 00 0A"
+            expect hex "01 03 00 00 00 0a c5 cd" within 5s
+            """, "--append", "crc16-modbus");
+        Assert.True(code == 0, $"{stdout}\n{stderr}");
+        var (bad, _, badErr) = await RunScriptAsync("connect 127.0.0.1:{{port}}\n", "--append", "crc9");
+        Assert.Equal(2, bad);
+        Assert.Contains("--append: unknown checksum 'crc9'", badErr);
+    }
+
     [Theory]
     [InlineData("echo.expect")]
     [InlineData("lines.expect")]
