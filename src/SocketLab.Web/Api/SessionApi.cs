@@ -117,7 +117,9 @@ public static class SessionApi
                     RemotePort = int.TryParse(q["remotePort"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int p) ? p : null,
                 };
                 string name = q["name"].FirstOrDefault() is { Length: > 0 } n ? n : "file";
-                long sent = await s.SendFileAsync(http.Request.Body, http.Request.ContentLength, name, target, http.RequestAborted).ConfigureAwait(false);
+                int chunk = int.TryParse(q["chunk"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : Session.FileChunkBytes;
+                int delayMs = int.TryParse(q["delayMs"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) ? d : 0;
+                long sent = await s.SendFileAsync(http.Request.Body, http.Request.ContentLength, name, target, http.RequestAborted, chunk, delayMs).ConfigureAwait(false);
                 return Results.Json(new { sent }, Json.Options);
             }));
 
@@ -165,6 +167,18 @@ public static class SessionApi
             s.SetRecording(body.On);
             return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
         }));
+
+        api.MapPut("/sessions/{id}/save", (string id, RecordRequest body) => With(sessions, id, s =>
+        {
+            s.SetSaving(body.On);
+            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+        }));
+
+        // The received bytes as saved so far (saving may go on: the file is shared for reading).
+        api.MapGet("/sessions/{id}/saved", (string id) => With(sessions, id, s =>
+            s.SavedPath is { } path && File.Exists(path)
+                ? Results.Stream(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite), "application/octet-stream", Path.GetFileName(path))
+                : Refused(Notice.Of("nothingSaved", $"session '{id}' has saved nothing"), 404)));
 
         // Streams the file as it is now (recording may go on); the writer lets readers share it.
         api.MapGet("/sessions/{id}/transcript", (string id) => With(sessions, id, s =>

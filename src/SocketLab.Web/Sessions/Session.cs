@@ -1,6 +1,7 @@
 using SocketLab.Board.Oled;
 using System.Globalization;
 using System.Text;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Checksums;
 using SocketLab.Core.Framing;
 using SocketLab.Core.Text;
@@ -99,19 +100,75 @@ public abstract class Session : IAsyncDisposable
     /// <summary>Connects a transcript recorder for this session's traffic (null disconnects it).</summary>
     protected abstract void PlugRecorder(TranscriptWriter? writer);
 
+    /// <summary>The kind as files are named: tcp-server-s1-….jsonl, udp-s3-….bin.</summary>
+    private string FileKind => Kind switch
+    {
+        SessionKind.TcpServer => "tcp-server",
+        SessionKind.TcpClient => "tcp-client",
+        SessionKind.Board => "board",
+        _ => "udp",
+    };
+
+    /// <summary>Connects a file that gets every received byte (null disconnects it). Board sessions have no sockets of their own: nothing.</summary>
+    protected virtual void PlugSaver(ReceivedFiles? saver) { }
+
+    private ReceivedFiles? _saver;
+
+    /// <summary>Where "Save received data" writes (or last wrote), and whether it is on now.</summary>
+    public string? SavedPath { get; private set; }
+    public bool Saving => Volatile.Read(ref _saver) is not null;
+
+    /// <summary>
+    /// "Save received data": every byte peers send, straight to <c>received/&lt;kind&gt;-&lt;id&gt;-&lt;time&gt;.bin</c>
+    /// beside the transcripts, not through the log (a large receive costs no memory); the page downloads it.
+    /// A failed write (disk full) turns it off with an error line; the session goes on.
+    /// </summary>
+    public void SetSaving(bool on)
+    {
+        if (on && _saver is null)
+        {
+            string folder = Path.Combine(Path.GetDirectoryName(Services.TranscriptDirectory.TrimEnd(Path.DirectorySeparatorChar)) ?? Services.TranscriptDirectory, "received");
+            string file = Path.Combine(folder, $"{FileKind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.bin");
+            ReceivedFiles saver;
+            try
+            {
+                Directory.CreateDirectory(folder);
+                saver = new ReceivedFiles(file);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new SessionException(Notice.Of("saveFailed", $"cannot write '{file}': {ex.Message}", ("path", file), ("error", ex.Message)));
+            }
+            saver.Failed += why =>
+            {
+                if (Interlocked.CompareExchange(ref _saver, null, saver) == saver)
+                {
+                    PlugSaver(null);
+                    saver.Dispose();
+                    Fail(Notice.Of("savingFailed", why, ("path", saver.Path), ("error", saver.Failure ?? "")));
+                    Changed();
+                }
+            };
+            SavedPath = saver.Path;
+            _saver = saver;
+            PlugSaver(saver);
+            Note(Notice.Of("saving", $"saving received data to {saver.Path}", ("path", saver.Path)));
+        }
+        else if (!on && Interlocked.Exchange(ref _saver, null) is { } saver)
+        {
+            PlugSaver(null);
+            saver.Dispose();
+            Note(Notice.Of("savedTo", $"saved {saver.BytesSaved} bytes to {saver.Path}", ("path", saver.Path), ("bytes", saver.BytesSaved)));
+        }
+        Changed();
+    }
+
     /// <summary>Turns recording on or off; the file is <c>&lt;kind&gt;-&lt;id&gt;-&lt;yyyyMMdd-HHmmss&gt;.jsonl</c> in the transcripts folder.</summary>
     public void SetRecording(bool on)
     {
         if (on)
         {
-            string kind = Kind switch
-            {
-                SessionKind.TcpServer => "tcp-server",
-                SessionKind.TcpClient => "tcp-client",
-                SessionKind.Board => "board",
-                _ => "udp",
-            };
-            string name = $"{kind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.jsonl";
+            string name = $"{FileKind}-{Id}-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.jsonl";
             if (Transcript.Start(Services.TranscriptDirectory, name))
                 Note(Notice.Recording(Transcript.Path!));
         }
@@ -275,10 +332,15 @@ public abstract class Session : IAsyncDisposable
     }
 
     /// <summary>Streams a file to the peer(s) in chunks, publishing progress; returns the bytes sent.</summary>
-    public async Task<long> SendFileAsync(Stream content, long? length, string name, SendRequest target, CancellationToken cancellationToken)
+    public async Task<long> SendFileAsync(Stream content, long? length, string name, SendRequest target, CancellationToken cancellationToken,
+        int chunkBytes = FileChunkBytes, int delayMs = 0)
     {
         ValidateSend(target);
-        byte[] chunk = new byte[FileChunkBytes];
+        if (chunkBytes is < 1 or > 1024 * 1024)
+            throw new SessionException(Notice.Of("badChunk", "the chunk size must be from 1 byte to 1 MiB"));
+        if (delayMs is < 0 or > 60_000)
+            throw new SessionException(Notice.Of("badDelay", "the delay between chunks must be from 0 to 60000 ms"));
+        byte[] chunk = new byte[chunkBytes];
         long sent = 0;
         long lastReport = 0;
         Note(Notice.SendingFile(name, length));
@@ -289,6 +351,8 @@ public abstract class Session : IAsyncDisposable
                 break;
             await SendOnceAsync(chunk[..read], target, cancellationToken).ConfigureAwait(false);
             sent += read;
+            if (delayMs > 0)
+                await Task.Delay(delayMs, cancellationToken).ConfigureAwait(false);
             if (sent - lastReport >= FileProgressBytes)
             {
                 lastReport = sent;
@@ -300,7 +364,7 @@ public abstract class Session : IAsyncDisposable
         return sent;
     }
 
-    private const int FileChunkBytes = 8 * 1024;
+    public const int FileChunkBytes = 8 * 1024;
     private const int FileProgressBytes = 64 * 1024;
 
     /// <summary>Lets a session refuse a send before it starts (wrong state, missing target).</summary>
@@ -510,6 +574,11 @@ public abstract class Session : IAsyncDisposable
         StopRepeat();
         await StopAsync().ConfigureAwait(false);
         Transcript.Stop();
+        if (Interlocked.Exchange(ref _saver, null) is { } saver)
+        {
+            PlugSaver(null);
+            saver.Dispose();
+        }
         GC.SuppressFinalize(this);
     }
 }

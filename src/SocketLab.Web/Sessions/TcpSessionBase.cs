@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Transcripts;
@@ -11,10 +12,13 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
     : Session(id, kind, services), IConnectionObserver
 {
     private readonly SwitchableObserver _recorder = new();
+    private readonly SwitchableObserver _saver = new();
     private ObserverFanout? _observer;
 
     /// <summary>What a connection reports to: this session, then the transcript recorder when recording.</summary>
-    protected IConnectionObserver Observer => _observer ??= new ObserverFanout(this, _recorder);
+    protected IConnectionObserver Observer => _observer ??= new ObserverFanout(this, _recorder, _saver);
+
+    protected override void PlugSaver(ReceivedFiles? saver) => _saver.Exchange(saver);
 
     /// <summary>"server" or "client": the transcript's role, as the CLI writes it.</summary>
     protected abstract string TranscriptRole { get; }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SocketLab.Core.Capture;
 using SocketLab.Core.Net;
 using SocketLab.Core.Transcripts;
 using SocketLab.Core.Udp;
@@ -15,6 +16,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
 {
     private readonly Lock _lifecycle = new();
     private readonly SwitchableUdpObserver _recorder = new();
+    private readonly SwitchableUdpObserver _saver = new();
     private UdpEndpoint? _endpoint;
     private StartRequest _settings = new();
     private string? _local;
@@ -36,6 +38,8 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         }
     }
 
+    protected override void PlugSaver(ReceivedFiles? saver) => _saver.Exchange(saver);
+
     protected override void PlugRecorder(TranscriptWriter? writer) =>
         _recorder.Exchange(writer is null ? null : new UdpTranscriptRecorder(writer, "udp-listen"));
 
@@ -55,7 +59,7 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
             Echo = (request.Echo ?? false) && !request.ReceiveOnly,
             // Each datagram is logged, stored and published: a burst waits in the socket, not on the floor.
             ReceiveBufferBytes = 4 * 1024 * 1024,
-        }, new UdpObserverFanout(this, _recorder));
+        }, new UdpObserverFanout(this, _recorder, _saver));
         lock (_lifecycle)
         {
             if (_endpoint is not null)

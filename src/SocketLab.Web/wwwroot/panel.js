@@ -100,6 +100,7 @@ export class Panel {
     this.f('verifyOrder').addEventListener('change', verify);
     this.f('checksum').addEventListener('change', () => this.showOrder(this.f('checksum'), this.f('checksumOrder')));
     this.f('record').addEventListener('change', () => attempt(() => api('PUT', `/sessions/${this.id}/record`, { on: this.f('record').checked })));
+    this.f('save').addEventListener('change', () => attempt(() => api('PUT', `/sessions/${this.id}/save`, { on: this.f('save').checked })));
     for (const name of ['view', 'eol']) this.f(name).addEventListener('change', () => this.log.setMode(this.f('view').value === 'hex', this.f('eol').checked));
     this.f('filter').addEventListener('input', () => this.log.setFilter(this.f('filter').value));
     // HEX sends are exactly the bytes typed: each mode keeps its own line ending (HEX starts with none).
@@ -221,7 +222,7 @@ export class Panel {
   async sendFile() {
     const file = this.f('file').files[0];
     if (!file) return;
-    const q = new URLSearchParams({ name: file.name, ...Object.fromEntries(Object.entries(this.sendTarget()).map(([k, v]) => [k, String(v)])) });
+    const q = new URLSearchParams({ name: file.name, chunk: this.f('chunk').value || '8192', delayMs: this.f('chunkDelay').value || '0', ...Object.fromEntries(Object.entries(this.sendTarget()).map(([k, v]) => [k, String(v)])) });
     const bar = this.q('[data-testid=file-progress]');
     bar.hidden = false; bar.max = file.size || 1; bar.value = 0;
     await attempt(() => api('POST', `/sessions/${this.id}/file?${q}`, file, { raw: true }));
@@ -300,7 +301,16 @@ export class Panel {
   /** The Record toggle and the transcript file: a plain link to the API, which the access cookie opens. */
   transcript(view) {
     if (document.activeElement !== this.f('record')) this.f('record').checked = view.recording;
-    const box = this.q('.transcript');
+    if (document.activeElement !== this.f('save')) this.f('save').checked = view.saving;
+    const saved = this.q('[data-testid=saved]');
+    saved.hidden = !view.saved;
+    if (view.saved) {
+      this.q('.saved-path').textContent = `${t(view.saving ? 'savingTo' : 'savedTo')} ${view.saved}`;
+      const link = this.q('[data-testid=download-saved]');
+      link.href = `/api/sessions/${this.id}/saved`;
+      link.download = view.saved.split(/[\\/]/).pop();
+    }
+    const box = this.q('[data-testid=transcript]');
     box.hidden = !view.transcript;
     if (!view.transcript) return;
     const file = view.transcript.split(/[\\/]/).pop();
