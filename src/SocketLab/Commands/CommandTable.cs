@@ -20,6 +20,7 @@ public static class CommandTable
         ("oled", OledCommand.Create),
         ("bench", BenchCommand.Create),
         ("checksum", ChecksumCommand.Create),
+        ("send-list", SendListCommand.Create),
         ("board", BoardCommand.Create),
     ];
 
