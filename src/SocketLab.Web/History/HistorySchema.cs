@@ -41,6 +41,10 @@ public static class HistorySchema
         ALTER TABLE events ADD COLUMN code TEXT;
         ALTER TABLE events ADD COLUMN args TEXT;
         """,
+        // 3: the page's command lists (NetAssist's 多条字符串), as their JSON.
+        """
+        CREATE TABLE command_lists (name TEXT PRIMARY KEY, json TEXT NOT NULL, updated_at INTEGER NOT NULL);
+        """,
     ];
 
     public static int Latest => Migrations.Length;

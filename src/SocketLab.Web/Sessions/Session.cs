@@ -4,6 +4,7 @@ using System.Text;
 using SocketLab.Core.Capture;
 using SocketLab.Core.Checksums;
 using SocketLab.Core.Framing;
+using SocketLab.Core.Presets;
 using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 using SocketLab.Web.Board;
@@ -415,6 +416,80 @@ public abstract class Session : IAsyncDisposable
         });
     }
 
+    private readonly ReplyWatch _replies = new();
+    private CancellationTokenSource? _listRun;
+
+    /// <summary>The command list running now: its name, round and step (1-based), or null.</summary>
+    public (string Name, int Round, int Step, int Steps)? ListRun { get; private set; }
+
+    /// <summary>
+    /// Runs a command list over this session (to <paramref name="target"/>'s client(s) or remote): each
+    /// command sent, its expected reply waited for in what arrives, a line in the log per step, stopping at
+    /// the first failure. Another run or Stop ends this one.
+    /// </summary>
+    public void RunList(CommandList list, int? repeat, SendRequest target)
+    {
+        ValidateSend(target);
+        StopList();
+        var cts = new CancellationTokenSource();
+        _listRun = cts;
+        ListRun = (list.Name, 1, 1, list.Commands.Count);
+        Changed();
+        _ = Task.Run(async () =>
+        {
+            var runner = new CommandListRunner(async (bytes, ct) => await SendOnceAsync(bytes, target, ct).ConfigureAwait(false), _replies, Encoding, Macros);
+            bool ok = false;
+            try
+            {
+                ok = await runner.RunAsync(list, repeat, step =>
+                {
+                    string name = step.Step.Name.Length > 0 ? step.Step.Name : $"#{step.Index + 1}";
+                    var args = new (string, object?)[]
+                    {
+                        ("list", list.Name), ("round", step.Round), ("step", step.Index + 1), ("steps", list.Commands.Count), ("name", name),
+                        ("ms", Math.Round(step.Elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)),
+                    };
+                    if (step.Ok)
+                        Note(Notice.Of(step.Reply is null ? "listStep" : "listStepReply",
+                            $"{list.Name} {step.Round}.{step.Index + 1}/{list.Commands.Count} {name}: sent{(step.Reply is null ? "" : $", reply in {step.Elapsed.TotalMilliseconds:0} ms")}", args));
+                    else
+                        Fail(Notice.Of("listStepFailed", $"{list.Name} {step.Round}.{step.Index + 1}/{list.Commands.Count} {name}: {step.Failure}", [.. args, ("detail", step.Failure)]));
+                    if (ReferenceEquals(_listRun, cts))
+                        ListRun = (list.Name, step.Round, Math.Min(step.Index + 2, list.Commands.Count), list.Commands.Count);
+                }, cts.Token).ConfigureAwait(false);
+                if (ok)
+                    Note(Notice.Of("listPassed", $"{list.Name}: every step passed", ("list", list.Name)));
+            }
+            catch (OperationCanceledException)
+            {
+                Note(Notice.Of("listStopped", $"{list.Name}: stopped", ("list", list.Name)));
+            }
+            catch (SessionException ex)
+            {
+                Fail(Notice.RepeatStopped(ex.Notice));
+            }
+            finally
+            {
+                if (Interlocked.CompareExchange(ref _listRun, null, cts) == cts)
+                {
+                    ListRun = null;
+                    Changed();
+                }
+                cts.Dispose();
+            }
+        });
+    }
+
+    public void StopList()
+    {
+        if (Interlocked.Exchange(ref _listRun, null) is { } cts)
+        {
+            cts.Cancel();
+            ListRun = null;
+            Changed();
+        }
+    }
+
     public void StopRepeat()
     {
         CancellationTokenSource? cts = Interlocked.Exchange(ref _repeat, null);
@@ -452,7 +527,11 @@ public abstract class Session : IAsyncDisposable
     protected LogEntry Record(LogDirection dir, string peer, ReadOnlySpan<byte> data)
     {
         if (dir == LogDirection.Rx)
+        {
             Counters.AddRx(data.Length);
+            if (_listRun is not null)
+                _replies.Feed(data);
+        }
         else
             Counters.AddTx(data.Length);
         ReadOnlySpan<byte> kept = data.Length > MaxLoggedBytes ? data[..MaxLoggedBytes] : data;
@@ -462,6 +541,10 @@ public abstract class Session : IAsyncDisposable
             if (!_decoders.TryGetValue((peer, dir), out StreamTextDecoder? decoder))
                 _decoders[(peer, dir)] = decoder = new StreamTextDecoder(_encoding);
             string text = decoder.Decode(kept);
+            // What we send goes out as whole messages: bytes that do not end a character belong to this
+            // line, not to the start of the next one (a CRC after text, say). Received bytes stay split-safe.
+            if (dir == LogDirection.Tx && kept.Length == data.Length)
+                text += decoder.Flush();
             if (kept.Length < data.Length)
             {
                 // Only the kept head is decoded (decoding a flood of binary is the costly part).
@@ -572,6 +655,7 @@ public abstract class Session : IAsyncDisposable
     public virtual async ValueTask DisposeAsync()
     {
         StopRepeat();
+        StopList();
         await StopAsync().ConfigureAwait(false);
         Transcript.Stop();
         if (Interlocked.Exchange(ref _saver, null) is { } saver)

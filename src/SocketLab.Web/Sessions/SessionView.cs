@@ -20,7 +20,7 @@ public sealed record SessionView(
     string Id, SessionKind Kind, string Title, bool Named, string State, NoticeView? Error, string Encoding, bool Echo, string Framing, object? Verify, StartRequest? Settings,
     long RxBytes, long TxBytes, long RxCount, long TxCount,
     object Details, IReadOnlyList<AutoReplyRule> Rules, object? Repeat, bool OledAvailable, string? Oled,
-    IReadOnlyList<RateSample>? Rates, IReadOnlyList<LogEntryView>? Log, bool Recording, string? Transcript, bool Saving, string? Saved)
+    IReadOnlyList<RateSample>? Rates, IReadOnlyList<LogEntryView>? Log, bool Recording, string? Transcript, bool Saving, string? Saved, object? ListRun)
 {
     public static SessionView Of(Session s, int logTail) => new(
         s.Id, s.Kind, s.Title, s.Named, s.State, NoticeView.Of(s.LastError), s.EncodingName, s.Echo, s.Framing,
@@ -32,5 +32,6 @@ public sealed record SessionView(
         s.OledGlass is not null, s.OledGlass is { } g && logTail > 0 ? Convert.ToBase64String(g) : null,
         logTail > 0 ? s.Counters.History() : null,
         logTail > 0 ? s.Log.Tail(logTail).Select(LogEntryView.Of).ToArray() : null,
-        s.Transcript.On, s.Transcript.Path, s.Saving, s.SavedPath);
+        s.Transcript.On, s.Transcript.Path, s.Saving, s.SavedPath,
+        s.ListRun is { } run ? new { name = run.Name, round = run.Round, step = run.Step, steps = run.Steps } : null);
 }

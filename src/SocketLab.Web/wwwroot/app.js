@@ -10,6 +10,12 @@ const ctx = {
   info: { addresses: ['0.0.0.0', '127.0.0.1'], encodings: ['utf-8'], greeting: '' },
   activate,
   sentChanged: () => { for (const p of sessions.values()) p.renderSentBefore(); },
+  lists: [],
+  panels: () => sessions.values(),
+  async reloadLists() {
+    ctx.lists = await attempt(() => api('GET', '/lists')) ?? ctx.lists;
+    for (const p of sessions.values()) p.renderLists();
+  },
 };
 let active = localStorage.getItem('socketlab.active');
 
@@ -93,6 +99,13 @@ async function main() {
   const info = await attempt(() => api('GET', '/info'));
   if (info) ctx.info = info;
   document.getElementById('history-open').hidden = !ctx.info.history;
+  await ctx.reloadLists();
+  // 1–9 send the chosen list's commands, as NetAssist's 多条字符串 keys do (not while typing).
+  document.addEventListener('keydown', e => {
+    if (e.ctrlKey || e.altKey || e.metaKey || !/^[1-9]$/.test(e.key) || e.target.closest('input, textarea, select, [contenteditable]')) return;
+    const p = sessions.get(active);
+    if (p && !p.el.classList.contains('board')) { e.preventDefault(); p.sendCommand(Number(e.key) - 1); }
+  });
   connect();
   // For tests and the page benchmark: the open sessions' logs.
   window.socketlab = { sessions };

@@ -56,6 +56,7 @@ export class Panel {
     applyTo(this.el);
     this.drawOled(view.oled);
     this.renderSentBefore();
+    this.renderLists();
   }
 
   get active() { return this.el.classList.contains('active'); }
@@ -118,6 +119,12 @@ export class Panel {
       this.f('history').value = '';
     });
     this.f('file').addEventListener('change', () => this.sendFile());
+    this.f('list').addEventListener('change', () => this.renderLists());
+    this.f('listFile').addEventListener('change', async () => {
+      const file = this.f('listFile').files[0];
+      this.f('listFile').value = '';
+      if (file) await this.saveList(await file.text());
+    });
     if (this.kind === 'board') {
       // A .py file opened from disk lands in the editor; Run sends the editor's text.
       this.f('programFile').addEventListener('change', async () => {
@@ -157,6 +164,31 @@ export class Panel {
       case 'clear': return attempt(() => api('POST', `/sessions/${id}/clear`));
       case 'export-text': return download(`/sessions/${id}/export?format=text`, `socketlab-${id}.txt`);
       case 'export-jsonl': return download(`/sessions/${id}/export?format=jsonl`, `socketlab-${id}.jsonl`);
+      case 'list-new': return this.editList({ name: t('listNew') + ' ' + ((this.ctx.lists?.length ?? 0) + 1), repeat: 1, commands: [{ name: 'hello', data: 'hello mPython', eol: 'crlf' }] });
+      case 'list-edit': return this.selectedList() ? this.editList(this.selectedList()) : undefined;
+      case 'list-cancel': this.q('.list-editor').hidden = true; return undefined;
+      case 'list-save': return this.saveList(this.f('listJson').value);
+      case 'list-export': {
+        const list = this.selectedList();
+        if (!list) return undefined;
+        const a = document.createElement('a');
+        a.href = URL.createObjectURL(new Blob([JSON.stringify(list, null, 2)], { type: 'application/json' }));
+        a.download = `${list.name}.json`;
+        document.body.append(a); a.click(); a.remove();
+        return undefined;
+      }
+      case 'list-delete': {
+        const list = this.selectedList();
+        if (!list || !confirm(t('confirmDeleteList', { name: list.name }))) return undefined;
+        if (await attempt(() => api('DELETE', `/lists/${encodeURIComponent(list.name)}`)) === null) await this.ctx.reloadLists();
+        return undefined;
+      }
+      case 'list-run': {
+        const list = this.selectedList();
+        if (!list) return undefined;
+        return attempt(() => api('POST', `/sessions/${id}/run-list`, { name: list.name, repeat: Number(this.f('listRepeat').value || 1), ...this.sendTarget() }));
+      }
+      case 'list-stop': return attempt(() => api('POST', `/sessions/${id}/run-list/stop`));
       case 'add-rule': return this.addRule({ match: 'contains', pattern: '', reply: '', replyIsHex: false, enabled: true });
       case 'save-rules': return this.saveRules();
       default: return undefined;
@@ -170,6 +202,59 @@ export class Panel {
     if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked, firmware };
     if (this.kind === 'board') return { program: this.f('program').value, ip: this.f('ip').value || null, firmware };
     return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo, firmware };
+  }
+
+  selectedList() { return (this.ctx.lists ?? []).find(l => l.name === this.f('list').value); }
+
+  /** The lists (shared by every tab) in the picker, and the chosen one's commands as buttons. */
+  renderLists() {
+    const sel = this.f('list');
+    const keep = sel.value;
+    sel.textContent = '';
+    const lists = this.ctx.lists ?? [];
+    if (!lists.length) sel.add(new Option(t('listNone'), ''));
+    for (const l of lists) sel.add(new Option(l.name, l.name));
+    if (lists.some(l => l.name === keep)) sel.value = keep;
+    const box = this.q('.commands');
+    box.textContent = '';
+    (this.selectedList()?.commands ?? []).forEach((c, i) => {
+      const b = document.createElement('button');
+      b.dataset.testid = 'command';
+      b.title = (c.hex ? '[HEX] ' : '') + c.data + (c.expect ? `  →  ${c.expect}` : '');
+      if (i < 9) { const k = document.createElement('span'); k.className = 'key'; k.textContent = String(i + 1); b.append(k); }
+      b.append(c.name || c.data);
+      b.addEventListener('click', () => this.sendCommand(i));
+      box.append(b);
+    });
+  }
+
+  /** Sends one command of the chosen list, built as the send box would build it. */
+  async sendCommand(index) {
+    const c = this.selectedList()?.commands?.[index];
+    if (!c) return;
+    const body = {
+      data: c.data ?? '', hex: !!c.hex, escapes: !!c.escapes, macros: !!c.macros, eol: c.eol ?? 'none',
+      checksum: c.checksum ?? 'none', checksumOrder: c.checksumOrder ?? null, ...this.sendTarget(),
+    };
+    await attempt(() => api('POST', `/sessions/${this.id}/send`, body));
+  }
+
+  editList(list) {
+    this.q('.list-editor').hidden = false;
+    this.f('listJson').value = JSON.stringify(list, null, 2);
+    this.f('listJson').focus();
+  }
+
+  async saveList(json) {
+    let body;
+    try { body = JSON.parse(json); } catch (err) { toast(t('c.badList', { detail: err.message })); return; }
+    const saved = await attempt(() => api('PUT', '/lists', body));
+    if (!saved) return;
+    this.q('.list-editor').hidden = true;
+    toast(t('listSaved'), true);
+    await this.ctx.reloadLists();
+    this.f('list').value = saved.name;
+    for (const p of this.ctx.panels()) p.renderLists();
   }
 
   /** After a reload (or in a second window) the form shows what the running session was started with. */
@@ -294,6 +379,7 @@ export class Panel {
     this.q('canvas.oled').hidden = !view.oledAvailable;
     if (!this.rulesLoaded) { this.rulesLoaded = true; this.q('.rules').textContent = ''; for (const r of view.rules || []) this.addRule(r); }
     this.showRepeat(view.repeat ? view.repeat.sent : null);
+    this.q('.list-note').textContent = view.listRun ? t('listRunning', view.listRun) : '';
   }
 
   showRepeat(sent) { this.q('.repeat-note').textContent = sent === null ? '' : t('repeating', { sent }); }
