@@ -11,7 +11,7 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class CommandListPageTests(BrowserFixture browser) : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("socketlab-lists-").FullName;
+    private readonly TempDirectory _temp = new();
 
     private const string List = """
         { "name": "modbus", "repeat": 1, "commands": [
@@ -23,7 +23,7 @@ public sealed class CommandListPageTests(BrowserFixture browser) : IDisposable
     public async Task A_list_is_imported_sent_by_click_and_key_run_in_order_and_kept_across_a_restart()
     {
         using TcpListener device = Wire.Listen(out int port);
-        await using (UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir }))
+        await using (UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path }))
         {
             (IPage page, List<string> errors) = await browser.NewPageAsync();
             await page.GotoAsync(ui.Host.PageUri.ToString());
@@ -68,7 +68,7 @@ public sealed class CommandListPageTests(BrowserFixture browser) : IDisposable
         }
 
         // Kept in history.db: a restarted ui still has it.
-        await using UiServer again = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer again = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         using HttpResponseMessage lists = await again.Http.GetAsync("/api/lists");
         JsonElement all = JsonDocument.Parse(await lists.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("modbus", Assert.Single(all.EnumerateArray()).GetProperty("name").GetString());
@@ -81,9 +81,5 @@ public sealed class CommandListPageTests(BrowserFixture browser) : IDisposable
         Assert.Equal("badList", refused.GetProperty("code").GetString());
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -56,9 +56,4 @@ public sealed class EchoLoopPageTests(BrowserFixture browser)
         Assert.Empty(errors);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(20))
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in 10 s");
-    }
 }

@@ -10,17 +10,17 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class FilesAndFieldsPageTests(BrowserFixture browser) : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("socketlab-files-").FullName;
+    private readonly TempDirectory _temp = new();
 
     [Fact]
     public async Task Received_data_is_saved_byte_exact_and_downloaded_and_a_file_goes_out_in_paced_chunks()
     {
-        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
         int port = await ListenAsync(page, echo: false);
         await Field(page, "save").CheckAsync();
-        await Assertions.Expect(Field(page, "saved-path")).ToContainTextAsync(Path.Combine(_dir, "received", "tcp-server-s1-"));
+        await Assertions.Expect(Field(page, "saved-path")).ToContainTextAsync(Path.Combine(_temp.Path, "received", "tcp-server-s1-"));
 
         byte[] incoming = new byte[300_000];
         new Random(4).NextBytes(incoming);
@@ -69,9 +69,5 @@ public sealed class FilesAndFieldsPageTests(BrowserFixture browser) : IDisposabl
         Assert.All(errors, e => Assert.Contains("status of 400", e));
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

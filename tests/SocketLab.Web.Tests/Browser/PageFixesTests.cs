@@ -13,12 +13,12 @@ namespace SocketLab.Web.Tests.Browser;
 [Collection(BrowserCollection.Name)]
 public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "socketlab-fixes-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new();
 
     [Fact]
     public async Task Export_jsonl_from_the_log_and_from_history_saves_json_lines()
     {
-        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
         int port = await ListenAsync(page, echo: false);
@@ -209,7 +209,7 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
     [Fact]
     public async Task The_token_leaves_the_address_bar_and_every_link_for_an_http_only_cookie()
     {
-        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
         Assert.DoesNotContain("token", page.Url, StringComparison.Ordinal);
@@ -242,19 +242,6 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
         Assert.Contains(events, e => e.GetProperty("dir").GetString() == "rx" && e.GetProperty("text").GetString() == received);
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        DateTime deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in 10 s");
-            await Task.Delay(20);
-        }
-    }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

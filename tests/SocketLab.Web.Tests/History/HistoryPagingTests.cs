@@ -12,12 +12,12 @@ namespace SocketLab.Web.Tests.History;
 [Collection(BrowserCollection.Name)]
 public sealed class HistoryPagingTests(BrowserFixture browser) : IDisposable
 {
-    private readonly string _dir = Path.Combine(Path.GetTempPath(), "socketlab-paging-" + Guid.NewGuid().ToString("N"));
+    private readonly TempDirectory _temp = new();
 
     [Fact]
     public async Task An_export_holds_every_event_past_100000_and_says_nothing_is_missing()
     {
-        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         string id = (await ui.PostAsync("/api/sessions", new { kind = "udp" })).GetProperty("id").GetString()!;
         Session session = ui.Host.Sessions.Find(id)!;
         const int events = 100_050;
@@ -54,7 +54,7 @@ public sealed class HistoryPagingTests(BrowserFixture browser) : IDisposable
     [Fact]
     public async Task The_history_view_pages_through_a_long_session_and_deletes_a_closed_one()
     {
-        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _temp.Path });
         (IPage page, List<string> errors) = await browser.NewPageAsync();
         await page.GotoAsync(ui.Host.PageUri.ToString());
         // One datagram, one event: 1,500 of them make two pages.
@@ -97,9 +97,5 @@ public sealed class HistoryPagingTests(BrowserFixture browser) : IDisposable
         Assert.All(errors, e => Assert.Contains("status of 409", e));
     }
 
-    public void Dispose()
-    {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(_dir, recursive: true); } catch (DirectoryNotFoundException) { } catch (IOException) { }
-    }
+    public void Dispose() => _temp.Dispose();
 }

@@ -33,4 +33,11 @@ public static class PageSteps
         await Assertions.Expect(Field(page, "state")).ToHaveAttributeAsync("data-state", "listening");
         return await ShownPortAsync(page);
     }
+
+    /// <summary>Waits (up to 10 s) for a condition on the server side of a page test.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); !condition(); await Task.Delay(20))
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in 10 s");
+    }
 }
