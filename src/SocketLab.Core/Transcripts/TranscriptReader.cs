@@ -72,9 +72,14 @@ public static class TranscriptReader
         }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
-            throw new TranscriptFormatException($"{name}:{number}: not a transcript event ({ex.Message.ReplaceLineEndings(" ")})");
+            throw new TranscriptFormatException($"{name}:{number}: not a transcript event ({Why(ex)})");
         }
     }
+
+    /// <summary>What is wrong with a line, in words (not .NET's "The given key was not present in the dictionary").</summary>
+    private static string Why(Exception ex) => ex is KeyNotFoundException
+        ? "a field it needs is missing: every event has \"event\", \"time\" and \"proto\", and data events \"dir\" and \"data\" (docs/transcripts.md)"
+        : ex.Message.ReplaceLineEndings(" ");
 
     public static IReadOnlyList<TranscriptEvent> Read(TextReader reader, string name = "transcript")
     {
@@ -91,7 +96,7 @@ public static class TranscriptReader
             }
             catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException)
             {
-                throw new TranscriptFormatException($"{name}:{number}: not a transcript event ({ex.Message.ReplaceLineEndings(" ")})");
+                throw new TranscriptFormatException($"{name}:{number}: not a transcript event ({Why(ex)})");
             }
         }
         return events;

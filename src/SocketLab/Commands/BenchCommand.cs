@@ -57,6 +57,8 @@ public static class BenchCommand
         tls.AddTo(command);
         command.Validators.Add(r =>
         {
+            if (r.GetResult(duration) is { Implicit: false } && r.GetValue(duration) <= TimeSpan.Zero)
+                r.AddError("--duration must be above zero (the measured time), e.g. 10s");
             // Only options given on the command line can clash (a validator sees no default values).
             bool isUdp = r.GetResult(udp) is not null;
             if (isUdp && CommonOptions.Given(r, size) is int n && n is < EchoBench.UdpMinSize or > EchoBench.UdpMaxSize)

@@ -86,8 +86,13 @@ public static class ClientCommand
         command.SetAction(async (r, _) =>
         {
             bool isInteractive = r.GetValue(interactive);
+            // "HOST:PORT" as one argument, as ncat and the page take it (an IPv6 address needs [brackets]).
+            string hostText = r.GetValue(host)!;
+            int portNumber = r.GetValue(port);
+            if (r.GetResult(port) is null or { Implicit: true } && SplitHostPort(hostText) is { } split)
+                (hostText, portNumber) = split;
             var settings = new Settings(
-                r.GetValue(host)!, r.GetValue(port), r.GetValue(greeting) ?? "",
+                hostText, portNumber, r.GetValue(greeting) ?? "",
                 // The seed's greeting is text even in --hex mode; a greeting given with --hex is hex.
                 r.GetResult(greeting) is null or { Implicit: true },
                 r.GetValue(echo) || (!isInteractive && !r.GetValue(noEcho)), !r.GetValue(noLoopGuard), isInteractive,
@@ -259,6 +264,17 @@ public static class ClientCommand
         {
             return false;
         }
+    }
+
+    /// <summary>"127.0.0.1:5001" or "[::1]:5001" as host and port; null for a bare host (or a bare IPv6 address).</summary>
+    internal static (string Host, int Port)? SplitHostPort(string text)
+    {
+        int colon = text.LastIndexOf(':');
+        if (colon <= 0 || text.IndexOf(':') != colon && !text.StartsWith('['))
+            return null;
+        if (!int.TryParse(text.AsSpan(colon + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+            return null;
+        return (text[..colon].Trim('[', ']'), port);
     }
 
     /// <summary>--message (once, or every --every up to --count times; fields are built anew each time), then --send-file in chunks.</summary>

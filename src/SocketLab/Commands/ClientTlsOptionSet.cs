@@ -47,10 +47,10 @@ public sealed class ClientTlsOptionSet
             }
             catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
             {
-                throw new CliException(ExitCodes.FileError, $"cannot read --ca '{ca.Name}': {ex.Message.ReplaceLineEndings(" ").Trim()}");
+                throw new CliException(ExitCodes.FileError, $"cannot read --ca '{ca.FullName}': {ex.Message.ReplaceLineEndings(" ").Trim()}");
             }
             if (trusted.Count == 0)
-                throw new CliException(ExitCodes.FileError, $"--ca '{ca.Name}' holds no PEM certificate");
+                throw new CliException(ExitCodes.FileError, $"--ca '{ca.FullName}' holds no PEM certificate");
         }
         List<CertificatePin> pins = [];
         foreach (string p in r.GetValue(Pin) ?? [])
