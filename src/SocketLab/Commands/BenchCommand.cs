@@ -125,7 +125,10 @@ public static class BenchCommand
                 BenchResultWriter.WriteText(result, stdout);
         }
         if (report is not null)
+        {
             BenchReport.Write(result, report.FullName);
+            Console.Error.WriteLine($"socketlab bench: report written to {report.FullName}");
+        }
 
         if (result.Mismatch is { } m)
         {

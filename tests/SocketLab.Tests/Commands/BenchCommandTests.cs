@@ -23,7 +23,8 @@ public class BenchCommandTests
                 "--idle", "30", "--json", "--report", report);
 
             Assert.True(code == 0, $"exit {code}: {stderr}");
-            Assert.Equal("", stderr); // No progress line when stderr is not a terminal.
+            // No progress line when stderr is not a terminal; one line saying where the report went.
+            Assert.Equal($"socketlab bench: report written to {report}", stderr.Trim());
             using JsonDocument doc = JsonDocument.Parse(stdout);
             JsonElement r = doc.RootElement;
             Assert.True(r.GetProperty("ok").GetBoolean());
