@@ -87,7 +87,7 @@ public sealed class ReliabilityCliTests : IDisposable
 
         (code, _, stderr) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", "--tls", "--ca", bogus);
         Assert.Equal(12, code);
-        Assert.StartsWith("socketlab: --ca 'bogus.pem' holds no PEM certificate", stderr);
+        Assert.StartsWith($"socketlab: --ca '{bogus}' holds no PEM certificate", stderr);
     }
 
     [Fact]
