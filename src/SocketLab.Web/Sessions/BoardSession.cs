@@ -139,7 +139,12 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
     {
         if (button is not ("a" or "b"))
             throw new SessionException(Notice.Of("badButton", $"the board's buttons are a and b, got '{button}'", ("button", button)));
-        BoardProgram program = _program ?? throw new SessionException(Notice.Of("noProgramRunning", "no program is running"), conflict: true);
+        BoardProgram? program = _program;
+        // Letting go of a button after the program ended (it may end on that very press) is no mistake.
+        if (program is null && !pressed)
+            return;
+        if (program is null)
+            throw new SessionException(Notice.Of("noProgramRunning", "no program is running"), conflict: true);
         program.Channel.SetButton(button[0], pressed);
     }
 
