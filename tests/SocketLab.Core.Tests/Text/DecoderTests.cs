@@ -8,6 +8,21 @@ public class DecoderTests
     private const string Sample = "hello mPython,你好，掌控板！é ß € 😀 かな 한글";
 
     [Theory]
+    [InlineData("utf-8")]
+    [InlineData("gbk")]
+    [InlineData("gb18030")]
+    [InlineData("big5")]
+    [InlineData("shift_jis")]
+    public void A_byte_the_encoding_has_no_character_for_is_shown_in_every_encoding(string encodingName)
+    {
+        // Windows code pages turn a lone 0xFF into an invisible private-use character; it must read \xFF.
+        var decoder = new StreamTextDecoder(TextEncodings.Get(encodingName));
+        Assert.Equal("A\\xFFB", decoder.Decode([(byte)'A', 0xFF, (byte)'B']) + decoder.Flush());
+        var replacing = new StreamTextDecoder(TextEncodings.Get(encodingName), InvalidBytes.Replace);
+        Assert.Equal("A\uFFFDB", replacing.Decode([(byte)'A', 0xFF, (byte)'B']) + replacing.Flush());
+    }
+
+    [Theory]
     [InlineData("utf-8", Sample)]
     [InlineData("gbk", "hello 你好，掌控板！ABC")]
     [InlineData("gb18030", "hello 你好，掌控板！€ 😀")]
