@@ -133,6 +133,32 @@ public sealed class Checksum
 
     public static string Names => string.Join(", ", All.Select(c => c.Name));
 
+    /// <summary>
+    /// A checksum and its byte order as users write them (<c>"crc16-modbus"</c>, <c>"le"</c>): a null, empty
+    /// or <c>"none"</c> name is no checksum, a null or empty order the algorithm's usual one. On failure
+    /// <paramref name="badOrder"/> tells whether the order (rather than the name) was wrong, and
+    /// <paramref name="error"/> says what was wrong for the caller to put after its own option name.
+    /// </summary>
+    public static bool TryParse(string? name, string? order, out Checksum? checksum, out ByteOrder? byteOrder, out bool badOrder, [NotNullWhen(false)] out string? error)
+    {
+        (checksum, byteOrder, badOrder, error) = (null, null, false, null);
+        if (name is { Length: > 0 } && name != "none" && !TryGet(name, out checksum))
+        {
+            error = $"unknown checksum '{name}' (use one of: {Names})";
+            return false;
+        }
+        if (order is { Length: > 0 })
+        {
+            if (!TryParseOrder(order, out ByteOrder parsed))
+            {
+                (badOrder, error) = (true, $"'{order}' is not le or be");
+                return false;
+            }
+            byteOrder = parsed;
+        }
+        return true;
+    }
+
     private static uint Xor(ReadOnlySpan<byte> data)
     {
         byte x = 0;

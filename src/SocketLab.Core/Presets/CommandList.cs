@@ -106,30 +106,15 @@ public static class CommandSteps
     public static bool TryPayload(this CommandStep c, Encoding encoding, MacroContext macros, [NotNullWhen(true)] out byte[]? bytes, [NotNullWhen(false)] out string? error)
     {
         bytes = null;
-        LineEnding eol;
-        switch (c.Eol.ToLowerInvariant())
+        if (!LineEndings.TryParse(c.Eol, out LineEnding eol))
         {
-            case "" or "none": eol = LineEnding.None; break;
-            case "cr": eol = LineEnding.Cr; break;
-            case "lf": eol = LineEnding.Lf; break;
-            case "crlf": eol = LineEnding.CrLf; break;
-            default: error = $"eol: '{c.Eol}' is not none, cr, lf or crlf"; return false;
-        }
-        Checksum? sum = null;
-        if (c.Checksum is { Length: > 0 } name && name != "none" && !Checksums.Checksum.TryGet(name, out sum))
-        {
-            error = $"checksum: unknown checksum '{name}' (use one of: {Checksums.Checksum.Names})";
+            error = $"eol: '{c.Eol}' is not none, cr, lf or crlf";
             return false;
         }
-        ByteOrder? order = null;
-        if (c.ChecksumOrder is { Length: > 0 } o)
+        if (!Checksums.Checksum.TryParse(c.Checksum, c.ChecksumOrder, out Checksum? sum, out ByteOrder? order, out bool badOrder, out string? wrong))
         {
-            if (!Checksums.Checksum.TryParseOrder(o, out ByteOrder parsed))
-            {
-                error = $"checksumOrder: '{o}' is not le or be";
-                return false;
-            }
-            order = parsed;
+            error = (badOrder ? "checksumOrder: " : "checksum: ") + wrong;
+            return false;
         }
         var payload = new Payload(encoding, c.Hex, c.Escapes && !c.Hex, eol, sum, order, c.Macros ? macros : null);
         if (payload.TryBuild(c.Data, out bytes, out _, out string? why))

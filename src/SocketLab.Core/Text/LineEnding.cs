@@ -11,6 +11,19 @@ public enum LineEnding
 
 public static class LineEndings
 {
+    /// <summary>"none" (or empty), "cr", "lf" or "crlf", in any case, as the page and command lists write them.</summary>
+    public static bool TryParse(string text, out LineEnding eol)
+    {
+        switch (text.ToLowerInvariant())
+        {
+            case "" or "none": eol = LineEnding.None; return true;
+            case "cr": eol = LineEnding.Cr; return true;
+            case "lf": eol = LineEnding.Lf; return true;
+            case "crlf": eol = LineEnding.CrLf; return true;
+            default: eol = LineEnding.None; return false;
+        }
+    }
+
     public static ReadOnlySpan<byte> Bytes(this LineEnding eol) => eol switch
     {
         LineEnding.Cr => "\r"u8,

@@ -82,6 +82,9 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice BadFraming(string value, string detail) => Of("badFraming", $"unknown framing '{value}': {detail}", ("value", value), ("detail", detail));
     public static Notice UnknownEncoding(string name, IEnumerable<string> known) =>
         Of("unknownEncoding", $"unknown encoding '{name}' (use one of: {string.Join(", ", known)})", ("name", name));
+    public static Notice UnknownChecksum(string name) =>
+        Of("unknownChecksum", $"unknown checksum '{name}' (use one of: {Core.Checksums.Checksum.Names})", ("name", name));
+    public static Notice BadOrder(string value) => Of("badOrder", $"unknown byte order '{value}' (use le or be)", ("value", value));
     public static Notice BadRule(string detail) => Of("badRule", detail, ("detail", detail));
     public static Notice BadFirmware(string name) =>
         Of("badFirmware", $"firmware must be one of {string.Join(", ", SocketLab.Board.Oled.BoardFirmware.Names)}, got '{name}'", ("name", name), ("names", string.Join(", ", SocketLab.Board.Oled.BoardFirmware.Names)));

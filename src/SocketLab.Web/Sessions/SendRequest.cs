@@ -36,7 +36,7 @@ public sealed record SendRequest
     public bool TryBuild(Encoding sessionEncoding, out byte[] bytes, [NotNullWhen(false)] out Notice? error, MacroContext? macros = null)
     {
         bytes = [];
-        if (!TryParseEol(Eol, out LineEnding eol))
+        if (!LineEndings.TryParse(Eol, out LineEnding eol))
         {
             error = Notice.BadEol(Eol);
             return false;
@@ -47,21 +47,10 @@ public sealed record SendRequest
             error = Notice.UnknownEncoding(name, TextEncodings.Names);
             return false;
         }
-        Checksum? checksum = null;
-        if (Checksum is { Length: > 0 } sum && sum != "none" && !Core.Checksums.Checksum.TryGet(sum, out checksum))
+        if (!Core.Checksums.Checksum.TryParse(Checksum, ChecksumOrder, out Checksum? checksum, out ByteOrder? order, out bool badOrder, out _))
         {
-            error = Notice.Of("unknownChecksum", $"unknown checksum '{sum}' (use one of: {Core.Checksums.Checksum.Names})", ("name", sum));
+            error = badOrder ? Notice.BadOrder(ChecksumOrder!) : Notice.UnknownChecksum(Checksum!);
             return false;
-        }
-        ByteOrder? order = null;
-        if (ChecksumOrder is { Length: > 0 } o)
-        {
-            if (!Core.Checksums.Checksum.TryParseOrder(o, out ByteOrder parsed))
-            {
-                error = Notice.Of("badOrder", $"unknown byte order '{o}' (use le or be)", ("value", o));
-                return false;
-            }
-            order = parsed;
         }
         var payload = new Payload(encoding, Hex, Escapes && !Hex, eol, checksum, order, Macros ? macros ?? new MacroContext() : null);
         if (!payload.TryBuild(Data, out byte[]? built, out PayloadError kind, out string? why))
@@ -78,17 +67,5 @@ public sealed record SendRequest
         bytes = built;
         error = null;
         return true;
-    }
-
-    public static bool TryParseEol(string text, out LineEnding eol)
-    {
-        switch (text.ToLowerInvariant())
-        {
-            case "" or "none": eol = LineEnding.None; return true;
-            case "cr": eol = LineEnding.Cr; return true;
-            case "lf": eol = LineEnding.Lf; return true;
-            case "crlf": eol = LineEnding.CrLf; return true;
-            default: eol = LineEnding.None; return false;
-        }
     }
 }

@@ -260,14 +260,9 @@ public abstract class Session : IAsyncDisposable
     /// <summary>Turns checking the trailing checksum of each received message on (an algorithm's name) or off (null or "none").</summary>
     public void SetVerify(string? checksum, string? order)
     {
-        if (checksum is null or "" or "none")
-            Verify = null;
-        else if (!Checksum.TryGet(checksum, out Checksum? c))
-            throw new SessionException(Notice.Of("unknownChecksum", $"unknown checksum '{checksum}' (use one of: {Checksum.Names})", ("name", checksum)));
-        else if (order is { Length: > 0 } && !Checksum.TryParseOrder(order, out _))
-            throw new SessionException(Notice.Of("badOrder", $"unknown byte order '{order}' (use le or be)", ("value", order)));
-        else
-            Verify = (c, order is { Length: > 0 } && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null);
+        if (!Checksum.TryParse(checksum, order, out Checksum? c, out ByteOrder? o, out bool badOrder, out _))
+            throw new SessionException(badOrder ? Notice.BadOrder(order!) : Notice.UnknownChecksum(checksum!));
+        Verify = c is null ? null : (c, o);
         Changed();
     }
 

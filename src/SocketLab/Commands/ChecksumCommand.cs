@@ -33,15 +33,8 @@ public static class ChecksumCommand
                     Console.Out.WriteLine($"{c.Name,-18} {c.Size} byte{(c.Size > 1 ? "s" : "")}, {(c.Size > 1 ? (c.DefaultOrder == ByteOrder.LittleEndian ? "low byte first" : "high byte first") + ", " : "")}{c.Title}");
                 return ExitCodes.Ok;
             }
-            if (!Checksum.TryGet(name, out Checksum? checksum))
-                return Usage($"unknown checksum '{name}' (use one of: {Checksum.Names})");
-            ByteOrder? byteOrder = null;
-            if (r.GetValue(order) is { } o)
-            {
-                if (!Checksum.TryParseOrder(o, out ByteOrder parsed))
-                    return Usage($"--order: '{o}' is not le or be");
-                byteOrder = parsed;
-            }
+            if (!Checksum.TryParse(name, r.GetValue(order), out Checksum? checksum, out ByteOrder? byteOrder, out bool badOrder, out string? wrong) || checksum is null)
+                return Usage(badOrder ? $"--order: {wrong}" : wrong ?? $"unknown checksum '{name}' (use one of: {Checksum.Names})");
             string joined = string.Join(' ', r.GetValue(data) ?? []);
             var payload = new Payload(TextEncodings.Get(r.GetValue(encoding)!), Hex: !r.GetValue(text), Escapes: r.GetValue(escapes));
             byte[] body;

@@ -20,23 +20,18 @@ public sealed class DisplayOptionSet
     public Option<bool> Json { get; } = new("--json") { Description = "Print one JSON event per line instead of text" };
     public Option<bool> Escapes { get; } = new("--escapes") { Description = @"Read \r \n \t \0 \\ \xNN \uNNNN in typed text" };
     public Option<bool> Macros { get; } = new("--macros") { Description = "Expand field macros in typed text: {{counter}}, {{counter:START,STEP}}, {{time:HH:mm:ss.fff}}, {{unix_ms}}, {{random:N}}, {{hex:01 02}}, {{file:PATH}}" };
-    public Option<string> Append { get; } = new("--append") { Description = $"Append a checksum to each typed message, before --eol: {Checksum.Names} (see 'socketlab checksum list')" };
-    public Option<string> AppendOrder { get; } = new("--append-order") { Description = "Byte order of a 2- or 4-byte --append checksum: le or be [default: the algorithm's usual one]" };
+    public AppendOptionSet Append { get; } = new();
     public Option<PrintStyle> Print { get; } = CommonOptions.Choice("--print", "How received data is printed (bytes: b'...' as the board's print(data), in recv(1024) pieces)", PrintStyle.Text);
     public Option<bool> Oled { get; } = new("--oled") { Description = "Show a live panel of the board's OLED, drawn as the seed's program draws it (see docs/oled.md)" };
 
     /// <summary>Adds the options; <paramref name="oled"/> false leaves out <c>--oled</c>, <paramref name="print"/> true adds <c>--print</c>.</summary>
     public void AddTo(Command command, bool oled = true, bool print = false)
     {
-        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Raw, Eol, Escapes, Macros, Append, AppendOrder, Quiet, Json })
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, Out, In, ShowEol, Raw, Eol, Escapes, Macros })
             command.Options.Add(o);
-        command.Validators.Add(r =>
-        {
-            if (r.GetValue(Append) is { } name && !Checksum.TryGet(name, out _))
-                r.AddError($"--append: unknown checksum '{name}' (use one of: {Checksum.Names})");
-            if (r.GetValue(AppendOrder) is { } order && !Checksum.TryParseOrder(order, out _))
-                r.AddError($"--append-order: '{order}' is not le or be");
-        });
+        Append.AddTo(command);
+        command.Options.Add(Quiet);
+        command.Options.Add(Json);
         if (print)
         {
             command.Options.Add(Print);
@@ -69,12 +64,16 @@ public sealed class DisplayOptionSet
         Prefix = prefix,
     };
 
-    public SendInput Input(ParseResult r) => new(
-        TextEncodings.Get(r.GetValue(Encoding)!),
-        r.GetValue(Hex) || r.GetValue(In) == DataView.Hex,
-        r.GetValue(Eol),
-        r.GetValue(Escapes),
-        r.GetValue(Append) is { } name && Checksum.TryGet(name, out Checksum? c) ? c : null,
-        r.GetValue(AppendOrder) is { } order && Checksum.TryParseOrder(order, out ByteOrder o) ? o : null,
-        r.GetValue(Macros) ? new MacroContext() : null);
+    public SendInput Input(ParseResult r)
+    {
+        (Checksum Checksum, ByteOrder? Order)? append = Append.Resolve(r);
+        return new SendInput(
+            TextEncodings.Get(r.GetValue(Encoding)!),
+            r.GetValue(Hex) || r.GetValue(In) == DataView.Hex,
+            r.GetValue(Eol),
+            r.GetValue(Escapes),
+            append?.Checksum,
+            append?.Order,
+            r.GetValue(Macros) ? new MacroContext() : null);
+    }
 }

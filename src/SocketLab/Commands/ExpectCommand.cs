@@ -25,13 +25,13 @@ public static class ExpectCommand
             },
         };
         Option<bool> verbose = new("--verbose", "-v") { Description = "Print each script line to stderr as it runs" };
-        Option<string> append = new("--append") { Description = $"Append a checksum to every send: {SocketLab.Core.Checksums.Checksum.Names}" };
-        Option<string> appendOrder = new("--append-order") { Description = "Byte order of a 2- or 4-byte --append checksum: le or be [default: the algorithm's usual one]" };
+        var append = new AppendOptionSet();
 
         var command = new Command("expect", "Run a script (connect, send, expect text/regex/hex/bytes within a timeout, sleep, close): exit 0 when every expectation holds, 13 at the first miss")
         {
-            script, vars, verbose, append, appendOrder,
+            script, vars, verbose,
         };
+        append.AddTo(command);
         command.SetAction(async (r, _) =>
         {
             string path = r.GetValue(script)!;
@@ -69,29 +69,9 @@ public static class ExpectCommand
             steps = steps.Where(s => s is not SetStep set || !fixedNames.Contains(set.Name)).ToList();
 
             using var termination = new Termination();
-            (SocketLab.Core.Checksums.Checksum, SocketLab.Core.Checksums.ByteOrder?)? appended = null;
-            if (r.GetValue(append) is { } name)
-            {
-                if (!SocketLab.Core.Checksums.Checksum.TryGet(name, out SocketLab.Core.Checksums.Checksum? sum))
-                {
-                    Console.Error.WriteLine($"socketlab expect: --append: unknown checksum '{name}' (use one of: {SocketLab.Core.Checksums.Checksum.Names})");
-                    return ExitCodes.Usage;
-                }
-                SocketLab.Core.Checksums.ByteOrder? order = null;
-                if (r.GetValue(appendOrder) is { } o)
-                {
-                    if (!SocketLab.Core.Checksums.Checksum.TryParseOrder(o, out SocketLab.Core.Checksums.ByteOrder parsed))
-                    {
-                        Console.Error.WriteLine($"socketlab expect: --append-order: '{o}' is not le or be");
-                        return ExitCodes.Usage;
-                    }
-                    order = parsed;
-                }
-                appended = (sum, order);
-            }
             var runner = new ScriptRunner(steps, variables, Console.Out.WriteLine, r.GetValue(verbose) ? line => Console.Error.WriteLine($"socketlab expect: {line}") : null)
             {
-                Append = appended,
+                Append = append.Resolve(r),
             };
             ScriptOutcome outcome;
             try
