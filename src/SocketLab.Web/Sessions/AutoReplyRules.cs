@@ -34,6 +34,9 @@ public sealed class AutoReplyRules
 
     public IReadOnlyList<AutoReplyRule> Rules => _rules.Select(r => r.Rule).ToArray();
 
+    /// <summary>Whether there is any rule (asked for every received message: no copy of the list).</summary>
+    public bool Any => _rules.Length > 0;
+
     /// <summary>Replaces the rules; returns an error for the first bad one and keeps the old set then.</summary>
     public string? TrySet(IReadOnlyList<AutoReplyRule> rules)
     {

@@ -1,6 +1,6 @@
-using SocketLab.Board.Oled;
 using System.Globalization;
 using System.Text;
+using SocketLab.Board.Oled;
 using SocketLab.Core.Capture;
 using SocketLab.Core.Checksums;
 using SocketLab.Core.Framing;
@@ -276,7 +276,7 @@ public abstract class Session : IAsyncDisposable
     {
         var replies = new List<byte[]>();
         var verify = Verify;
-        if (Rules.Rules.Count == 0 && verify is null)
+        if (!Rules.Any && verify is null)
             return replies;
         DateTimeOffset now = DateTimeOffset.Now;
         Encoding encoding = Encoding;
@@ -287,7 +287,7 @@ public abstract class Session : IAsyncDisposable
                     $"{v.Checksum.Name} wrong in a message from {peer}: it ends {HexDump.Pairs(actual)}, should be {(expected.Length > 0 ? HexDump.Pairs(expected) : "longer")}",
                     ("peer", peer), ("checksum", v.Checksum.Name), ("actual", HexDump.Pairs(actual)), ("expected", expected.Length > 0 ? HexDump.Pairs(expected) : "—"),
                     ("frame", HexDump.Pairs(frame[..Math.Min(frame.Length, 32)]) + (frame.Length > 32 ? " …" : ""))));
-            if (Rules.Rules.Count > 0 && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now, Macros) is { } reply)
+            if (Rules.Any && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now, Macros) is { } reply)
                 replies.Add(reply);
         }
         lock (_ruleFramers)
