@@ -2,6 +2,7 @@ using System.CommandLine;
 using SocketLab.Cli.Output;
 using SocketLab.Core.Capture;
 using SocketLab.Core.Tcp;
+using SocketLab.Core.Udp;
 
 namespace SocketLab.Cli.Commands;
 
@@ -38,6 +39,17 @@ public sealed class SaveOptionSet(bool perConnection)
 
     /// <summary>The TCP observers with the saver after them; a failed write is told once on the console.</summary>
     public static List<IConnectionObserver> With(List<IConnectionObserver> observers, ReceivedFiles? saver, ConsoleSink sink)
+    {
+        if (saver is not null)
+        {
+            saver.Failed += sink.Error;
+            observers.Add(saver);
+        }
+        return observers;
+    }
+
+    /// <summary>The same for the UDP observers of <c>udp listen</c>.</summary>
+    public static List<IUdpObserver> With(List<IUdpObserver> observers, ReceivedFiles? saver, ConsoleSink sink)
     {
         if (saver is not null)
         {

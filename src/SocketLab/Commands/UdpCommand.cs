@@ -123,12 +123,7 @@ public static class UdpCommand
             observers.Add(new UdpTranscriptRecorder(recorder, "udp-listen"));
         if (panel is not null)
             observers.Add(panel);
-        if (saver is not null)
-        {
-            saver.Failed += sink.Error;
-            observers.Add(saver);
-        }
-        await using var endpoint = new UdpEndpoint(options, new UdpObserverFanout(observers));
+        await using var endpoint = new UdpEndpoint(options, new UdpObserverFanout(SaveOptionSet.With(observers, saver, sink)));
         endpoint.Warning += sink.Error;
         endpoint.Start();
 
