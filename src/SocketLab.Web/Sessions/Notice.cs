@@ -37,6 +37,8 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
     public static Notice SentFile(string name, long bytes) => Of("sentFile", $"sent file {name}: {bytes} bytes", ("name", name), ("bytes", bytes));
     public static Notice RepeatStopped(Notice reason) =>
         new("repeatStopped", new Dictionary<string, string>(reason.Args) { ["inner"] = reason.Code }, $"repeat stopped: {reason.Text}");
+    public static Notice ListStopped(string list, Notice reason) =>
+        new("listAborted", new Dictionary<string, string>(reason.Args) { ["inner"] = reason.Code, ["list"] = list }, $"{list}: stopped: {reason.Text}");
     /// <summary>The loop guard cut a ping-pong with an end that echoes too; <paramref name="client"/> is set when only that client's echo went off.</summary>
     public static Notice EchoLoop(string peer, long? client, EchoLoopInfo loop)
     {

@@ -461,7 +461,7 @@ public abstract class Session : IAsyncDisposable
             }
             catch (SessionException ex)
             {
-                Fail(Notice.RepeatStopped(ex.Notice));
+                Fail(Notice.ListStopped(list.Name, ex.Notice));
             }
             finally
             {
