@@ -19,11 +19,6 @@ public sealed class SessionLog(int capacity, long byteBudget = SessionLog.Defaul
 
     public int Capacity => _ring.Length;
 
-    public int Count
-    {
-        get { lock (_lock) return _count; }
-    }
-
     public LogEntry Append(LogDirection dir, string peer, byte[] data, string text, int length, bool echo = false, Notice? notice = null)
     {
         lock (_lock)

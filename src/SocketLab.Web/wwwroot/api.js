@@ -1,5 +1,5 @@
 // The page's side of the JSON API: requests (the access cookie goes along), errors as codes, toasts, downloads.
-import { t, notice } from './i18n.js';
+import { notice } from './i18n.js';
 
 /** A refused request: the server's code and parameters, worded by the page in the chosen language. */
 export class ApiError extends Error {
@@ -65,4 +65,3 @@ export async function download(path, name) {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-export { t };

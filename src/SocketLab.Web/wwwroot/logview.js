@@ -15,7 +15,6 @@ class Ring {
   constructor(cap) { this.cap = cap; this.items = []; this.base = 0; }
   get start() { return this.base; }
   get end() { return this.base + this.items.length; }
-  get size() { return this.items.length; }
   get(i) { return this.items[i - this.base]; }
   push(e) {
     this.items.push(e);
@@ -63,9 +62,6 @@ export class LogView {
   }
 
   get source() { return this.filtered ?? this.all; }
-
-  /** Lines kept (for tests and the bench). */
-  get size() { return this.all.size; }
 
   setVisible(on) {
     this.visible = on;
