@@ -109,7 +109,8 @@ public sealed class PageFixesTests(BrowserFixture browser) : IDisposable
             total += line.Length;
         }
         var server = ui.Host.Sessions.All.Single(s => s.Kind == SocketLab.Web.Sessions.SessionKind.TcpServer);
-        await WaitUntilAsync(() => server.Log.All().Where(e => e.Dir == SocketLab.Web.Sessions.LogDirection.Rx).Sum(e => e.Length) == total + "hi there".Length);
+        // Everything received and echoed: the echo of the last chunk is logged just after it, so wait for it too.
+        await WaitUntilAsync(() => server.Counters.RxBytes == total + "hi there".Length && server.Counters.TxBytes == server.Counters.RxBytes);
         long newest = server.Log.All()[^1].Seq;
         await page.Locator(".tab", new() { HasText = "TCP Server" }).ClickAsync();
         ILocator last = Field(page, "log").Locator($".entry[data-seq='{newest}']");
