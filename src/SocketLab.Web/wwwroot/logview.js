@@ -163,9 +163,11 @@ export class LogView {
     if (this.hi !== end || !this.rows.childElementCount) {
       if (this.rows.childElementCount === 0 || lo >= this.hi || this.lo < src.start) this.renderRange(lo, end);
       else {
+        // Only ever trims at the top here: rows above the window were never drawn, so it must not claim them.
+        const from = Math.max(lo, this.lo);
         this.rows.append(this.fragment(this.hi, end));
-        for (let n = lo - this.lo; n > 0; n--) this.rows.firstElementChild.remove();
-        this.lo = lo;
+        for (let n = from - this.lo; n > 0; n--) this.rows.firstElementChild.remove();
+        this.lo = from;
         this.hi = end;
       }
     }
