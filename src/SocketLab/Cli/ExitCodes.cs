@@ -1,4 +1,5 @@
 using SocketLab.Core.Net;
+using SocketLab.Core.Serial;
 
 namespace SocketLab.Cli;
 
@@ -28,6 +29,10 @@ public static class ExitCodes
     public const int EchoMismatch = 16;
     /// <summary>socketlab board run: no Python 3 to run the board program with.</summary>
     public const int RuntimeMissing = 17;
+    /// <summary>socketlab serial and bridge: no such serial port.</summary>
+    public const int NoSuchPort = 18;
+    /// <summary>socketlab serial and bridge: the serial port went away mid-session (USB unplugged).</summary>
+    public const int PortLost = 19;
     public const int Interrupted = 130;
 
     public static int For(NetworkErrorKind kind) => kind switch
@@ -41,6 +46,15 @@ public static class ExitCodes
         NetworkErrorKind.Unreachable => Unreachable,
         NetworkErrorKind.AddressNotAvailable => AddressNotAvailable,
         NetworkErrorKind.TlsFailed => TlsFailed,
+        _ => Failure,
+    };
+
+    public static int For(SerialErrorKind kind) => kind switch
+    {
+        SerialErrorKind.Missing => NoSuchPort,
+        SerialErrorKind.Busy => AddressInUse,
+        SerialErrorKind.PermissionDenied => PermissionDenied,
+        SerialErrorKind.NotSerial => FileError,
         _ => Failure,
     };
 }

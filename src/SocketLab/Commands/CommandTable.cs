@@ -22,6 +22,7 @@ public static class CommandTable
         ("checksum", ChecksumCommand.Create),
         ("send-list", SendListCommand.Create),
         ("board", BoardCommand.Create),
+        ("serial", SerialCommand.Create),
     ];
 
     /// <summary>The root with the one command <paramref name="args"/> starts with, or with all of them (help, typos, no command).</summary>

@@ -74,8 +74,8 @@ public sealed class ConsoleSink : IAsyncDisposable
     public void Data(EventKind kind, TcpConnection connection, ReadOnlySpan<byte> data) =>
         Data(kind, connection.Id, connection.RemoteEndPoint, data);
 
-    /// <summary>Queues a data event of connection (or UDP peer) <paramref name="id"/>, copying the bytes.</summary>
-    public void Data(EventKind kind, long id, System.Net.IPEndPoint remote, ReadOnlySpan<byte> data)
+    /// <summary>Queues a data event of connection (or UDP peer, or serial port) <paramref name="id"/>, copying the bytes.</summary>
+    public void Data(EventKind kind, long id, System.Net.IPEndPoint? remote, ReadOnlySpan<byte> data)
     {
         if (_options.Quiet)
             return;

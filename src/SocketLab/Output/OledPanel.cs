@@ -73,6 +73,9 @@ public sealed class OledPanel : IConnectionObserver, IUdpObserver, IAsyncDisposa
 
     public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) => Queue(connection.Id, data, from: null);
 
+    /// <summary>Bytes of stream <paramref name="id"/> that are not a TCP connection (a serial port).</summary>
+    public void OnReceived(long id, ReadOnlySpan<byte> data) => Queue(id, data, from: null);
+
     public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data) =>
         Queue(peer.Id, data, EndpointText.Plain(peer.EndPoint.Address).ToString());
 
