@@ -116,6 +116,21 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>A required <c>HOST:PORT</c> target such as <c>--to 192.168.0.2:5001</c> (an IPv6 address in [brackets]).</summary>
+    public static Option<SocketLab.Core.Net.HostPort?> Target(string name, string description, params string[] aliases) => new(name, aliases)
+    {
+        Description = description,
+        Required = true,
+        CustomParser = r =>
+        {
+            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
+            if (SocketLab.Core.Net.HostPort.TryParse(text, out SocketLab.Core.Net.HostPort? target, out string? error))
+                return target;
+            r.AddError($"{name}: {error}");
+            return null;
+        },
+    };
+
     public static Option<string> Encoding() => new("--encoding", "-e")
     {
         Description = $"Text encoding for display and typed input: {string.Join(", ", TextEncodings.Names)} [default: utf-8]",

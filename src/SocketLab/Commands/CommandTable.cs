@@ -23,6 +23,7 @@ public static class CommandTable
         ("send-list", SendListCommand.Create),
         ("board", BoardCommand.Create),
         ("serial", SerialCommand.Create),
+        ("relay", RelayCommand.Create),
     ];
 
     /// <summary>The root with the one command <paramref name="args"/> starts with, or with all of them (help, typos, no command).</summary>

@@ -16,19 +16,7 @@ public static class ReplayCommand
     public static Command Create()
     {
         Argument<string> file = new("file") { Description = "A transcript written with --record (JSONL)" };
-        Option<HostPort?> to = new("--to")
-        {
-            Description = "Server to replay against, HOST:PORT",
-            Required = true,
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (HostPort.TryParse(text, out HostPort? target, out string? error))
-                    return target;
-                r.AddError($"--to: {error}");
-                return null;
-            },
-        };
+        Option<HostPort?> to = CommonOptions.Target("--to", "Server to replay against, HOST:PORT");
         Option<double> speed = new("--speed")
         {
             Description = "Replay speed: 1 = recorded pace, 2 = twice as fast, 0 = no pauses [default: 1]",

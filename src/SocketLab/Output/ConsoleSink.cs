@@ -75,7 +75,13 @@ public sealed class ConsoleSink : IAsyncDisposable
         Data(kind, connection.Id, connection.RemoteEndPoint, data);
 
     /// <summary>Queues a data event of connection (or UDP peer, or serial port) <paramref name="id"/>, copying the bytes.</summary>
-    public void Data(EventKind kind, long id, System.Net.IPEndPoint? remote, ReadOnlySpan<byte> data)
+    public void Data(EventKind kind, long id, System.Net.IPEndPoint? remote, ReadOnlySpan<byte> data) => Data(kind, id, remote, data, label: null);
+
+    /// <summary>
+    /// A data event shown with <paramref name="label"/> in place of the usual direction marker (the relay's
+    /// "→ device " and "← device "); JSON tells the direction by the event's kind as ever.
+    /// </summary>
+    public void Data(EventKind kind, long id, System.Net.IPEndPoint? remote, ReadOnlySpan<byte> data, string? label)
     {
         if (_options.Quiet)
             return;
@@ -88,7 +94,7 @@ public sealed class ConsoleSink : IAsyncDisposable
         }
         byte[] copy = ArrayPool<byte>.Shared.Rent(data.Length);
         data.CopyTo(copy);
-        Post(new OutputEvent { Kind = kind, ConnectionId = id, Remote = remote, Buffer = copy, Length = data.Length });
+        Post(new OutputEvent { Kind = kind, ConnectionId = id, Remote = remote, Buffer = copy, Length = data.Length, Text = label });
     }
 
     public void Post(OutputEvent e)
@@ -274,12 +280,12 @@ public sealed class ConsoleSink : IAsyncDisposable
         {
             long offset = e.Kind == EventKind.Sent ? s.SentOffset : s.ReceivedOffset;
             if (_options.Prefix || e.Kind == EventKind.Sent)
-                _out.WriteLine($"{Prefix(e)}{direction} {e.Length} bytes");
+                _out.WriteLine($"{Prefix(e)}{e.Text ?? direction + " "}{e.Length} bytes");
             _out.WriteLine(HexDump.Format(bytes, offset));
             if (e.Kind == EventKind.Sent) s.SentOffset += e.Length; else s.ReceivedOffset += e.Length;
             return;
         }
-        string marker = e.Kind == EventKind.Sent ? "> " : "";
+        string marker = e.Text ?? (e.Kind == EventKind.Sent ? "> " : "");
         if (_options.Print == PrintStyle.Bytes)
         {
             // The seed's recv(1024) hands the program at most 1024 bytes, and it prints each piece.

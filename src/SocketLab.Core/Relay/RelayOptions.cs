@@ -1,0 +1,26 @@
+using System.Net;
+
+namespace SocketLab.Core.Relay;
+
+/// <summary>Where a relay listens, where it connects each client to, and the faults it may inject.</summary>
+public sealed record RelayOptions
+{
+    public required IPEndPoint Listen { get; init; }
+    public required string DeviceHost { get; init; }
+    public required int DevicePort { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Fault injection: hold each chunk this long before passing it on (both directions, order kept).</summary>
+    public TimeSpan Delay { get; init; }
+
+    /// <summary>Fault injection: the share of chunks (0 to 1) not passed on, as a lossy link would lose them.</summary>
+    public double DropRate { get; init; }
+
+    /// <summary>Seed for --drop's choices, so a failing device test can be run again the same way (null = random).</summary>
+    public int? Seed { get; init; }
+
+    /// <summary>Bytes read at once per direction.</summary>
+    public int BufferSize { get; init; } = 64 * 1024;
+
+    public int Backlog { get; init; } = 512;
+}
