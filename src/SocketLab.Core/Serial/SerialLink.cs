@@ -15,6 +15,7 @@ public sealed partial class SerialLink : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly PortLock _lock;
     private int _closing;
+    private string? _readError;
     private long _bytesIn;
     private long _bytesOut;
 
@@ -115,36 +116,45 @@ public sealed partial class SerialLink : IAsyncDisposable
     public async Task<SerialCloseReason> RunAsync(ISerialObserver observer, CancellationToken stop = default)
     {
         byte[] buffer = new byte[64 * 1024];
-        string? detail = null;
-        SerialCloseReason reason;
         using (stop.Register(Close))
         {
-            while (true)
-            {
-                int n;
-                try
-                {
-                    n = await _stream.ReadAsync(buffer, stop).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or UnauthorizedAccessException)
-                {
-                    detail = ex is OperationCanceledException or ObjectDisposedException ? null : ex.Message.ReplaceLineEndings(" ");
-                    n = 0;
-                }
-                if (n == 0)
-                {
-                    reason = Volatile.Read(ref _closing) != 0 ? SerialCloseReason.LocalClosed : SerialCloseReason.Lost;
-                    break;
-                }
-                Interlocked.Add(ref _bytesIn, n);
+            int n;
+            while ((n = await ReadAsync(buffer).ConfigureAwait(false)) > 0)
                 observer.OnReceived(this, buffer.AsSpan(0, n));
-            }
         }
-        Close();
-        if (reason == SerialCloseReason.Lost)
-            detail = $"serial port '{Port}' went away (unplugged?){(detail is null ? "" : $": {detail}")}";
+        (SerialCloseReason reason, string? detail) = End();
         observer.OnClosed(this, reason, detail);
         return reason;
+    }
+
+    /// <summary>
+    /// The next bytes from the port; 0 once it was closed here or went away, and then <see cref="End"/> says which.
+    /// For a caller that forwards the bytes itself (the bridge); <see cref="RunAsync"/> is the loop with an observer.
+    /// </summary>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer)
+    {
+        int n;
+        try
+        {
+            n = await _stream.ReadAsync(buffer).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException or OperationCanceledException or UnauthorizedAccessException)
+        {
+            _readError ??= ex is OperationCanceledException or ObjectDisposedException ? null : ex.Message.ReplaceLineEndings(" ");
+            n = 0;
+        }
+        Interlocked.Add(ref _bytesIn, n);
+        return n;
+    }
+
+    /// <summary>After <see cref="ReadAsync"/> returned 0: whether the port was closed here or went away, in words; closes the port.</summary>
+    public (SerialCloseReason Reason, string? Detail) End()
+    {
+        SerialCloseReason reason = Volatile.Read(ref _closing) != 0 ? SerialCloseReason.LocalClosed : SerialCloseReason.Lost;
+        Close();
+        return reason == SerialCloseReason.Lost
+            ? (reason, $"serial port '{Port}' went away (unplugged?){(_readError is null ? "" : $": {_readError}")}")
+            : (reason, null);
     }
 
     /// <summary>Writes all of <paramref name="data"/> before any other send starts; reports it to <paramref name="observer"/> once written.</summary>

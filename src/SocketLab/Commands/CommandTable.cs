@@ -24,6 +24,7 @@ public static class CommandTable
         ("board", BoardCommand.Create),
         ("serial", SerialCommand.Create),
         ("relay", RelayCommand.Create),
+        ("bridge", BridgeCommand.Create),
     ];
 
     /// <summary>The root with the one command <paramref name="args"/> starts with, or with all of them (help, typos, no command).</summary>

@@ -51,6 +51,26 @@ public sealed class DisplayOptionSet
         });
     }
 
+    /// <summary>Only the options that say how data is shown (encoding, --hex, --show-eol, --raw, --quiet, --json): for commands that pass bytes on and type none (relay, bridge).</summary>
+    public void AddViewTo(Command command)
+    {
+        foreach (Option o in new Option[] { Encoding, Invalid, Hex, ShowEol, Raw, Quiet, Json })
+            command.Options.Add(o);
+    }
+
+    /// <summary>The display of a command built with <see cref="AddViewTo"/>.</summary>
+    public DisplayOptions View(ParseResult r, bool prefix) => new()
+    {
+        Encoding = TextEncodings.Get(r.GetValue(Encoding)!),
+        Invalid = r.GetValue(Invalid),
+        View = r.GetValue(Hex) ? DataView.Hex : DataView.Text,
+        ShowEol = r.GetValue(ShowEol),
+        Raw = r.GetValue(Raw),
+        Json = r.GetValue(Json),
+        Quiet = r.GetValue(Quiet),
+        Prefix = prefix,
+    };
+
     public DisplayOptions Display(ParseResult r, bool prefix) => new()
     {
         Encoding = TextEncodings.Get(r.GetValue(Encoding)!),

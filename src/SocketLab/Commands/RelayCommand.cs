@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using SocketLab.Cli.Output;
+using SocketLab.Core.Bridge;
 using SocketLab.Core.Net;
 using SocketLab.Core.Relay;
-using SocketLab.Core.Text;
 using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
@@ -24,7 +24,7 @@ public static class RelayCommand
             CustomParser = r =>
             {
                 string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (TryParseListen(text, out IPEndPoint? endPoint))
+                if (BridgeEndpoint.TryParseListen(text, out IPEndPoint? endPoint))
                     return endPoint;
                 r.AddError($"--listen takes PORT or ADDR:PORT such as 5001 or 127.0.0.1:5001, got '{text}'");
                 return null;
@@ -42,8 +42,8 @@ public static class RelayCommand
         var command = new Command("relay", "Relay TCP clients to a device and show both directions (a man in the middle for debugging)")
         {
             listen, to, connectTimeout, delay, drop, seed,
-            display.Encoding, display.Invalid, display.Hex, display.ShowEol, display.Raw, display.Quiet, display.Json,
         };
+        display.AddViewTo(command);
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
@@ -58,17 +58,7 @@ public static class RelayCommand
                 DropRate = r.GetValue(drop),
                 Seed = r.GetValue(seed),
             };
-            var shown = new DisplayOptions
-            {
-                Encoding = TextEncodings.Get(r.GetValue(display.Encoding)!),
-                Invalid = r.GetValue(display.Invalid),
-                View = r.GetValue(display.Hex) ? DataView.Hex : DataView.Text,
-                ShowEol = r.GetValue(display.ShowEol),
-                Raw = r.GetValue(display.Raw),
-                Json = r.GetValue(display.Json),
-                Quiet = r.GetValue(display.Quiet),
-                Prefix = true,
-            };
+            DisplayOptions shown = display.View(r, prefix: true);
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
@@ -92,23 +82,6 @@ public static class RelayCommand
             sink.Error($"fault injection on: {(options.Delay > TimeSpan.Zero ? $"every chunk held {options.Delay.TotalMilliseconds:0.###} ms" : "")}{(options.Delay > TimeSpan.Zero && options.DropRate > 0 ? ", " : "")}{(options.DropRate > 0 ? $"{options.DropRate:0.###%} of chunks dropped" : "")}");
         await termination.WaitAsync().ConfigureAwait(false);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>"5001" (every interface, IPv4 and IPv6), "127.0.0.1:5001", "[::1]:5001".</summary>
-    internal static bool TryParseListen(string text, out IPEndPoint endPoint)
-    {
-        endPoint = null!;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int port) && port <= 65535)
-        {
-            endPoint = new IPEndPoint(IPAddress.IPv6Any, port);
-            return true;
-        }
-        int colon = text.LastIndexOf(':');
-        if (colon <= 0 || !IPAddress.TryParse(text[..colon].Trim('[', ']'), out IPAddress? address)
-            || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out port) || port > 65535)
-            return false;
-        endPoint = new IPEndPoint(address, port);
-        return true;
     }
 
     private static bool TryParseRate(string text, out double rate)

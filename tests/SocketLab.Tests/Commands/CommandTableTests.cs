@@ -20,7 +20,7 @@ public class CommandTableTests
             .Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Trim().Split(' ')[0])
             .ToArray();
-        Assert.Equal(["server", "client", "udp", "replay", "expect", "ui", "oled", "bench", "checksum", "send-list", "board", "serial", "relay"], names);
+        Assert.Equal(["server", "client", "udp", "replay", "expect", "ui", "oled", "bench", "checksum", "send-list", "board", "serial", "relay", "bridge"], names);
 
         foreach (string name in names)
         {
