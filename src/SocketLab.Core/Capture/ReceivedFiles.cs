@@ -56,6 +56,9 @@ public sealed class ReceivedFiles : IConnectionObserver, IUdpObserver, IDisposab
 
     public void OnReceived(UdpEndpoint endpoint, UdpPeer peer, ReadOnlySpan<byte> data) => Write(0, peer.EndPoint, data);
 
+    /// <summary>Bytes of a stream that has no address (a serial port): file 0 of a per-connection folder, or the one file.</summary>
+    public void OnReceived(ReadOnlySpan<byte> data) => Write(0, new System.Net.IPEndPoint(System.Net.IPAddress.Any, 0), data);
+
     private void Write(long id, System.Net.IPEndPoint peer, ReadOnlySpan<byte> data)
     {
         string? failed = null;

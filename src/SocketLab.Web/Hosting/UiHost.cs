@@ -98,6 +98,7 @@ public sealed class UiHost : IAsyncDisposable
         });
         SessionApi.Map(app, sessions, options);
         HistoryApi.Map(app, history);
+        SerialApi.Map(app);
         CommandListApi.Map(app, new CommandListStore(history?.Path), sessions);
         IHostApplicationLifetime lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
         app.Map("/ws", (HttpContext ctx) => EventSocket.RunAsync(ctx, sessions, hub, options, lifetime.ApplicationStopping));

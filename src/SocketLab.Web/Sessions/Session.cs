@@ -107,6 +107,7 @@ public abstract class Session : IAsyncDisposable
         SessionKind.TcpServer => "tcp-server",
         SessionKind.TcpClient => "tcp-client",
         SessionKind.Board => "board",
+        SessionKind.Serial => "serial",
         _ => "udp",
     };
 

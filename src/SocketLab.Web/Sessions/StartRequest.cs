@@ -32,6 +32,17 @@ public sealed record StartRequest
     /// <summary>Board: what the program's Wi-Fi reports as its address; unset = this PC's first LAN address.</summary>
     public string? Ip { get; init; }
 
+    /// <summary>Serial: the port (/dev/ttyUSB0, COM3) and its settings; unset = 115200 8N1, no flow control.</summary>
+    public string? Device { get; init; }
+    public int? Baud { get; init; }
+    public int? DataBits { get; init; }
+    /// <summary>Serial: none, odd, even, mark, space.</summary>
+    public string? Parity { get; init; }
+    /// <summary>Serial: "1", "1.5" or "2".</summary>
+    public string? StopBits { get; init; }
+    /// <summary>Serial: none, rtscts, xonxoff.</summary>
+    public string? Flow { get; init; }
+
     /// <summary>Every kind: whose DispChar the OLED draws with, "2.1", "2.2", "2.3" or "latest"; unset = the page's default (<c>ui --firmware</c>).</summary>
     public string? Firmware { get; init; }
 }

@@ -42,6 +42,15 @@ export class Panel {
     this.log = new LogView(this.q('.log'), this.q('.follow'), seq => api('GET', `/sessions/${this.id}/log?before=${seq}&limit=1000`));
     this.fillChoices();
     this.bind();
+    if (this.kind === 'serial') {
+      // Each tab's pickers get their own ids (the template's would repeat).
+      for (const list of this.el.querySelectorAll('datalist')) {
+        const input = this.el.querySelector(`[list="${list.id}"]`);
+        list.id += '-' + this.id;
+        input.setAttribute('list', list.id);
+      }
+      this.refreshPorts(false);
+    }
     document.getElementById('panels').append(this.el);
     this.tab = document.createElement('div');
     this.tab.className = 'tab';
@@ -79,6 +88,20 @@ export class Panel {
     for (const name of ['checksum', 'verify']) {
       for (const c of this.ctx.info.checksums ?? []) { const o = new Option(c.name, c.name); o.title = c.title; this.f(name).add(o); }
     }
+  }
+
+  /** The serial ports there are, as suggestions for the port field (any name can still be typed). */
+  async refreshPorts(asked = true) {
+    const ports = await attempt(() => api('GET', '/serial/ports'));
+    if (!ports) return;
+    const list = this.el.querySelector('datalist[id^="serial-ports"]');
+    list.textContent = '';
+    for (const p of ports) {
+      const o = new Option(p.description ? `${p.description}${p.vid ? ` (${p.vid}:${p.pid})` : ''}` : p.driver ?? '', p.name);
+      list.append(o);
+    }
+    if (!this.f('device').value && ports.length === 1) this.f('device').value = ports[0].name;
+    if (!ports.length && asked) toast(t('noSerialPorts'));
   }
 
   /** A byte-order choice only for checksums of two or more bytes. */
@@ -189,6 +212,7 @@ export class Panel {
         return attempt(() => api('POST', `/sessions/${id}/run-list`, { name: list.name, repeat: Number(this.f('listRepeat').value || 1), ...this.sendTarget() }));
       }
       case 'list-stop': return attempt(() => api('POST', `/sessions/${id}/run-list/stop`));
+      case 'refresh-ports': return this.refreshPorts(true);
       case 'add-rule': return this.addRule({ match: 'contains', pattern: '', reply: '', replyIsHex: false, enabled: true });
       case 'save-rules': return this.saveRules();
       default: return undefined;
@@ -201,6 +225,7 @@ export class Panel {
     if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo, board: this.f('board').checked, firmware };
     if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked, firmware };
     if (this.kind === 'board') return { program: this.f('program').value, ip: this.f('ip').value || null, firmware };
+    if (this.kind === 'serial') return { device: this.f('device').value, baud: num('baud'), dataBits: num('dataBits'), parity: this.f('parity').value, stopBits: this.f('stopBits').value, flow: this.f('flow').value, echo, firmware };
     return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo, firmware };
   }
 
@@ -275,6 +300,7 @@ export class Panel {
     if (s.firmware) set('firmware', s.firmware);
     if (this.kind === 'tcpServer') { set('address', s.address || '0.0.0.0'); set('port', s.port); set('board', s.board); }
     else if (this.kind === 'board') { set('program', s.program); set('ip', s.ip ?? ''); }
+    else if (this.kind === 'serial') { set('device', s.device); set('baud', s.baud); set('dataBits', s.dataBits); set('parity', s.parity); set('stopBits', s.stopBits); set('flow', s.flow); }
     else if (this.kind === 'tcpClient') { set('host', s.host); set('port', s.port); set('greeting', s.greeting ?? ''); set('reconnect', s.reconnect); }
     else {
       set('port', s.port); set('host', s.host); set('remotePort', s.remotePort); set('readTimeoutMs', s.readTimeoutMs);
@@ -359,6 +385,7 @@ export class Panel {
       ? (d.reachable ? `${t('boardSendsTo')} ${d.reachable}` : '')
       : this.kind === 'board'
         ? (d.running ? t('boardWhere', { ip: d.ip, firmware: d.firmware }) : '')
+        : this.kind === 'serial' ? (d.settings ? `${d.port} · ${d.settings}` : '')
         : (d.listeningOn ? d.listeningOn + (d.board ? ` · ${t('boardMode')}` : '') : '') || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
     this.q('.error').textContent = view.error ? notice(view.error.code, view.error.args, view.error.text) : '';
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
