@@ -108,6 +108,7 @@ public abstract class Session : IAsyncDisposable
         SessionKind.TcpClient => "tcp-client",
         SessionKind.Board => "board",
         SessionKind.Serial => "serial",
+        SessionKind.Relay => "relay",
         _ => "udp",
     };
 

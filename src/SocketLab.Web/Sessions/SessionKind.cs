@@ -11,4 +11,7 @@ public enum SessionKind
 
     /// <summary>A serial port (socketlab serial): the 掌控板's USB REPL, an AT modem.</summary>
     Serial,
+
+    /// <summary>A relay between clients and a device (socketlab relay), both directions in the log.</summary>
+    Relay,
 }

@@ -34,6 +34,7 @@ public sealed class SessionManager : IAsyncDisposable
             SessionKind.TcpClient => new TcpClientSession(id, _services),
             SessionKind.Board => new BoardSession(id, _services),
             SessionKind.Serial => new SerialSession(id, _services),
+            SessionKind.Relay => new RelaySession(id, _services),
             _ => new UdpSession(id, _services),
         };
         if (title is { Length: > 0 })

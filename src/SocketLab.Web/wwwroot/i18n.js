@@ -2,6 +2,13 @@
 // Keys "c.*" word the server's notice and error codes (Sessions/Notice.cs), "why.*" their reasons.
 const strings = {
   en: {
+    newRelay: '+ Relay', relay: 'Relay', deviceHost: 'Device host', devicePort: 'Device port',
+    relayHelp: 'Point the client at this port instead of the device: each client gets its own connection to the device, both directions show in the log (TX → device, RX ← device), FIN and RST pass through.',
+    'c.relayListening': 'listening on {address}; each client is relayed to {target}', 'c.relayOpened': '{peer} connected, relaying to {device}',
+    'c.relayDeviceFailed': '{peer}: {detail}; the client was reset',
+    'c.relayClientFin': '{peer}: client half-closed (FIN → device)', 'c.relayDeviceFin': '{peer}: device half-closed (FIN → client)',
+    'c.relayClientReset': '{peer}: client reset the connection (RST → device)', 'c.relayDeviceReset': '{peer}: device reset the connection (RST → client)', 'c.relayClosed': '{peer} closed: {toDevice} bytes → device, {toClient} bytes ← device',
+    'c.relaySends': 'a relay passes on what client and device send; it sends nothing of its own',
     newSerial: '+ Serial port', serial: 'Serial port', serialPort: 'Port', serialPortHint: '/dev/ttyUSB0, COM3…', refreshPorts: 'Find ports',
     baud: 'Baud rate', dataBits: 'Data bits', parity: 'Parity', parityNone: 'none', parityOdd: 'odd', parityEven: 'even', parityMark: 'mark', paritySpace: 'space',
     stopBits: 'Stop bits', flow: 'Flow control', flowNone: 'none', noSerialPorts: 'no serial ports found (is the board plugged in? a charge-only USB cable carries no data)',
@@ -141,6 +148,13 @@ const strings = {
     'why.unknownHost': 'unknown host', 'why.unreachable': 'network or host unreachable', 'why.other': '{detail}',
   },
   zh: {
+    newRelay: '+ 中继', relay: '中继', deviceHost: '设备地址', devicePort: '设备端口',
+    relayHelp: '让客户端连这个端口而不是设备：每个客户端各有一条到设备的连接，两个方向的数据都显示在日志里（发 → 设备，收 ← 设备），FIN 和 RST 原样转给另一端。',
+    'c.relayListening': '正在监听 {address}，每个客户端都转接到 {target}', 'c.relayOpened': '{peer} 已连接，转接到 {device}',
+    'c.relayDeviceFailed': '{peer}：{detail}；已重置这个客户端',
+    'c.relayClientFin': '{peer}：客户端半关闭了连接（FIN → 设备）', 'c.relayDeviceFin': '{peer}：设备半关闭了连接（FIN → 客户端）',
+    'c.relayClientReset': '{peer}：客户端重置了连接（RST → 设备）', 'c.relayDeviceReset': '{peer}：设备重置了连接（RST → 客户端）', 'c.relayClosed': '{peer} 已关闭：→ 设备 {toDevice} 字节，← 设备 {toClient} 字节',
+    'c.relaySends': '中继只转发客户端和设备发的数据，自己不发送',
     newSerial: '+ 串口', serial: '串口', serialPort: '端口', serialPortHint: '/dev/ttyUSB0、COM3…', refreshPorts: '查找串口',
     baud: '波特率', dataBits: '数据位', parity: '校验位', parityNone: '无', parityOdd: '奇', parityEven: '偶', parityMark: '标记', paritySpace: '空格',
     stopBits: '停止位', flow: '流控', flowNone: '无', noSerialPorts: '没有找到串口（掌控板插好了吗？只能充电的 USB 线不传数据）',

@@ -225,6 +225,7 @@ export class Panel {
     if (this.kind === 'tcpServer') return { address: this.f('address').value, port: num('port'), echo, board: this.f('board').checked, firmware };
     if (this.kind === 'tcpClient') return { host: this.f('host').value, port: num('port'), echo, greeting: this.f('greeting').value, reconnect: this.f('reconnect').checked, firmware };
     if (this.kind === 'board') return { program: this.f('program').value, ip: this.f('ip').value || null, firmware };
+    if (this.kind === 'relay') return { address: this.f('address').value, port: num('port'), host: this.f('host').value, remotePort: num('remotePort') };
     if (this.kind === 'serial') return { device: this.f('device').value, baud: num('baud'), dataBits: num('dataBits'), parity: this.f('parity').value, stopBits: this.f('stopBits').value, flow: this.f('flow').value, echo, firmware };
     return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo, firmware };
   }
@@ -300,6 +301,7 @@ export class Panel {
     if (s.firmware) set('firmware', s.firmware);
     if (this.kind === 'tcpServer') { set('address', s.address || '0.0.0.0'); set('port', s.port); set('board', s.board); }
     else if (this.kind === 'board') { set('program', s.program); set('ip', s.ip ?? ''); }
+    else if (this.kind === 'relay') { set('address', s.address || '0.0.0.0'); set('port', s.port); set('host', s.host); set('remotePort', s.remotePort); }
     else if (this.kind === 'serial') { set('device', s.device); set('baud', s.baud); set('dataBits', s.dataBits); set('parity', s.parity); set('stopBits', s.stopBits); set('flow', s.flow); }
     else if (this.kind === 'tcpClient') { set('host', s.host); set('port', s.port); set('greeting', s.greeting ?? ''); set('reconnect', s.reconnect); }
     else {
@@ -386,7 +388,7 @@ export class Panel {
       : this.kind === 'board'
         ? (d.running ? t('boardWhere', { ip: d.ip, firmware: d.firmware }) : '')
         : this.kind === 'serial' ? (d.settings ? `${d.port} · ${d.settings}` : '')
-        : (d.listeningOn ? d.listeningOn + (d.board ? ` · ${t('boardMode')}` : '') : '') || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
+        : (d.listeningOn ? d.listeningOn + (d.board ? ` · ${t('boardMode')}` : '') + (this.kind === 'relay' ? ` → ${d.target}` : '') : '') || (d.remote ? `${d.local} → ${d.remote}` : '') || d.target || '';
     this.q('.error').textContent = view.error ? notice(view.error.code, view.error.args, view.error.text) : '';
     if (document.activeElement !== this.f('echo')) this.f('echo').checked = view.echo;
     if (document.activeElement !== this.f('encoding')) this.f('encoding').value = view.encoding;
