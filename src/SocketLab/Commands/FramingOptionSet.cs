@@ -30,6 +30,13 @@ public sealed class FramingOptionSet
         command.Options.Add(MaxFrame);
     }
 
+    /// <summary>The framer for streams that are not TCP connections of server or client (serial, relay, bridge); null for raw.</summary>
+    public DisplayFramer? Framer(ParseResult r, ConsoleSink sink)
+    {
+        FrameSpec spec = r.GetValue(Frame)!;
+        return spec.IsRaw ? null : new DisplayFramer(spec, (int)Math.Clamp(r.GetValue(MaxFrame), 1, int.MaxValue), sink.Error);
+    }
+
     /// <summary>The console observer, behind a framer when one was asked for.</summary>
     public IConnectionObserver Wrap(ParseResult r, IConnectionObserver display, ConsoleSink sink)
     {

@@ -39,11 +39,13 @@ public static class RelayCommand
         Option<int?> seed = new("--seed") { Description = "With --drop: seed the choice of chunks, so a run can be repeated [default: random]" };
         var display = new DisplayOptionSet();
         var record = new RecordOptionSet();
+        var framing = new FramingOptionSet();
         var command = new Command("relay", "Relay TCP clients to a device and show both directions (a man in the middle for debugging)")
         {
             listen, to, connectTimeout, delay, drop, seed,
         };
         display.AddViewTo(command);
+        framing.AddTo(command);
         record.AddTo(command);
         command.SetAction(async (r, _) =>
         {
@@ -62,17 +64,17 @@ public static class RelayCommand
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
                 return ExitCodes.FileError;
             using (recorder)
-                return RecordOptionSet.ExitCode(await RunAsync(options, target, shown, recorder).ConfigureAwait(false), recorder);
+                return RecordOptionSet.ExitCode(await RunAsync(options, target, shown, recorder, sink => framing.Framer(r, sink)).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(RelayOptions options, HostPort target, DisplayOptions display, TranscriptWriter? recorder)
+    private static async Task<int> RunAsync(RelayOptions options, HostPort target, DisplayOptions display, TranscriptWriter? recorder, Func<ConsoleSink, DisplayFramer?> framer)
     {
         using var termination = new Termination();
         await using var sink = new ConsoleSink(display);
         using CancellationTokenRegistration recording = RecordOptionSet.Watch(recorder, sink, termination.Token);
-        var observers = new List<IRelayObserver> { new RelaySinkObserver(sink) };
+        var observers = new List<IRelayObserver> { new RelaySinkObserver(sink, framer(sink)) };
         if (recorder is not null)
             observers.Add(new RelayTranscriptRecorder(recorder));
         await using var relay = new RelayServer(options, new RelayObserverFanout(observers));

@@ -22,12 +22,14 @@ public static class SerialCommand
         var display = new DisplayOptionSet();
         var board = new BoardOptionSet();
         var record = new RecordOptionSet();
+        var framing = new FramingOptionSet();
         var command = new Command("serial", "Talk to a serial port: show what the device sends, send each typed line (the 掌控板's REPL: 115200 8N1)") { port, linger };
         command.Subcommands.Add(SerialListCommand.Create());
         settings.AddTo(command);
         display.AddTo(command, print: true);
         display.Eol.Description = "Line ending appended to each typed line: none|cr|lf|crlf [default: cr, what a terminal's Enter sends]";
         board.AddTo(command, needs: display.Oled);
+        framing.AddTo(command);
         record.AddTo(command);
         command.Validators.Add(r =>
         {
@@ -45,12 +47,13 @@ public static class SerialCommand
                 return ExitCodes.FileError;
             using (recorder)
                 return RecordOptionSet.ExitCode(await RunAsync(settings.Resolve(r, r.GetValue(port)!), display.Display(r, prefix: false) with { ShowSent = false },
-                    input, oled, recorder, r.GetValue(linger)).ConfigureAwait(false), recorder);
+                    input, oled, recorder, r.GetValue(linger), sink => framing.Framer(r, sink)).ConfigureAwait(false), recorder);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(SerialSettings settings, DisplayOptions display, SendInput input, OledDisplay? oled, TranscriptWriter? recorder, TimeSpan? linger)
+    private static async Task<int> RunAsync(SerialSettings settings, DisplayOptions display, SendInput input, OledDisplay? oled, TranscriptWriter? recorder, TimeSpan? linger,
+        Func<ConsoleSink, DisplayFramer?> framer)
     {
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
@@ -69,7 +72,7 @@ public static class SerialCommand
         await using (link)
         {
             await using OledPanel? panel = oled is null ? null : OledPanel.ForClient(sink, oled);
-            var console = new SerialSinkObserver(sink, panel);
+            var console = new SerialSinkObserver(sink, panel, framer(sink));
             var observers = new List<ISerialObserver> { console };
             if (recorder is not null)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using SocketLab.Core.Framing;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
@@ -11,31 +10,11 @@ namespace SocketLab.Cli.Output;
 /// </summary>
 public sealed class FramedObserver(FrameSpec spec, int maxFrameSize, IConnectionObserver inner, Action<string> warn) : IConnectionObserver
 {
-    private readonly ConcurrentDictionary<long, IFrameDecoder> _decoders = new();
+    private readonly DisplayFramer _framer = new(spec, maxFrameSize, warn);
 
-    public void OnConnected(TcpConnection c)
-    {
-        _decoders[c.Id] = spec.CreateDecoder(maxFrameSize);
-        inner.OnConnected(c);
-    }
+    public void OnConnected(TcpConnection c) => inner.OnConnected(c);
 
-    public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data)
-    {
-        IFrameDecoder decoder = _decoders.GetOrAdd(c.Id, _ => spec.CreateDecoder(maxFrameSize));
-        try
-        {
-            decoder.Feed(data, frame => inner.OnReceived(c, frame));
-        }
-        catch (FrameTooLargeException ex)
-        {
-            // The framing does not fit this peer: show its bytes as they come from now on.
-            warn($"#{c.Id}: --frame {spec}: {ex.Message}; showing raw data from here");
-            byte[] held = decoder.TakeRemainder();
-            _decoders[c.Id] = new RawFramer();
-            if (held.Length > 0)
-                inner.OnReceived(c, held);
-        }
-    }
+    public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data) => _framer.Feed(c.Id, 0, data, frame => inner.OnReceived(c, frame), $"#{c.Id}");
 
     public void OnSent(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnSent(c, data);
 
@@ -43,8 +22,7 @@ public sealed class FramedObserver(FrameSpec spec, int maxFrameSize, IConnection
 
     public void OnClosed(TcpConnection c, CloseReason reason, string? detail)
     {
-        if (_decoders.TryRemove(c.Id, out IFrameDecoder? decoder) && decoder.Pending > 0)
-            inner.OnReceived(c, decoder.TakeRemainder()); // An unfinished last message is still shown.
+        _framer.End(c.Id, 0, frame => inner.OnReceived(c, frame)); // An unfinished last message is still shown.
         inner.OnClosed(c, reason, detail);
     }
 }

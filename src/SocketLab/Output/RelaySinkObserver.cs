@@ -9,7 +9,7 @@ namespace SocketLab.Cli.Output;
 /// "← device" back), time and connection number; opens, FINs, resets and closes as lines. In JSON the
 /// bytes to the device are "sent" events and the device's are "received" events.
 /// </summary>
-public sealed class RelaySinkObserver(ConsoleSink sink) : IRelayObserver
+public sealed class RelaySinkObserver(ConsoleSink sink, DisplayFramer? framer = null) : IRelayObserver
 {
     public const string ToDeviceLabel = "→ device ";
     public const string ToClientLabel = "← device ";
@@ -28,7 +28,11 @@ public sealed class RelaySinkObserver(ConsoleSink sink) : IRelayObserver
     public void OnData(RelayConnection c, RelayDirection direction, ReadOnlySpan<byte> data, bool dropped)
     {
         string label = direction == RelayDirection.ToDevice ? ToDeviceLabel : ToClientLabel;
-        sink.Data(direction == RelayDirection.ToDevice ? EventKind.Sent : EventKind.Received, c.Id, c.Client, data, dropped ? $"{label}(dropped) " : label);
+        EventKind kind = direction == RelayDirection.ToDevice ? EventKind.Sent : EventKind.Received;
+        if (framer is null || dropped)
+            sink.Data(kind, c.Id, c.Client, data, dropped ? $"{label}(dropped) " : label);
+        else
+            framer.Feed(c.Id, (int)direction, data, frame => sink.Data(kind, c.Id, c.Client, frame, label), $"#{c.Id} {label.Trim()}");
     }
 
     public void OnHalfClosed(RelayConnection c, RelayDirection direction)
@@ -47,6 +51,8 @@ public sealed class RelaySinkObserver(ConsoleSink sink) : IRelayObserver
     {
         if (c.Device is null)
             return;
+        framer?.End(c.Id, (int)RelayDirection.ToDevice, frame => sink.Data(EventKind.Sent, c.Id, c.Client, frame, ToDeviceLabel));
+        framer?.End(c.Id, (int)RelayDirection.ToClient, frame => sink.Data(EventKind.Received, c.Id, c.Client, frame, ToClientLabel));
         if (!sink.Options.Json)
         {
             sink.Line($"{Stamp(c)}closed{(c.WasReset ? " by a reset" : "")}: {c.BytesToDevice} bytes → device, {c.BytesToClient} bytes ← device");

@@ -3,7 +3,7 @@ using SocketLab.Core.Serial;
 namespace SocketLab.Cli.Output;
 
 /// <summary>A serial port's events on the console (and the OLED panel): data as the client shows it, the loss of the port as one line.</summary>
-public sealed class SerialSinkObserver(ConsoleSink sink, OledPanel? panel = null) : ISerialObserver
+public sealed class SerialSinkObserver(ConsoleSink sink, OledPanel? panel = null, DisplayFramer? framer = null) : ISerialObserver
 {
     public const long StreamId = 1;
 
@@ -13,7 +13,10 @@ public sealed class SerialSinkObserver(ConsoleSink sink, OledPanel? panel = null
     public void OnReceived(SerialLink link, ReadOnlySpan<byte> data)
     {
         LastActivityAt = Environment.TickCount64;
-        sink.Data(EventKind.Received, StreamId, null, data);
+        if (framer is null)
+            sink.Data(EventKind.Received, StreamId, null, data);
+        else
+            framer.Feed(StreamId, 0, data, frame => sink.Data(EventKind.Received, StreamId, null, frame), link.Port);
         panel?.OnReceived(StreamId, data);
     }
 
@@ -26,6 +29,7 @@ public sealed class SerialSinkObserver(ConsoleSink sink, OledPanel? panel = null
 
     public void OnClosed(SerialLink link, SerialCloseReason reason, string? detail)
     {
+        framer?.End(StreamId, 0, frame => sink.Data(EventKind.Received, StreamId, null, frame));
         if (reason == SerialCloseReason.Lost)
             sink.Error($"{detail} ({link.BytesIn} bytes in, {link.BytesOut} bytes out)");
     }

@@ -77,6 +77,29 @@ public sealed class RelayCommandTests : IDisposable
         Assert.Equal(1, closed.GetProperty("bytes_in").GetInt64());
     }
 
+    [Fact]
+    public async Task With_frame_each_direction_is_shown_as_whole_messages_however_tcp_cut_them()
+    {
+        using Socket listener = RawPeer.Listen();
+        await using CliProcess relay = CliProcess.Start("relay", "--listen", "127.0.0.1:0", "--to", $"127.0.0.1:{RawPeer.PortOf(listener)}", "--frame", "line");
+        int relayPort = await relay.WaitForPortAsync();
+        using Socket client = await RawPeer.ConnectAsync(relayPort);
+        using Socket device = await listener.AcceptAsync().WaitAsync(Wait);
+        foreach (string piece in new[] { "temp=2", "1.5\nhum", "=40\n" })
+        {
+            await client.SendAsync(System.Text.Encoding.ASCII.GetBytes(piece), SocketFlags.None);
+            await Task.Delay(100); // Separate reads at the relay.
+        }
+        await RawPeer.ReadExactlyAsync(device, 17);
+        await device.SendAsync("O"u8.ToArray(), SocketFlags.None);
+        await Task.Delay(100);
+        await device.SendAsync("K\n"u8.ToArray(), SocketFlags.None);
+        await relay.WaitForLineAsync(@"#1 ← device OK$");
+        await relay.WaitForLineAsync(@"#1 → device hum=40$");
+        Assert.Contains(relay.StdoutLines, l => l.EndsWith("#1 → device temp=21.5", StringComparison.Ordinal));
+        Assert.DoesNotContain(relay.StdoutLines, l => l.EndsWith("→ device temp=2", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(new[] { "relay", "--to", "127.0.0.1:5001" }, 2, "--listen")]
     [InlineData(new[] { "relay", "--listen", "5001" }, 2, "--to")]

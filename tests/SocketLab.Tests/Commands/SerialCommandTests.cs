@@ -88,6 +88,24 @@ public sealed class SerialCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task With_frame_line_a_reply_that_comes_in_pieces_is_shown_as_one_line()
+    {
+        await using PtyPair pty = await PtyPair.StartAsync();
+        await using CliProcess cli = CliProcess.Start("serial", pty.Near, "--frame", "line");
+        await using FileStream far = pty.OpenFar();
+        // The port is open once a typed line reaches the device; then the reply comes in two reads.
+        await cli.StandardInput.WriteLineAsync("temp?");
+        await cli.StandardInput.FlushAsync();
+        byte[] asked = new byte[6];
+        await Task.Run(() => far.ReadExactly(asked)).WaitAsync(Wait);
+        far.Write("temp="u8);
+        await Task.Delay(200);
+        far.Write("21.5\n"u8);
+        await cli.WaitForLineAsync("^temp=21\\.5$");
+        Assert.DoesNotContain("temp=", cli.StdoutLines.Where(l => l != "temp=21.5"));
+    }
+
+    [Fact]
     public async Task Unplugging_the_port_ends_with_one_line_exit_19_and_the_transcript_kept()
     {
         await using PtyPair pty = await PtyPair.StartAsync();
