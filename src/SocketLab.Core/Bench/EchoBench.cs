@@ -99,16 +99,16 @@ public static class EchoBench
         }
     }
 
-    /// <summary>Whether <see cref="BenchEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    /// <summary>Whether <see cref="SocketEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
     public static bool EpollAvailable => Epoll.IsSupported;
 
     /// <summary>Whether a TCP run goes through <see cref="EpollBenchLoop"/>; asking for epoll where it cannot run is an error.</summary>
     public static bool UsesEpoll(BenchOptions options) => options.Engine switch
     {
-        BenchEngine.Async => false,
-        BenchEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
+        SocketEngine.Async => false,
+        SocketEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
             options.Tls is not null ? "the epoll engine runs plain TCP only, not TLS" : "the epoll engine needs Linux on x64 or arm64", nameof(options)),
-        BenchEngine.Epoll => true,
+        SocketEngine.Epoll => true,
         _ => EpollBenchLoop.CanRun(options),
     };
 

@@ -51,11 +51,11 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>Raised once per accept-loop failure streak (e.g. out of file descriptors); the loop keeps going.</summary>
     public event Action<string>? Warning;
 
-    /// <summary>Whether <see cref="TcpServerEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    /// <summary>Whether <see cref="SocketEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
     public static bool IsEpollSupported => EpollServerLoop.IsSupported;
 
-    /// <summary>The engine serving connections, <see cref="TcpServerEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
-    public TcpServerEngine Engine { get; private set; }
+    /// <summary>The engine serving connections, <see cref="SocketEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
+    public SocketEngine Engine { get; private set; }
 
     /// <summary>
     /// Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>;
@@ -64,7 +64,7 @@ public sealed class TcpServer : IAsyncDisposable
     public void Start()
     {
         Engine = ResolveEngine(_options);
-        if (Engine == TcpServerEngine.Epoll && _options.BusyPoll > TimeSpan.Zero)
+        if (Engine == SocketEngine.Epoll && _options.BusyPoll > TimeSpan.Zero)
             EpollServerLoop.AskBusyPoll(_options.BusyPoll);
         IPAddress address = _options.BindAddress;
         try
@@ -79,12 +79,12 @@ public sealed class TcpServer : IAsyncDisposable
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    private static TcpServerEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
+    private static SocketEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
     {
-        TcpServerEngine.Auto => options.Tls is null && EpollServerLoop.IsSupported ? TcpServerEngine.Epoll : TcpServerEngine.Async,
-        TcpServerEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
-        TcpServerEngine.Epoll when !EpollServerLoop.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
-        TcpServerEngine epollOrAsync => epollOrAsync,
+        SocketEngine.Auto => options.Tls is null && EpollServerLoop.IsSupported ? SocketEngine.Epoll : SocketEngine.Async,
+        SocketEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
+        SocketEngine.Epoll when !EpollServerLoop.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
+        SocketEngine epollOrAsync => epollOrAsync,
     };
 
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
@@ -234,7 +234,7 @@ public sealed class TcpServer : IAsyncDisposable
             _connections[id] = connection;
             TaskCompletionSource? served = _options.OneClientAtATime ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             _served = served;
-            if (Engine == TcpServerEngine.Epoll)
+            if (Engine == SocketEngine.Epoll)
                 connection.StartOnLoop(EpollServerLoop.Next(), _finished);
             else
                 connection.Start(_finished);

@@ -40,8 +40,8 @@ public sealed record TcpServerOptions
     /// <summary>Serve TLS instead of plain TCP. Default: plain.</summary>
     public TlsServerOptions? Tls { get; init; }
 
-    /// <summary>How connections are served. Default <see cref="TcpServerEngine.Auto"/>: SocketLab's epoll loops on Linux for plain TCP.</summary>
-    public TcpServerEngine Engine { get; init; }
+    /// <summary>How connections are served. Default <see cref="SocketEngine.Auto"/>: SocketLab's epoll loops on Linux for plain TCP.</summary>
+    public SocketEngine Engine { get; init; }
 
     /// <summary>
     /// Epoll engine only: after traffic, keep polling for more this long before sleeping. A message that arrives

@@ -33,7 +33,7 @@ public static class BenchCommand
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
         var tls = new ClientTlsOptionSet();
-        Option<BenchEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", BenchEngine.Auto);
+        Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", SocketEngine.Auto);
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
@@ -71,9 +71,9 @@ public static class BenchCommand
                 r.AddError("--max-loss applies to --udp only");
             else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || CommonOptions.Given(r, depth) > 1))
                 r.AddError("--tls runs TCP ping-pong only: not with --udp, --idle or --depth above 1");
-            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
                 r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
-            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Epoll && !EchoBench.EpollAvailable)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
             else if (isUdp && CommonOptions.Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");

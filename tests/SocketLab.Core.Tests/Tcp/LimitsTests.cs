@@ -11,9 +11,9 @@ public class LimitsTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Idle_connections_are_closed_and_busy_ones_are_not(TcpServerEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Idle_connections_are_closed_and_busy_ones_are_not(SocketEngine engine)
     {
         var closed = new ClosedReasons();
         await using var server = new LoopbackServer(new TcpConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(2) }, observer: closed, engine: engine);
@@ -63,9 +63,9 @@ public class LimitsTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(TcpServerEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(SocketEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket hog = await server.ConnectAsync();
@@ -106,9 +106,9 @@ public class LimitsTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(TcpServerEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(SocketEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket deaf = await server.ConnectAsync();
@@ -136,9 +136,9 @@ public class LimitsTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(TcpServerEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(SocketEngine engine)
     {
         var server = new LoopbackServer(engine: engine);
         using Socket client = await server.ConnectAsync();
