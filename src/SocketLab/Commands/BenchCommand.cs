@@ -27,8 +27,8 @@ public static class BenchCommand
         Option<FileInfo?> report = new("--report") { Description = "Also draw latency and throughput into FILE.svg or FILE.html" };
         report.Validators.Add(r =>
         {
-            string? name = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
-            if (name is not null && BenchReport.FormatOf(name) is null)
+            string name = CommonOptions.TokenText(r);
+            if (name.Length > 0 && BenchReport.FormatOf(name) is null)
                 r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
@@ -40,14 +40,9 @@ public static class BenchCommand
         {
             Description = "UDP: fail the run (exit 15) when more than PCT % of the datagrams are lost, e.g. 1 or 0.5",
             HelpName = "PCT",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (double.TryParse(text.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) && pct is >= 0 and <= 100)
-                    return pct;
-                r.AddError($"--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got '{text}'");
-                return null;
-            },
+            CustomParser = r => CommonOptions.Parse<double?>(r,
+                text => (double.TryParse(text.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) && pct is >= 0 and <= 100, pct),
+                text => $"--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got '{text}'", null),
         };
 
         var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages (TCP) or datagrams (--udp), check every echoed byte, report messages/s and latency")
@@ -55,7 +50,7 @@ public static class BenchCommand
             host, port, connections, size, depth, duration, warmup, idle, connectTimeout, engine, report, json, udp, timeout, maxLoss,
         };
         tls.AddTo(command);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetResult(duration) is { Implicit: false } && r.GetValue(duration) <= TimeSpan.Zero)
                 r.AddError("--duration must be above zero (the measured time), e.g. 10s");

@@ -51,7 +51,7 @@ public static class ClientCommand
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<string> message = new("--message", "-m") { Description = "A message to send after the greeting (read like a typed line: --hex, --escapes, --macros, --append, --eol)" };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send --message again every this long (timed send)");
-        Option<int?> count = new("--count") { Description = "With --every: how many sends in all (0 = until stopped) [default: 0]" };
+        Option<int?> count = CommonOptions.OptionalCount("--count", "With --every: how many sends in all (0 = until stopped) [default: 0]");
         Option<string> sendFile = new("--send-file") { Description = "Send this file after the greeting (and --message), in --chunk pieces --delay apart" };
         Option<long> chunk = CommonOptions.Size("--chunk", "With --send-file: bytes per piece [default: 8k]", 8 * 1024);
         Option<TimeSpan> delay = CommonOptions.Duration("--delay", "With --send-file: pause between pieces [default: 0]", TimeSpan.Zero);
@@ -68,12 +68,12 @@ public static class ClientCommand
             host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout, boardStrict,
             message, every, count, sendFile, chunk, delay,
         };
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetValue(every) is not null && r.GetValue(message) is null)
                 r.AddError("--every needs --message (what to send)");
-            if (r.GetValue(count) is { } n && (n < 0 || r.GetValue(every) is null))
-                r.AddError(n < 0 ? "--count must be 0 or more" : "--count needs --every");
+            if (r.GetValue(count) is not null && r.GetValue(every) is null)
+                r.AddError("--count needs --every");
             if (r.GetResult(chunk) is { Implicit: false } && r.GetValue(chunk) is < 1 or > 16 * 1024 * 1024)
                 r.AddError("--chunk must be from 1 byte to 16M");
         });

@@ -47,7 +47,7 @@ public static class ServerCommand
         framing.AddTo(command);
         record.AddTo(command);
         save.AddTo(command);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             bool tlsAsked = r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null;
             SocketEngine? asked = CommonOptions.Given(r, engine);

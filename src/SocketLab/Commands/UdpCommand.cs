@@ -48,14 +48,8 @@ public static class UdpCommand
     private static Option<IPAddress?> Interface() => new("--interface")
     {
         Description = "IPv4 address of the interface used for multicast (join and send) [default: the OS's choice]",
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily == AddressFamily.InterNetwork)
-                return a;
-            r.AddError($"--interface takes an IPv4 address such as 192.168.1.10, got '{text}'");
-            return null;
-        },
+        CustomParser = r => CommonOptions.Parse(r, text => (IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily == AddressFamily.InterNetwork, a),
+            text => $"--interface takes an IPv4 address such as 192.168.1.10, got '{text}'", null),
     };
 
     // ---------------------------------------------------------------- listen
@@ -249,18 +243,7 @@ public static class UdpCommand
             DefaultValueFactory = _ => "hello message from mPython\\r\\n",
         };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C");
-        Option<int?> count = new("--count")
-        {
-            Description = "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]",
-            CustomParser = r =>
-            {
-                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (int.TryParse(t, out int n) && n >= 0)
-                    return n;
-                r.AddError($"--count must be a whole number of at least 0, got '{t}'");
-                return null;
-            },
-        };
+        Option<int?> count = CommonOptions.OptionalCount("--count", "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]");
         Option<TimeSpan?> waitReply = CommonOptions.PositiveDuration("--wait-reply", "After each send, wait this long for a reply and print it; no reply exits with code 6", "-w");
         Option<bool> broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address such as 255.255.255.255 or 192.168.1.255" };
         Option<IPAddress[]> join = Join();
