@@ -82,14 +82,15 @@ public sealed class TcpClientSession(string id, SessionServices services)
 
     private async Task RunAsync(Socket? socket, string host, int port, string? greeting, CancellationToken ct)
     {
-        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+        // The CLI's policy: the back-off starts small again only after a connection that lasted.
+        var reconnect = new ReconnectPolicy();
+        TimeSpan wait = socket is null ? reconnect.ConnectFailed()!.Value : TimeSpan.Zero;
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 if (socket is null)
                 {
-                    TimeSpan wait = backoff.Next();
                     SetState("reconnecting");
                     Note(Notice.Reconnecting(_target!, wait.TotalSeconds));
                     await Task.Delay(wait, ct).ConfigureAwait(false);
@@ -100,6 +101,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                     catch (NetworkException ex)
                     {
                         Fail(Notice.ConnectFailed(_target!, ex));
+                        wait = reconnect.ConnectFailed()!.Value;
                         continue;
                     }
                 }
@@ -107,7 +109,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 var connection = new TcpConnection(Interlocked.Increment(ref _connections), socket, new TcpConnectionOptions { Echo = _echo }, Observer);
                 socket = null;
                 _connection = connection;
-                backoff.Reset();
+                reconnect.Connected();
                 Task receiving = connection.RunAsync();
                 if (greeting is { Length: > 0 })
                 {
@@ -119,6 +121,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 await connection.DisposeAsync().ConfigureAwait(false);
                 if (!_reconnect)
                     break;
+                wait = reconnect.Disconnected();
             }
         }
         catch (OperationCanceledException) { }
