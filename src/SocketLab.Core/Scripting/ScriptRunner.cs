@@ -85,7 +85,7 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 }
                 catch (SocketException ex)
                 {
-                    NetworkException n = NetworkException.From(ex, "send");
+                    NetworkException n = NetworkException.From(ex, NetworkOperation.Send, null);
                     failure = new ScriptFailure(step, FailureKind.Network, n.Message, n.Kind);
                 }
                 if (failure is not null)

@@ -186,14 +186,11 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
     {
-        if (IPAddress.TryParse(host, out IPAddress? literal))
-            return literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal;
         try
         {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            return all.Length > 0 ? all[0] : throw new SessionException(Notice.UnknownHost(host));
+            return await HostResolver.ResolveAsync(host, ct).ConfigureAwait(false);
         }
-        catch (SocketException)
+        catch (NetworkException)
         {
             throw new SessionException(Notice.UnknownHost(host));
         }

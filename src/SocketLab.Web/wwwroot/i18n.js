@@ -130,6 +130,7 @@ const strings = {
     'why.refused': 'connection refused: nothing is listening on that port (is the server started?)',
     'why.timedOut': 'timed out: no answer (check the IP address and that both are on the same Wi-Fi)',
     'why.unknownHost': 'unknown host', 'why.unreachable': 'network or host unreachable', 'why.other': '{detail}',
+    'why.broadcastNotAllowed': 'a broadcast address: tick "Allow broadcast" first',
   },
   zh: {
     newBoard: '+ 虚拟掌控板', board: '虚拟掌控板', program: '掌控板程序（.py，原样运行）', programPlaceholder: '粘贴掌控板的 MicroPython 程序，或打开一个 .py 文件',
@@ -260,6 +261,7 @@ const strings = {
     'why.refused': '连接被拒绝：那个端口上没有程序在监听（服务器启动了吗？）',
     'why.timedOut': '超时：没有应答（检查 IP 地址，并确认两端连在同一个 Wi-Fi）',
     'why.unknownHost': '找不到主机', 'why.unreachable': '网络或主机不可达', 'why.other': '{detail}',
+    'why.broadcastNotAllowed': '这是广播地址：请先勾选“允许广播”',
   },
 };
 

@@ -75,7 +75,7 @@ public static class BenchCommand
         });
         command.SetAction(async (r, _) =>
         {
-            IPAddress address = await ResolveAsync(r.GetValue(host)!, r.GetValue(port)).ConfigureAwait(false);
+            IPAddress address = await HostResolver.ResolveAsync(r.GetValue(host)!, default, NetworkOperation.Connect, $"{r.GetValue(host)}:{r.GetValue(port)}").ConfigureAwait(false);
             var options = new BenchOptions
             {
                 Target = new IPEndPoint(address, r.GetValue(port)),
@@ -153,23 +153,6 @@ public static class BenchCommand
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Datagrams!.LossPercent:0.###} % of the datagrams were lost, more than --max-loss {r.Options.MaxLossPercent} %"));
         string text = string.Join(", ", parts);
         return r.FirstError is null ? text : $"{text} (first: {r.FirstError})";
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, int port)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-            return literal;
-        try
-        {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
-            // IPv4 first: "localhost" then means 127.0.0.1, where idle connections can use 127.0.0.x sources.
-            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'");
-        }
-        catch (SocketException ex)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'", ex);
-        }
     }
 
     /// <summary>One self-overwriting status line on a terminal's stderr.</summary>

@@ -46,8 +46,8 @@ public static class ClientCommand
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
         Option<bool> reconnect = new("--reconnect", "-r") { Description = "Reconnect after a failure or close, with exponential back-off and jitter" };
         Option<int> maxAttempts = CommonOptions.Count("--max-attempts", "With --reconnect: give up after this many failed connects in a row (0 = never) [default: 0]", 0);
-        Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
-        Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
+        Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", ReconnectPolicy.DefaultInitial);
+        Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", ReconnectPolicy.DefaultMax);
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<string> message = new("--message", "-m") { Description = "A message to send after the greeting (read like a typed line: --hex, --escapes, --macros, --append, --eol)" };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send --message again every this long (timed send)");
@@ -152,9 +152,8 @@ public static class ClientCommand
         if (panel is not null)
             observers.Add(panel);
         var observer = new ObserverFanout(observers);
-        var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
+        var reconnect = new ReconnectPolicy(s.BackoffInitial, s.BackoffMax, s.MaxAttempts);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
-        int failures = 0;
         long attempt = 0;
 
         while (!stop.IsCancellationRequested)
@@ -172,25 +171,23 @@ public static class ClientCommand
             }
             catch (NetworkException ex)
             {
-                failures++;
-                if (!s.Reconnect || (s.MaxAttempts > 0 && failures >= s.MaxAttempts))
+                if (!s.Reconnect || reconnect.ConnectFailed() is not { } wait)
                 {
-                    sink.Error(ex.Message);
+                    sink.Error(NetworkErrorText.Of(ex));
                     return ExitCodes.For(ex.Kind);
                 }
-                if (!await WaitAsync(sink, backoff, ex.Message, stop).ConfigureAwait(false))
+                if (!await WaitAsync(sink, wait, NetworkErrorText.Of(ex), stop).ConfigureAwait(false))
                     break;
                 continue;
             }
 
-            failures = 0;
+            reconnect.Connected();
             var watcher = new ClientObserver(observer);
             var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout };
             var connection = new TcpConnection(attempt, socket, s.BoardStrict ? connectionOptions.AsBoardReads() : connectionOptions, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();
-            DateTimeOffset connectedAt = DateTimeOffset.Now;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop);
             try
             {
@@ -225,10 +222,8 @@ public static class ClientCommand
                     CloseReason.IdleTimeout => ExitCodes.TimedOut,
                     _ => ExitCodes.Ok,
                 };
-            if (DateTimeOffset.Now - connectedAt > TimeSpan.FromSeconds(5))
-                backoff.Reset();
             string why = outcome.Reason == CloseReason.Reset ? outcome.Detail ?? "connection reset" : "server closed the connection";
-            if (!await WaitAsync(sink, backoff, why, stop).ConfigureAwait(false))
+            if (!await WaitAsync(sink, reconnect.Disconnected(), why, stop).ConfigureAwait(false))
                 break;
         }
         return ExitCodes.Ok;
@@ -251,9 +246,8 @@ public static class ClientCommand
         }
     }
 
-    private static async Task<bool> WaitAsync(ConsoleSink sink, ReconnectBackoff backoff, string why, CancellationToken stop)
+    private static async Task<bool> WaitAsync(ConsoleSink sink, TimeSpan delay, string why, CancellationToken stop)
     {
-        TimeSpan delay = backoff.Next();
         sink.Error($"{why}; reconnecting in {delay.TotalSeconds:0.0} s");
         try
         {

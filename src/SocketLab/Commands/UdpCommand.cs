@@ -213,7 +213,7 @@ public static class UdpCommand
         }
         catch (NetworkException ex)
         {
-            sink.Error(ex.Message);
+            sink.Error(NetworkErrorText.Of(ex));
         }
     }
 
@@ -292,7 +292,7 @@ public static class UdpCommand
     {
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
-        IPAddress address = await ResolveAsync(s.Host, stop).ConfigureAwait(false);
+        IPAddress address = await HostResolver.ResolveAsync(s.Host, stop, NetworkOperation.Send, s.Host).ConfigureAwait(false);
         var target = new IPEndPoint(address, s.Port);
 
         await using var sink = new ConsoleSink(display);
@@ -357,23 +357,6 @@ public static class UdpCommand
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
             return false;
-        }
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-            return literal;
-        try
-        {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            // IPv4 first: that is what the board and most LAN devices speak.
-            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'");
-        }
-        catch (SocketException ex)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'", ex);
         }
     }
 
