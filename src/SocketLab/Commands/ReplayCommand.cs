@@ -66,9 +66,15 @@ public static class ReplayCommand
                 Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message}");
                 return ExitCodes.FileError;
             }
+            catch (ReplayException ex) when (ex.Problem == ReplayProblem.PauseTooLong)
+            {
+                Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message} (--speed 0 sends without pauses)");
+                return ExitCodes.FileError;
+            }
             catch (ReplayException ex)
             {
-                Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}");
+                string how = ex.Problem == ReplayProblem.SeveralConnections ? " with --connection ID" : "";
+                Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}{how}");
                 return ExitCodes.Usage;
             }
             HostPort target = r.GetValue(to)!.Value;
