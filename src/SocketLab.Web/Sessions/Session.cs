@@ -44,13 +44,7 @@ public abstract class Session : IAsyncDisposable
         Kind = kind;
         Services = services;
         Log = new SessionLog(services.LogCapacity);
-        Title = kind switch
-        {
-            SessionKind.TcpServer => "TCP Server",
-            SessionKind.TcpClient => "TCP Client",
-            SessionKind.Board => "虚拟掌控板",
-            _ => "UDP",
-        };
+        Title = kind.DefaultTitle();
         if (services.Screens is { } make)
             _oled = make();
         Transcript = new TranscriptToggle(PlugRecorder, RecordingFailed);

@@ -75,12 +75,11 @@ public sealed class TcpServerSession(string id, SessionServices services)
         server.Warning += w => Fail(Notice.Warning(w));
         server.Accepting += () => Note(Notice.Of("accepting", BoardScreen.Accepting));
         IPEndPoint bound = server.LocalEndPoint;
-        IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
         Note(_board
             ? Notice.Of("listeningBoard", $"listening on {_listeningOn} as the board does: listen({TcpServerOptions.BoardBacklog}), one client at a time", ("address", _listeningOn), ("backlog", TcpServerOptions.BoardBacklog))
             : Notice.Listening(_listeningOn));
-        DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
+        DrawOled(o => o.ServerWaiting(EndpointText.ReachableHostPort(bound)));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
     }

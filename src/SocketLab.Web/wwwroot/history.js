@@ -46,8 +46,8 @@ export const past = {
     for (const s of list) {
       const tr = document.createElement('tr');
       tr.dataset.history = s.id;
-      // An unnamed session is stored under its kind's English name: show the kind in the page's language.
-      const name = ['TCP Server', 'TCP Client', 'UDP', '虚拟掌控板'].includes(s.title) ? t(s.kind) : s.title;
+      // An unnamed session shows its kind in the page's language.
+      const name = s.named ? s.title : t(s.kind);
       for (const v of [s.id, t(s.kind), name, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }
