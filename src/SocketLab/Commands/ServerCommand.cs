@@ -130,18 +130,25 @@ public static class ServerCommand
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
         try
         {
-            if (statsInterval <= TimeSpan.Zero)
+            if (statsInterval > TimeSpan.Zero)
+                await ReportStatsAsync(server, sink, statsInterval, termination.Token).ConfigureAwait(false);
+            else
                 await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(statsInterval > TimeSpan.Zero ? statsInterval : TimeSpan.FromDays(1));
-            while (await timer.WaitForNextTickAsync(termination.Token).ConfigureAwait(false))
-                sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
         }
         catch (OperationCanceledException) { }
 
         await server.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
+        await stdin.ConfigureAwait(false); // Ends with the same token.
         sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });
-        _ = stdin;
         return ExitCodes.Ok;
+    }
+
+    /// <summary>--stats: a health line every <paramref name="interval"/> until stopped.</summary>
+    private static async Task ReportStatsAsync(TcpServer server, ConsoleSink sink, TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
     }
 
     /// <summary>Lines typed into the server go to every client; "/to ID text", "/clients", "/kick ID", "/echo ID on|off" and "/help" steer it.</summary>

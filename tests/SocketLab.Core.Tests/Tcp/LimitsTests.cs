@@ -119,7 +119,17 @@ public class LimitsTests
 
         // 64 MiB cannot fit in the socket buffers of a peer that does not read: the send waits.
         Task stuck = connection.SendAsync(new byte[64 * 1024 * 1024]).AsTask();
-        await Task.Delay(300);
+        // Stuck once the peer's receive queue is full: it holds bytes and stops growing.
+        int queued = -1;
+        await EchoTests.WaitUntil(() =>
+        {
+            int now = deaf.Available;
+            bool full = now > 0 && now == queued;
+            queued = now;
+            if (!full)
+                Thread.Sleep(50);
+            return full;
+        });
         Assert.False(stuck.IsCompleted);
 
         connection.Abort();
@@ -145,7 +155,8 @@ public class LimitsTests
         byte[] payload = new byte[8 * 1024 * 1024];
         Random.Shared.NextBytes(payload);
         Task sending = client.SendAsync(payload, SocketFlags.None);
-        await Task.Delay(50);
+        // An echo is in flight once the server has read some of it.
+        await EchoTests.WaitUntil(() => server.Server.Connections.Any(c => c.BytesIn > 0));
         Task stopping = server.Server.StopAsync(TimeSpan.FromSeconds(10));
         byte[] back = await RawPeer.ReadToEndAsync(client);
         await stopping;
