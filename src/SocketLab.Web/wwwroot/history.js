@@ -35,7 +35,15 @@ export const past = {
     $('history').hidden = !on;
     $('panels').hidden = on;
     $('tabs').hidden = on;
-    if (on) await this.search();
+    if (on) await Promise.all([this.search(), this.showDropped()]);
+  },
+
+  /** Says how many events the history could not keep (it fell behind, or the disk filled up). */
+  async showDropped() {
+    const info = await attempt(() => api('GET', '/info'));
+    const el = $('history-dropped');
+    el.hidden = !(info?.historyDropped > 0);
+    if (!el.hidden) el.textContent = t('historyDropped', { n: info.historyDropped });
   },
 
   async search() {
