@@ -41,7 +41,7 @@ function removeSession(id) {
 }
 
 function handle(e) {
-  const p = sessions.get(e.session?.id ?? e.session);
+  const p = sessions.get(e.session);
   switch (e.type) {
     case 'hello': {
       const ids = new Set(e.sessions.map(s => s.id));
@@ -55,7 +55,7 @@ function handle(e) {
       activate(active);
       break;
     }
-    case 'session': { const isNew = !sessions.has(e.session.id); upsert(e.session); if (isNew) activate(e.session.id); break; }
+    case 'session': { const isNew = !sessions.has(e.session); upsert(e.view); if (isNew) activate(e.session); break; }
     case 'removed': removeSession(e.session); break;
     case 'log': p?.append(e.entry); break;
     case 'relog': p?.reloadLog(); break;
