@@ -107,7 +107,7 @@ public sealed class TlsTests : IDisposable
         int n;
         while ((n = await socket.ReceiveAsync(buffer.AsMemory(), SocketFlags.None).AsTask().WaitAsync(Limit)) > 0)
             ms.Write(buffer, 0, n);
-        Assert.Equal(TlsHandshake.PlainClientNotice, ms.ToArray());
+        Assert.Equal("this port speaks TLS; connect with TLS\n", System.Text.Encoding.UTF8.GetString(ms.ToArray()));
     }
 
     [Fact]
