@@ -5,11 +5,12 @@ using SocketLab.Core.Net;
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
-/// A connection served by an <see cref="EpollServerLoop"/> instead of the async receive loop: the same
-/// behaviour (echo before reading on, ordered sends, graceful close), driven by readiness events on the
-/// loop's thread. Everything in this file except <see cref="StartOnLoop"/> runs on that thread.
+/// The epoll engine's driver: a connection served by an <see cref="EpollServerLoop"/> instead of an async
+/// receive loop, with the same behaviour (echo before reading on, ordered sends, graceful close), driven by
+/// readiness events on the loop's thread. Everything here except <see cref="Start"/> and
+/// <see cref="CloseRequested"/> runs on that thread. Plain sockets only (it reads with <see cref="ConnectionIo.ReceiveNow"/>).
 /// </summary>
-public sealed partial class TcpConnection
+internal sealed class EpollDriver : IConnectionDriver
 {
     private enum LoopState : byte
     {
@@ -19,84 +20,96 @@ public sealed partial class TcpConnection
         Ended,
     }
 
-    private EpollServerLoop? _loop;
-    private LoopState _loopState;
-    private bool _loopCloseAsked;
+    private readonly TcpConnection _c;
+    private readonly EpollServerLoop _loop;
+    private readonly Action<TcpConnection> _finished;
+    private LoopState _state;
+    private bool _closeAsked;
     private byte[]? _echoRest;
     private int _echoRestStart;
     private int _echoRestEnd;
+    private TaskCompletionSource? _done;  // Made only when someone waits (a server stopping): 88 B less per connection.
+    private int _finishedFlag;
 
+    public EpollDriver(TcpConnection connection, EpollServerLoop loop, Action<TcpConnection> finished)
+    {
+        _c = connection;
+        _loop = loop;
+        _finished = finished;
+    }
+
+    // The loop's bookkeeping for this connection: its slot, the slot's generation, whether epoll watches it.
     internal int PollSlot = -1;
     internal uint PollGeneration;
     internal bool PollWatched;
-    internal SafeSocketHandle PollHandle => _socket.SafeHandle;
+    internal SafeSocketHandle PollHandle => _c.Io.Socket.SafeHandle;
 
-    /// <summary>For a server on the epoll engine: reports the connection, then hands it to <paramref name="loop"/>.</summary>
-    internal void StartOnLoop(EpollServerLoop loop, Action<TcpConnection> finished)
+    /// <summary>Reports the connection, then hands it to the loop. On the accepting thread.</summary>
+    public void Start()
     {
-        _loop = loop;
-        _finishedOnLoop = finished;
-        if (IsWatchedForIdle)
-            IdleWatchdog.Watch(this);
+        _c.WatchIdle();
         try
         {
-            _observer.OnConnected(this);
+            _c.Observer.OnConnected(_c);
         }
         catch (Exception ex)
         {
-            _loopState = LoopState.Ended;
-            _ = FinishOnLoopAsync(CloseReason.Reset, ex.Message);
+            _state = LoopState.Ended;
+            _ = FinishAsync(CloseReason.Reset, ex.Message);
             return;
         }
-        loop.Post(this, EpollRequest.Start);
+        _loop.Post(this, EpollRequest.Start);
     }
 
-    private Action<TcpConnection>? _finishedOnLoop;
-    private TaskCompletionSource? _loopDone;  // Made only when someone waits (a server stopping): 88 B less per connection.
-    private int _loopFinished;
+    /// <summary>Any thread: the loop's thread decides (an echo in progress finishes first).</summary>
+    public void CloseRequested()
+    {
+        if (_state != LoopState.Ended)
+            _loop.Post(this, EpollRequest.Close);
+    }
 
     /// <summary>Completes when the connection has closed and been reported.</summary>
-    private Task LoopRunning
+    public Task Running
     {
         get
         {
-            if (Volatile.Read(ref _loopDone) is { } existing)
+            if (Volatile.Read(ref _done) is { } existing)
                 return existing.Task;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            TaskCompletionSource winner = Interlocked.CompareExchange(ref _loopDone, done, null) ?? done;
-            if (Volatile.Read(ref _loopFinished) != 0)
+            TaskCompletionSource winner = Interlocked.CompareExchange(ref _done, done, null) ?? done;
+            if (Volatile.Read(ref _finishedFlag) != 0)
                 winner.TrySetResult();
             return winner.Task;
         }
     }
 
-    internal void OnRequest(EpollServerLoop loop, EpollRequest request)
+    internal void OnRequest(EpollRequest request)
     {
         try
         {
             switch (request)
             {
-                case EpollRequest.Start when _loopState == LoopState.Reading:
-                    if (_aborted || _closing.IsCancellationRequested)
-                        End(loop, ClosedByUsReason, null);
-                    else if (!loop.Add(this))
-                        End(loop, CloseReason.Reset, "the socket closed before it could be watched");
+                case EpollRequest.Start when _state == LoopState.Reading:
+                    if (_c.Aborted || _c.CloseAsked)
+                        End(_c.ClosedByUsReason, null);
+                    else if (!_loop.Add(this))
+                        End(CloseReason.Reset, "the socket closed before it could be watched");
                     break;
                 case EpollRequest.Close:
-                    _loopCloseAsked = true;
+                    _closeAsked = true;
                     // An echo in progress finishes first (as on the async engine); after an abort nothing will.
-                    if (_loopState == LoopState.Reading || (_aborted && _loopState != LoopState.Ended))
-                        EndDroppingEcho(loop, ClosedByUsReason, null);
+                    if (_state == LoopState.Reading || (_c.Aborted && _state != LoopState.Ended))
+                        EndDroppingEcho(_c.ClosedByUsReason, null);
                     break;
-                case EpollRequest.SendLockTaken when _loopState == LoopState.EchoWaitingForLock:
-                    SendEchoRest(loop);
+                case EpollRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
+                    SendEchoRest();
                     break;
                 case EpollRequest.SendLockTaken:
-                    _sendLock.Release(); // Ended meanwhile: the lock is not needed any more.
+                    _c.ReleaseSendLock(); // Ended meanwhile: the lock is not needed any more.
                     break;
-                case EpollRequest.ProbeTimeout when _loopState == LoopState.Reading && _guard is { Probing: true } guard:
+                case EpollRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
                     if (guard.Expired(Environment.TickCount64))
-                        EchoHeld(loop, TripLoop(guard, out int length), length);
+                        EchoHeld(_c.TripLoop(guard, out int length), length);
                     else
                         guard.RestartTimer();
                     break;
@@ -104,23 +117,30 @@ public sealed partial class TcpConnection
         }
         catch (Exception ex)
         {
-            EndDroppingEcho(loop, CloseReason.Reset, ex.Message);
+            EndDroppingEcho(CloseReason.Reset, ex.Message);
         }
     }
 
-    internal void OnPolled(EpollServerLoop loop, uint events)
+    /// <summary>The loop is stopping with this connection still on it: reset it and report.</summary>
+    internal void Abandon()
+    {
+        _c.Abort();
+        EndDroppingEcho(_c.ClosedByUsReason, null);
+    }
+
+    internal void OnPolled()
     {
         try
         {
-            if (_loopState == LoopState.Reading)
-                ReadOnLoop(loop);
-            else if (_loopState == LoopState.EchoWaitingForWrite)
-                SendEchoRest(loop);
+            if (_state == LoopState.Reading)
+                Read();
+            else if (_state == LoopState.EchoWaitingForWrite)
+                SendEchoRest();
         }
         catch (Exception ex)
         {
             // An observer threw, or the socket failed in a way not handled below: this connection ends, the loop goes on.
-            EndDroppingEcho(loop, CloseReason.Reset, ex.Message);
+            EndDroppingEcho(CloseReason.Reset, ex.Message);
         }
     }
 
@@ -132,49 +152,47 @@ public sealed partial class TcpConnection
     /// </summary>
     private const int MaxReadsPerEvent = 64;
 
-    private void ReadOnLoop(EpollServerLoop loop)
+    private void Read()
     {
         // Readable during a probe: the peer sent more without waiting for the held echo, so it was no loop.
         // The held echo goes out first; reading waits if it cannot all go at once.
-        if (_guard is { Probing: true } guard)
+        if (_c.Guard is { Probing: true } guard)
         {
-            EchoHeld(loop, guard.Clear(out int length), length);
-            if (_loopState != LoopState.Reading)
+            EchoHeld(guard.Clear(out int length), length);
+            if (_state != LoopState.Reading)
                 return;
         }
-        for (int reads = 0; reads < MaxReadsPerEvent && _loopState == LoopState.Reading; reads++)
+        for (int reads = 0; reads < MaxReadsPerEvent && _state == LoopState.Reading; reads++)
         {
-            Span<byte> buffer = loop.ReadBuffer(_options.ReceiveBufferSize);
+            Span<byte> buffer = _loop.ReadBuffer(_c.Options.ReceiveBufferSize);
             int read;
             try
             {
-                read = ReceiveNow(buffer);
+                read = _c.Io.ReceiveNow(buffer);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                EndAfter(loop, ex);
+                EndAfter(ex);
                 return;
             }
             if (read < 0)
                 return;
             if (read == 0)
             {
-                End(loop, CloseReason.RemoteClosed, null);
+                End(CloseReason.RemoteClosed, null);
                 return;
             }
-            Interlocked.Add(ref _bytesIn, read);
-            Volatile.Write(ref _lastActivity, Environment.TickCount64);
             ReadOnlySpan<byte> data = buffer[..read];
-            _observer.OnReceived(this, data);
-            if (_echo)
+            _c.Received(data);
+            if (_c.Echo)
             {
-                if (WithholdForProbe(data))
+                if (_c.WithholdForProbe(data))
                 {
                     // Reading goes on: data before the probe's timer (level-triggered) means no loop.
-                    _guard!.StartTimer(static state => ((TcpConnection)state!).ProbeTimedOut(), this);
+                    _c.Guard!.StartTimer(static state => ((EpollDriver)state!).ProbeTimedOut(), this);
                     return;
                 }
-                EchoOnLoop(loop, data);
+                Echo(data);
             }
             if (read < buffer.Length)
                 return; // The kernel had no more: level-triggered epoll says when it has.
@@ -182,11 +200,11 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Echoes the copy a probe held back (reading waits if it cannot all go at once), and returns it to the pool.</summary>
-    private void EchoHeld(EpollServerLoop loop, byte[] held, int length)
+    private void EchoHeld(byte[] held, int length)
     {
         try
         {
-            EchoOnLoop(loop, held.AsSpan(0, length));
+            Echo(held.AsSpan(0, length));
         }
         finally
         {
@@ -195,17 +213,17 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>The probe's timer, on a pool thread: the loop's thread decides.</summary>
-    private void ProbeTimedOut() => _loop?.Post(this, EpollRequest.ProbeTimeout);
+    private void ProbeTimedOut() => _loop.Post(this, EpollRequest.ProbeTimeout);
 
-    private void EchoOnLoop(EpollServerLoop loop, ReadOnlySpan<byte> data)
+    private void Echo(ReadOnlySpan<byte> data)
     {
-        if (!_sendLock.Wait(0))
+        if (!_c.TryTakeSendLock())
         {
             // A SendAsync/Post is writing: the echo goes after it, and reading stops until the echo is out.
             KeepEchoRest(data);
-            _loopState = LoopState.EchoWaitingForLock;
-            loop.Watch(this, 0);
-            _ = TakeSendLockAsync(loop);
+            _state = LoopState.EchoWaitingForLock;
+            _loop.Watch(this, 0);
+            _ = TakeSendLockAsync();
             return;
         }
         int sent;
@@ -215,37 +233,37 @@ public sealed partial class TcpConnection
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            _sendLock.Release();
-            EndAfter(loop, ex);
+            _c.ReleaseSendLock();
+            EndAfter(ex);
             return;
         }
         if (sent < data.Length)
         {
             // The peer reads slower than it sends: keep the rest (holding the lock) and stop reading until it is out.
             KeepEchoRest(data[sent..]);
-            _loopState = LoopState.EchoWaitingForWrite;
-            loop.Watch(this, Epoll.Out);
+            _state = LoopState.EchoWaitingForWrite;
+            _loop.Watch(this, Epoll.Out);
             return;
         }
-        _sendLock.Release();
-        Volatile.Write(ref _lastActivity, Environment.TickCount64);
+        _c.ReleaseSendLock();
+        _c.Touch();
     }
 
-    private async Task TakeSendLockAsync(EpollServerLoop loop)
+    private async Task TakeSendLockAsync()
     {
         try
         {
-            await _sendLock.WaitAsync().ConfigureAwait(false);
+            await _c.TakeSendLockAsync().ConfigureAwait(false);
         }
         catch (ObjectDisposedException)
         {
             return; // Released: the connection is gone.
         }
-        loop.Post(this, EpollRequest.SendLockTaken);
+        _loop.Post(this, EpollRequest.SendLockTaken);
     }
 
     /// <summary>Writes the kept echo rest; the send lock is held. Reading resumes when all of it is out.</summary>
-    private void SendEchoRest(EpollServerLoop loop)
+    private void SendEchoRest()
     {
         int sent;
         try
@@ -255,28 +273,28 @@ public sealed partial class TcpConnection
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             DropEchoRest();
-            _sendLock.Release();
-            EndAfter(loop, ex);
+            _c.ReleaseSendLock();
+            EndAfter(ex);
             return;
         }
         _echoRestStart += sent;
         if (_echoRestStart < _echoRestEnd)
         {
-            _loopState = LoopState.EchoWaitingForWrite;
-            loop.Watch(this, Epoll.Out);
+            _state = LoopState.EchoWaitingForWrite;
+            _loop.Watch(this, Epoll.Out);
             return;
         }
         DropEchoRest();
-        Volatile.Write(ref _lastActivity, Environment.TickCount64);
-        if (_loopCloseAsked)
+        _c.Touch();
+        if (_closeAsked)
         {
-            End(loop, ClosedByUsReason, null); // Stops watching before the close path may read (linger).
-            _sendLock.Release();
+            End(_c.ClosedByUsReason, null); // Stops watching before the close path may read (linger).
+            _c.ReleaseSendLock();
             return;
         }
-        _loopState = LoopState.Reading;
-        loop.Watch(this, Epoll.In);
-        _sendLock.Release();
+        _state = LoopState.Reading;
+        _loop.Watch(this, Epoll.In);
+        _c.ReleaseSendLock();
     }
 
     private int SendAllNow(ReadOnlySpan<byte> data)
@@ -284,11 +302,11 @@ public sealed partial class TcpConnection
         int total = 0;
         while (total < data.Length)
         {
-            int sent = SendNow(data[total..]);
+            int sent = _c.Io.SendNow(data[total..]);
             if (sent == 0)
                 break;
             total += sent;
-            Interlocked.Add(ref _bytesOut, sent);
+            _c.CountSent(sent);
         }
         return total;
     }
@@ -309,55 +327,54 @@ public sealed partial class TcpConnection
     }
 
     /// <summary>Ends while an echo may still be kept: it is dropped, and a send lock held for it is given back.</summary>
-    private void EndDroppingEcho(EpollServerLoop loop, CloseReason reason, string? detail)
+    private void EndDroppingEcho(CloseReason reason, string? detail)
     {
-        if (_loopState == LoopState.Ended)
+        if (_state == LoopState.Ended)
             return;
-        bool holdsLock = _loopState == LoopState.EchoWaitingForWrite;
+        bool holdsLock = _state == LoopState.EchoWaitingForWrite;
         DropEchoRest();
-        End(loop, reason, detail);
+        End(reason, detail);
         if (holdsLock)
-            _sendLock.Release();
+            _c.ReleaseSendLock();
     }
 
     /// <summary>Ends after a socket call failed: as closed by us when we were closing it anyway, else as a reset.</summary>
-    private void EndAfter(EpollServerLoop loop, Exception ex)
+    private void EndAfter(Exception ex)
     {
-        if (IsClosing(ex))
-            End(loop, ClosedByUsReason, null);
+        if (_c.IsClosing(ex))
+            End(_c.ClosedByUsReason, null);
         else
-            End(loop, CloseReason.Reset, Describe(ex));
+            End(CloseReason.Reset, TcpConnection.Describe(ex));
     }
 
     /// <summary>Stops serving the connection on the loop and starts the close path (drain, FIN, linger) off it.</summary>
-    private void End(EpollServerLoop loop, CloseReason reason, string? detail)
+    private void End(CloseReason reason, string? detail)
     {
-        if (_loopState == LoopState.Ended)
+        if (_state == LoopState.Ended)
             return;
-        _loopState = LoopState.Ended;
-        loop.Remove(this);
-        _guard?.DropWithheld();
-        _ = FinishOnLoopAsync(reason, detail);
+        _state = LoopState.Ended;
+        _loop.Remove(this);
+        _c.Guard?.DropWithheld();
+        _ = FinishAsync(reason, detail);
     }
 
-    private async Task FinishOnLoopAsync(CloseReason reason, string? detail)
+    private async Task FinishAsync(CloseReason reason, string? detail)
     {
         try
         {
-            if (IsWatchedForIdle)
-                IdleWatchdog.Forget(this);
-            await FinishAsync(reason).ConfigureAwait(false);
-            ReportClosed(reason, detail);
+            _c.ForgetIdle();
+            await _c.FinishAsync(reason).ConfigureAwait(false);
+            _c.Complete(reason, detail);
         }
         catch (Exception ex)
         {
-            ReportClosed(CloseReason.Reset, ex.Message);
+            _c.Complete(CloseReason.Reset, ex.Message);
         }
         finally
         {
-            _finishedOnLoop?.Invoke(this);
-            Interlocked.Exchange(ref _loopFinished, 1);
-            Volatile.Read(ref _loopDone)?.TrySetResult();
+            _finished(_c);
+            Interlocked.Exchange(ref _finishedFlag, 1);
+            Volatile.Read(ref _done)?.TrySetResult();
         }
     }
 }
