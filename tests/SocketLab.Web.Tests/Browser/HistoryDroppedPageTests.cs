@@ -33,14 +33,17 @@ public sealed class HistoryDroppedPageTests(BrowserFixture browser)
         }
         Assert.True(dropped > 0, "the 1 MiB disk never filled");
 
-        (IPage page, List<string> errors) = await browser.NewPageAsync("en-US");
+        // On a phone, in Chinese, as a student would see it.
+        (IPage page, List<string> errors) = await browser.NewPageAsync("zh-CN", width: 390, height: 844);
         await page.GotoAsync(ui.Host.PageUri.ToString());
         await page.GetByTestId("history-open").ClickAsync();
         ILocator shown = page.GetByTestId("history-dropped");
         await Assertions.Expect(shown).ToBeVisibleAsync();
-        await Assertions.Expect(shown).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ log lines of this run were not stored"));
-        long onPage = long.Parse((await shown.TextContentAsync())!.Split(' ')[0]);
+        var words = new System.Text.RegularExpressions.Regex(@"^本次运行有 (\d+) 行日志没有存入历史记录");
+        await Assertions.Expect(shown).ToContainTextAsync(words);
+        long onPage = long.Parse(words.Match((await shown.TextContentAsync())!).Groups[1].Value);
         Assert.True(onPage >= dropped, $"page says {onPage}, info said {dropped} earlier");
+        await BrowserFixture.ScreenshotAsync(page, "history-dropped-zh-phone");
         Assert.Empty(errors);
     }
 }
