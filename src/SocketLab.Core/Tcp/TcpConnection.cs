@@ -488,11 +488,15 @@ public sealed class TcpConnection : IAsyncDisposable
         Observer.OnClosed(this, reason, detail);
     }
 
-    internal void Reject(string detail)
+    /// <summary>Why the server refused this connection (<see cref="CloseReason.Rejected"/>); null for a connection it served.</summary>
+    public Rejection? Rejection { get; private set; }
+
+    internal void Reject(Rejection why)
     {
+        Rejection = why;
         Abort();
         Dispose(graceful: false);
-        Complete(CloseReason.Rejected, detail);
+        Complete(CloseReason.Rejected, why.ToString());
     }
 
     public ValueTask DisposeAsync()

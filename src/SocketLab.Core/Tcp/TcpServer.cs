@@ -97,9 +97,6 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
     public int ConnectionBudget => _fdBudget;
 
-    private const int LinuxSolSocket = 1;     // SOL_SOCKET in <asm-generic/socket.h>
-    private const int LinuxSoReuseAddr = 2;   // SO_REUSEADDR
-
     private Socket Listen(IPAddress address)
     {
         var listener = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
@@ -111,7 +108,7 @@ public sealed class TcpServer : IAsyncDisposable
             // connections still sit in TIME_WAIT. Only SO_REUSEADDR, so Linux still refuses a second
             // listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
             if (OperatingSystem.IsLinux())
-                listener.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
+                listener.SetRawSocketOption(LinuxSocketConstants.SolSocket, LinuxSocketConstants.SoReuseAddr, BitConverter.GetBytes(1));
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(_options.Backlog);
             return listener;
@@ -121,7 +118,7 @@ public sealed class TcpServer : IAsyncDisposable
             listener.Dispose();
             if (address.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
                 throw;
-            throw NetworkException.From(ex, $"listen on {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
+            throw NetworkException.From(ex, NetworkOperation.Listen, EndpointText.HostPort(new IPEndPoint(address, _options.Port)));
         }
     }
 
@@ -216,7 +213,7 @@ public sealed class TcpServer : IAsyncDisposable
             if (_options.Access is { } access && !access.Permits(connection.RemoteEndPoint.Address))
             {
                 Interlocked.Increment(ref _rejected);
-                connection.Reject("denied by --allow/--deny");
+                connection.Reject(new Rejection(RejectionKind.AccessDenied));
                 continue;
             }
             if (_fdBudget > 0 && _connections.Count >= _fdBudget)
@@ -229,14 +226,14 @@ public sealed class TcpServer : IAsyncDisposable
                     _fdWarnedAt = Environment.TickCount64;
                 }
                 _fdWarned = true;
-                connection.Reject("out of file descriptors (ulimit -n)");
+                connection.Reject(new Rejection(RejectionKind.OutOfDescriptors, _fdBudget));
                 continue;
             }
             _fdWarned = _fdWarned && _connections.Count > _fdBudget / 2;
             if (_options.MaxClients > 0 && _connections.Count >= _options.MaxClients)
             {
                 Interlocked.Increment(ref _rejected);
-                connection.Reject($"more than --max-clients {_options.MaxClients}");
+                connection.Reject(new Rejection(RejectionKind.TooManyClients, _options.MaxClients));
                 continue;
             }
 

@@ -180,7 +180,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
     public override void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
     {
         ForgetPeer(EndpointText.HostPort(connection.RemoteEndPoint));
-        Note(Notice.Disconnected(WhyClosed(reason), detail));
+        Note(Notice.Disconnected(WhyClosed(connection, reason), detail));
     }
 
     public override void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop)

@@ -163,7 +163,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     {
         string peer = EndpointText.HostPort(connection.RemoteEndPoint);
         ForgetPeer(peer);
-        Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(reason), detail));
+        Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(connection, reason), detail));
         _clients.TryRemove(connection.Id, out _);
         Changed();
     }

@@ -8,6 +8,14 @@ namespace SocketLab.Cli;
 /// </summary>
 public static class NetworkErrorText
 {
+    /// <summary>A refused connection, worded with the flag that set the limit.</summary>
+    public static string Of(SocketLab.Core.Tcp.Rejection why) => why.Kind switch
+    {
+        SocketLab.Core.Tcp.RejectionKind.AccessDenied => "denied by --allow/--deny",
+        SocketLab.Core.Tcp.RejectionKind.TooManyClients => $"more than --max-clients {why.Limit}",
+        _ => "out of file descriptors (ulimit -n)",
+    };
+
     public static string Of(NetworkException ex)
     {
         string reason = ex.Kind switch

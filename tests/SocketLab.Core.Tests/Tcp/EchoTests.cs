@@ -143,6 +143,9 @@ public class EchoTests
         {
         }
         await WaitUntil(() => server.Server.TotalRejected == 1);
+        await WaitUntil(() => seen.Rejected.Why is not null);
+        Assert.Equal(new Rejection(RejectionKind.TooManyClients, 2), seen.Rejected.Why);
+        Assert.Equal("2 clients are connected already", seen.Rejected.Detail); // Core names no CLI flag; the CLI adds --max-clients.
 
         await a.SendAsync("ok"u8.ToArray(), SocketFlags.None);
         Assert.Equal("ok", await ReadExactly(a, 2));
@@ -305,6 +308,13 @@ public class EchoTests
         public TaskCompletionSource Closed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public string ReceivedText { get { lock (_received) return System.Text.Encoding.UTF8.GetString(_received.ToArray()); } }
         public void OnReceived(TcpConnection connection, ReadOnlySpan<byte> data) { lock (_received) _received.Write(data); }
-        public void OnClosed(TcpConnection connection, CloseReason reason, string? detail) => Closed.TrySetResult();
+        public (Rejection? Why, string? Detail) Rejected { get; private set; }
+
+        public void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
+        {
+            if (reason == CloseReason.Rejected)
+                Rejected = (connection.Rejection, detail);
+            Closed.TrySetResult();
+        }
     }
 }
