@@ -5,6 +5,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 
 namespace SocketLab.Benchmarks;
@@ -53,7 +54,7 @@ public class EchoPathBenchmarks
             {
                 BindAddress = IPAddress.Loopback,
                 Port = 0,
-                Engine = TcpServerEngine.Async,
+                Engine = SocketEngine.Async,
                 Connection = new TcpConnectionOptions { WaitForDataBeforeAllocatingBuffer = ZeroByteReads },
             },
             new SilentObserver());

@@ -32,7 +32,7 @@ catch (CliException ex)
 }
 catch (NetworkException ex)
 {
-    Console.Error.WriteLine($"socketlab: {ex.Message}");
+    Console.Error.WriteLine($"socketlab: {NetworkErrorText.Of(ex)}");
     return ExitCodes.For(ex.Kind);
 }
 catch (Exception ex)

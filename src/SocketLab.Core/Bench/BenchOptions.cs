@@ -1,4 +1,5 @@
 using System.Net;
+using SocketLab.Core.Net;
 
 namespace SocketLab.Core.Bench;
 
@@ -48,22 +49,9 @@ public sealed record BenchOptions
     /// <summary>How long after the run outstanding echoes may take before they count as errors.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How the load is driven; <see cref="BenchEngine.Auto"/> picks epoll where it can.</summary>
-    public BenchEngine Engine { get; init; } = BenchEngine.Auto;
+    /// <summary>How the load is driven; <see cref="SocketEngine.Auto"/> picks epoll where it can.</summary>
+    public SocketEngine Engine { get; init; } = SocketEngine.Auto;
 
     /// <summary>Spacing of the throughput timeline and of progress reports.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(250);
-}
-
-/// <summary>What drives a TCP bench's connections.</summary>
-public enum BenchEngine
-{
-    /// <summary>Epoll on Linux for plain TCP, async sockets otherwise.</summary>
-    Auto,
-
-    /// <summary>One thread, one epoll set, non-blocking reads and writes (Linux, plain TCP): the cheapest per message.</summary>
-    Epoll,
-
-    /// <summary>.NET's async sockets, one loop per connection (any OS; the only one for TLS).</summary>
-    Async,
 }

@@ -50,7 +50,7 @@ public static class EchoBench
         try
         {
             if (active.Sockets.Count == 0)
-                throw active.FirstFailure ?? new NetworkException(NetworkErrorKind.Other, $"cannot connect to {EndpointText.HostPort(options.Target)}");
+                throw active.FirstFailure ?? new NetworkException(NetworkErrorKind.Other, NetworkOperation.Connect, EndpointText.HostPort(options.Target));
 
             int bufferSize = (int)Math.Clamp(BufferBudget / active.Sockets.Count, 4096, 64 * 1024);
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
@@ -99,16 +99,16 @@ public static class EchoBench
         }
     }
 
-    /// <summary>Whether <see cref="BenchEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    /// <summary>Whether <see cref="SocketEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
     public static bool EpollAvailable => Epoll.IsSupported;
 
     /// <summary>Whether a TCP run goes through <see cref="EpollBenchLoop"/>; asking for epoll where it cannot run is an error.</summary>
     public static bool UsesEpoll(BenchOptions options) => options.Engine switch
     {
-        BenchEngine.Async => false,
-        BenchEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
+        SocketEngine.Async => false,
+        SocketEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
             options.Tls is not null ? "the epoll engine runs plain TCP only, not TLS" : "the epoll engine needs Linux on x64 or arm64", nameof(options)),
-        BenchEngine.Epoll => true,
+        SocketEngine.Epoll => true,
         _ => EpollBenchLoop.CanRun(options),
     };
 
@@ -141,7 +141,7 @@ public static class EchoBench
             DatagramCounts[] counts = loads.Select(l => l.Counts).ToArray();
             long echoed = counts.Sum(c => c.Echoed);
             if (loads.All(l => l.Refused && l.Completed == 0))
-                throw new NetworkException(NetworkErrorKind.ConnectionRefused, $"cannot reach UDP {EndpointText.HostPort(options.Target)}: port unreachable (nothing is listening on that port)");
+                throw new NetworkException(NetworkErrorKind.ConnectionRefused, NetworkOperation.Reach, EndpointText.HostPort(options.Target), "port unreachable (nothing is listening on that port)");
             return new BenchResult
             {
                 Options = options,
@@ -182,7 +182,7 @@ public static class EchoBench
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetworkException.From(ex, $"open a UDP socket to {EndpointText.HostPort(target)}");
+            throw NetworkException.From(ex, NetworkOperation.Connect, EndpointText.HostPort(target));
         }
     }
 
@@ -224,13 +224,13 @@ public static class EchoBench
     private static async Task<Socket> ConnectAsync(IPEndPoint target, IPAddress? source, TimeSpan timeout, CancellationToken ct)
     {
         var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        string doing = $"connect to {EndpointText.HostPort(target)}";
+        string address = EndpointText.HostPort(target);
         try
         {
             if (source is not null)
             {
-                // IP_BIND_ADDRESS_NO_PORT: pick the port at connect time, per destination, not at bind time.
-                try { socket.SetRawSocketOption(0, 24, BitConverter.GetBytes(1)); }
+                // Pick the port at connect time, per destination, not at bind time.
+                try { socket.SetRawSocketOption(LinuxSocketConstants.IpProtoIp, LinuxSocketConstants.IpBindAddressNoPort, BitConverter.GetBytes(1)); }
                 catch (SocketException) { }
                 socket.Bind(new IPEndPoint(source, 0));
             }
@@ -242,12 +242,12 @@ public static class EchoBench
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             socket.Dispose();
-            throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot {doing}: timed out after {timeout.TotalSeconds:0.###} s");
+            throw new NetworkException(NetworkErrorKind.TimedOut, NetworkOperation.Connect, address, NetworkException.TimedOutAfter(timeout));
         }
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetworkException.From(ex, source is null ? doing : $"{doing} from {source}");
+            throw NetworkException.From(ex, NetworkOperation.Connect, address, source?.ToString());
         }
         catch
         {

@@ -23,7 +23,7 @@ internal static class EpollConnector
         var pending = new Dictionary<int, (Socket Socket, long Deadline)>();
         int failures = 0;
         NetworkException? first = null;
-        string doing = $"connect to {EndpointText.HostPort(target)}";
+        string address = EndpointText.HostPort(target);
 
         void Failed(NetworkException ex)
         {
@@ -53,7 +53,7 @@ internal static class EpollConnector
                     catch (SocketException ex)
                     {
                         socket.Dispose();
-                        Failed(NetworkException.From(ex, doing));
+                        Failed(NetworkException.From(ex, NetworkOperation.Connect, address));
                     }
                 }
 
@@ -71,7 +71,7 @@ internal static class EpollConnector
                         continue;
                     }
                     p.Socket.Dispose();
-                    Failed(NetworkException.From(new SocketException((int)error), doing));
+                    Failed(NetworkException.From(new SocketException((int)error), NetworkOperation.Connect, address));
                 }
 
                 long now = Environment.TickCount64;
@@ -79,7 +79,7 @@ internal static class EpollConnector
                 {
                     pending.Remove(i);
                     p.Socket.Dispose(); // Closing it also takes it out of the epoll set.
-                    Failed(new NetworkException(NetworkErrorKind.TimedOut, $"cannot {doing}: timed out after {timeout.TotalSeconds:0.###} s"));
+                    Failed(new NetworkException(NetworkErrorKind.TimedOut, NetworkOperation.Connect, address, NetworkException.TimedOutAfter(timeout)));
                 }
             }
         }

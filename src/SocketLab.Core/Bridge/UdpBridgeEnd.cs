@@ -20,15 +20,7 @@ public sealed class UdpBridgeEnd(string name, HostPort target) : IBridgeEnd
 
     public async Task OpenAsync(CancellationToken ct)
     {
-        IPAddress address;
-        try
-        {
-            address = IPAddress.TryParse(target.Host, out IPAddress? literal) ? literal : (await Dns.GetHostAddressesAsync(target.Host, ct).ConfigureAwait(false))[0];
-        }
-        catch (Exception ex) when (ex is SocketException or IndexOutOfRangeException)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {target}: unknown host '{target.Host}'", ex);
-        }
+        IPAddress address = (await HostResolver.ResolveAllAsync(target.Host, ct, NetworkOperation.Connect, target.ToString()).ConfigureAwait(false))[0];
         var socket = new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
@@ -38,7 +30,7 @@ public sealed class UdpBridgeEnd(string name, HostPort target) : IBridgeEnd
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetworkException.From(ex, $"send to {target}");
+            throw NetworkException.From(ex, NetworkOperation.Connect, target.ToString());
         }
         _socket = socket;
     }

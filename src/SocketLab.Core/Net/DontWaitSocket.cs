@@ -10,11 +10,6 @@ namespace SocketLab.Core.Net;
 /// </summary>
 internal static partial class DontWaitSocket
 {
-    private const int DontWait = 0x40;
-    private const int NoSignal = 0x4000;
-    private const int WouldBlock = 11;   // EAGAIN = EWOULDBLOCK
-    private const int Interrupted = 4;   // EINTR
-
     /// <summary>Bytes read, 0 at end of stream, −1 when nothing is waiting.</summary>
     public static int ReceiveNow(SafeSocketHandle handle, Span<byte> buffer) =>
         Transfer(handle, ref MemoryMarshal.GetReference(buffer), buffer.Length, sending: false);
@@ -34,13 +29,15 @@ internal static partial class DontWaitSocket
             int fd = (int)handle.DangerousGetHandle();
             while (true)
             {
-                nint done = sending ? send(fd, ref buffer, length, DontWait | NoSignal) : recv(fd, ref buffer, length, DontWait);
+                nint done = sending
+                    ? send(fd, ref buffer, length, LinuxSocketConstants.MsgDontWait | LinuxSocketConstants.MsgNoSignal)
+                    : recv(fd, ref buffer, length, LinuxSocketConstants.MsgDontWait);
                 if (done >= 0)
                     return (int)done;
                 int errno = Marshal.GetLastPInvokeError();
-                if (errno == WouldBlock)
+                if (errno == LinuxSocketConstants.WouldBlock)
                     return -1;
-                if (errno != Interrupted)
+                if (errno != LinuxSocketConstants.Interrupted)
                     throw Error(errno);
             }
         }
@@ -51,19 +48,15 @@ internal static partial class DontWaitSocket
         }
     }
 
-    /// <summary>The errno as .NET's sockets would report it (the common cases; others as a generic socket error).</summary>
-    private static SocketException Error(int errno) => new((int)(errno switch
+    /// <summary>
+    /// The errno as .NET's sockets report it: <see cref="SocketException()"/> reads the last P/Invoke error and
+    /// maps it with the runtime's own table (ECONNRESET → ConnectionReset, EPIPE → Shutdown, …), keeping the errno.
+    /// </summary>
+    internal static SocketException Error(int errno)
     {
-        104 => SocketError.ConnectionReset,     // ECONNRESET
-        32 => SocketError.Shutdown,             // EPIPE
-        103 => SocketError.ConnectionAborted,   // ECONNABORTED
-        110 => SocketError.TimedOut,            // ETIMEDOUT
-        107 => SocketError.NotConnected,        // ENOTCONN
-        113 => SocketError.HostUnreachable,     // EHOSTUNREACH
-        101 => SocketError.NetworkUnreachable,  // ENETUNREACH
-        105 => SocketError.NoBufferSpaceAvailable, // ENOBUFS
-        _ => SocketError.SocketError,
-    }));
+        Marshal.SetLastPInvokeError(errno);
+        return new SocketException();
+    }
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint recv(int fd, ref byte buffer, nint length, int flags);

@@ -19,7 +19,16 @@ public static class EndpointText
     /// <summary>The tuple MicroPython prints for <c>print(addr, "connected")</c>.</summary>
     public static string PythonTuple(IPEndPoint ep) => $"('{Plain(ep.Address)}', {ep.Port})";
 
-    /// <summary>The addresses a peer on the LAN could use to reach a listener bound to <paramref name="bound"/>.</summary>
+    /// <summary>
+    /// The one address shown where one fits — the board's OLED "ip:port", the page's "the board sends to",
+    /// the virtual board's own IP: the first of <see cref="ReachableAddresses"/> (a LAN address, else loopback).
+    /// </summary>
+    public static IPAddress ReachableAddress(IPAddress bound) => ReachableAddresses(bound)[0];
+
+    /// <summary><see cref="ReachableAddress"/> with the listener's port, as "ip:port".</summary>
+    public static string ReachableHostPort(IPEndPoint local) => HostPort(new IPEndPoint(ReachableAddress(local.Address), local.Port));
+
+    /// <summary>The addresses a peer on the LAN could use to reach a listener bound to <paramref name="bound"/>, LAN ones first; never empty.</summary>
     public static IReadOnlyList<IPAddress> ReachableAddresses(IPAddress bound)
     {
         if (!bound.Equals(IPAddress.Any) && !bound.Equals(IPAddress.IPv6Any))

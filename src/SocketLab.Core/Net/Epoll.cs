@@ -63,7 +63,7 @@ internal sealed partial class Epoll : IDisposable
         if (n >= 0)
             return n;
         int errno = Marshal.GetLastPInvokeError();
-        return errno == 4 ? 0 : throw new IOException($"epoll_wait failed (errno {errno})"); // EINTR: just wait again.
+        return errno == LinuxSocketConstants.Interrupted ? 0 : throw new IOException($"epoll_wait failed (errno {errno})"); // EINTR: just wait again.
     }
 
     public uint EventsAt(int i) => BitConverter.ToUInt32(_events, i * EventSize);

@@ -16,9 +16,9 @@ public static class ListenSocket
         {
             if (endPoint.AddressFamily == AddressFamily.InterNetworkV6)
                 listener.DualMode = true;
-            // SO_REUSEADDR (SOL_SOCKET 1, option 2) only: a restart can listen at once, a second listener is still refused.
+            // SO_REUSEADDR only: a restart can listen at once, a second listener is still refused.
             if (OperatingSystem.IsLinux())
-                listener.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+                listener.SetRawSocketOption(LinuxSocketConstants.SolSocket, LinuxSocketConstants.SoReuseAddr, BitConverter.GetBytes(1));
             listener.Bind(endPoint);
             listener.Listen(backlog);
             return listener;
@@ -26,7 +26,7 @@ public static class ListenSocket
         catch (SocketException ex)
         {
             listener.Dispose();
-            throw NetworkException.From(ex, $"listen on {EndpointText.HostPort(endPoint)}");
+            throw NetworkException.From(ex, NetworkOperation.Listen, EndpointText.HostPort(endPoint));
         }
     }
 }

@@ -13,4 +13,8 @@ public enum NetworkErrorKind
     ConnectionReset,
     Unreachable,
     TlsFailed,
+    /// <summary>A send to a broadcast address on a socket that was not allowed to broadcast (SO_BROADCAST off).</summary>
+    BroadcastNotAllowed,
+    /// <summary>An IPv4 multicast group joined on an IPv6 socket.</summary>
+    WrongAddressFamily,
 }

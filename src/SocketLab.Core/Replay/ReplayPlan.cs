@@ -12,7 +12,21 @@ public sealed record ReplayStep(TimeSpan At, ReadOnlyMemory<byte> Data, long Rep
 public sealed record ReplyChunk(long Offset, ReadOnlyMemory<byte> Data, DateTimeOffset Time, int Index, int Line = 0) : ReplayItem(Data, Line);
 
 /// <summary>A transcript that cannot be replayed as asked; the message says why and what to do.</summary>
-public sealed class ReplayException(string message) : Exception(message);
+/// <summary>What keeps a transcript from being replayed, as a code (a front end adds how to choose).</summary>
+public enum ReplayProblem
+{
+    NothingToReplay,
+    NoSuchConnection,
+    /// <summary>Several connections and none chosen: the message lists them.</summary>
+    SeveralConnections,
+    /// <summary>A pause longer than a replay waits (at this speed); replaying without pauses works.</summary>
+    PauseTooLong,
+}
+
+public sealed class ReplayException(ReplayProblem problem, string message) : Exception(message)
+{
+    public ReplayProblem Problem { get; } = problem;
+}
 
 /// <summary>
 /// What to replay from a TCP transcript: the sends of one connection and the reply byte stream
@@ -69,7 +83,7 @@ public sealed class ReplayPlan
     /// <see cref="Items"/> reads them a third time while replaying. Nothing else of the file is held in memory.
     /// <c>read</c> gets which data events, by (protocol, connection), to decode the bytes of.
     /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
-    /// throws <see cref="TranscriptFormatException"/> naming its line.
+    /// throws <see cref="ReplayException"/> (<see cref="ReplayProblem.PauseTooLong"/>) naming its line.
     /// </summary>
     public static ReplayPlan Build(Func<Func<string, long, bool>, IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
     {
@@ -84,12 +98,12 @@ public sealed class ReplayPlan
                 ids.Add(e.Connection);
         }
         if (ids.Count == 0)
-            throw new ReplayException(!any ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
+            throw new ReplayException(ReplayProblem.NothingToReplay, !any ? "the transcript is empty" : "the transcript holds no TCP connection (replay works on TCP transcripts from server or client)");
         long id;
         if (connection is { } wanted)
         {
             if (!seen.Contains(wanted))
-                throw new ReplayException($"no connection {wanted} in the transcript (it holds {string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")})");
+                throw new ReplayException(ReplayProblem.NoSuchConnection, $"no connection {wanted} in the transcript (it holds {string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")})");
             id = wanted;
         }
         else if (ids.Count == 1)
@@ -98,7 +112,7 @@ public sealed class ReplayPlan
         }
         else
         {
-            throw new ReplayException($"the transcript holds {ids.Count} connections ({string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}); pick one with --connection ID");
+            throw new ReplayException(ReplayProblem.SeveralConnections, $"the transcript holds {ids.Count} connections ({string.Join(", ", ids.Take(20))}{(ids.Count > 20 ? ", …" : "")}); pick one");
         }
 
         foreach (TranscriptEvent e in read((_, _) => false))
@@ -118,8 +132,8 @@ public sealed class ReplayPlan
             if (item is ReplayStep step)
             {
                 if (speed > 0 && step.At.TotalMilliseconds / speed > MaxPause.TotalMilliseconds)
-                    throw new TranscriptFormatException(
-                        $"{name}:{step.Line}: this send comes {step.At.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({step.At.TotalDays / speed:0} at --speed {speed})")}; a replay pauses at most {MaxPause.TotalDays:0} days (--speed 0 sends without pauses)");
+                    throw new ReplayException(ReplayProblem.PauseTooLong,
+                        $"{name}:{step.Line}: this send comes {step.At.TotalDays:0} days after the connection opened{(speed == 1 ? "" : $" ({step.At.TotalDays / speed:0} at {speed}× speed)")}; a replay pauses at most {MaxPause.TotalDays:0} days");
                 plan.SendCount++;
                 plan.SendBytes += step.Data.Length;
             }
@@ -130,7 +144,7 @@ public sealed class ReplayPlan
             }
         }
         if (plan.SendCount == 0)
-            throw new ReplayException($"connection {id} sent nothing; there is nothing to replay");
+            throw new ReplayException(ReplayProblem.NothingToReplay, $"connection {id} sent nothing; there is nothing to replay");
         return plan;
     }
 

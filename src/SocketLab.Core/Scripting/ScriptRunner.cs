@@ -19,8 +19,8 @@ public enum FailureKind
     Network,
 }
 
-/// <summary>The first step that did not hold, and why, in words a person can act on.</summary>
-public sealed record ScriptFailure(ScriptStep Step, FailureKind Kind, string Message, NetworkErrorKind Network = NetworkErrorKind.Other);
+/// <summary>The first step that did not hold, and why, in words a person can act on; <see cref="Cause"/> for a front end's own words.</summary>
+public sealed record ScriptFailure(ScriptStep Step, FailureKind Kind, string Message, NetworkErrorKind Network = NetworkErrorKind.Other, Exception? Cause = null);
 
 public sealed record ScriptOutcome(int StepsRun, TimeSpan Elapsed, ScriptFailure? Failure)
 {
@@ -77,16 +77,16 @@ public sealed class ScriptRunner(IReadOnlyList<ScriptStep> steps, ScriptVariable
                 }
                 catch (Exception ex) when (ex is UnknownVariableException or ExpansionTooLargeException)
                 {
-                    failure = new ScriptFailure(step, FailureKind.Script, ex.Message);
+                    failure = new ScriptFailure(step, FailureKind.Script, ex.Message, Cause: ex);
                 }
                 catch (NetworkException ex)
                 {
-                    failure = new ScriptFailure(step, FailureKind.Network, ex.Message, ex.Kind);
+                    failure = new ScriptFailure(step, FailureKind.Network, ex.Message, ex.Kind, ex);
                 }
                 catch (SocketException ex)
                 {
-                    NetworkException n = NetworkException.From(ex, "send");
-                    failure = new ScriptFailure(step, FailureKind.Network, n.Message, n.Kind);
+                    NetworkException n = NetworkException.From(ex, NetworkOperation.Send, null);
+                    failure = new ScriptFailure(step, FailureKind.Network, n.Message, n.Kind, n);
                 }
                 if (failure is not null)
                     return new ScriptOutcome(run, clock.Elapsed, failure);

@@ -3,8 +3,8 @@ using System.Text.RegularExpressions;
 
 namespace SocketLab.Core.Scripting;
 
-/// <summary>A <c>{{name}}</c> that has no value; the message names it.</summary>
-public sealed class UnknownVariableException(string name) : Exception($"unknown variable {{{{{name}}}}} (set it with 'set', --var, or a regex capture first)")
+/// <summary>A <c>{{name}}</c> that has no value; the message names it (a front end says how its users give one).</summary>
+public sealed class UnknownVariableException(string name) : Exception($"unknown variable {{{{{name}}}}} (set it with 'set', a regex capture, or give it to the run)")
 {
     public string Name { get; } = name;
 }

@@ -21,20 +21,12 @@ public static class TcpConnector
         IPAddress[] addresses;
         try
         {
-            addresses = IPAddress.TryParse(host, out IPAddress? literal)
-                ? [literal]
-                : await Dns.GetHostAddressesAsync(host, deadline.Token).ConfigureAwait(false);
+            addresses = await HostResolver.ResolveAllAsync(host, deadline.Token, NetworkOperation.Connect, target).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s looking up the host");
+            throw new NetworkException(NetworkErrorKind.TimedOut, NetworkOperation.Connect, target, $"{NetworkException.TimedOutAfter(timeout)} looking up the host");
         }
-        catch (SocketException ex)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {target}: unknown host '{host}'", ex);
-        }
-        if (addresses.Length == 0)
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {target}: unknown host '{host}'");
 
         NetworkException? last = null;
         foreach (IPAddress address in addresses)
@@ -48,12 +40,12 @@ public static class TcpConnector
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 socket.Dispose();
-                throw new NetworkException(NetworkErrorKind.TimedOut, $"cannot connect to {target}: timed out after {timeout.TotalSeconds:0.###} s");
+                throw new NetworkException(NetworkErrorKind.TimedOut, NetworkOperation.Connect, target, NetworkException.TimedOutAfter(timeout));
             }
             catch (SocketException ex)
             {
                 socket.Dispose();
-                last = NetworkException.From(ex, $"connect to {target}");
+                last = NetworkException.From(ex, NetworkOperation.Connect, target);
             }
             catch
             {

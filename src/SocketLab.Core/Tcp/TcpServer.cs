@@ -28,6 +28,9 @@ public sealed class TcpServer : IAsyncDisposable
 
     private readonly Action<TcpConnection> _finished;
     private TaskCompletionSource? _served;
+    private EpollLoopGroup? _loops;        // The epoll engine's threads: given in the options, or made (and owned) here.
+    private EpollLoopGroup? _ownedLoops;
+    private IdleWatchdog? _watchdog;       // Made when connections have an idle timeout; one timer for all of them.
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
@@ -51,11 +54,11 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>Raised once per accept-loop failure streak (e.g. out of file descriptors); the loop keeps going.</summary>
     public event Action<string>? Warning;
 
-    /// <summary>Whether <see cref="TcpServerEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
-    public static bool IsEpollSupported => EpollServerLoop.IsSupported;
+    /// <summary>Whether <see cref="SocketEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
+    public static bool IsEpollSupported => EpollLoopGroup.IsSupported;
 
-    /// <summary>The engine serving connections, <see cref="TcpServerEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
-    public TcpServerEngine Engine { get; private set; }
+    /// <summary>The engine serving connections, <see cref="SocketEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
+    public SocketEngine Engine { get; private set; }
 
     /// <summary>
     /// Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>;
@@ -64,8 +67,6 @@ public sealed class TcpServer : IAsyncDisposable
     public void Start()
     {
         Engine = ResolveEngine(_options);
-        if (Engine == TcpServerEngine.Epoll && _options.BusyPoll > TimeSpan.Zero)
-            EpollServerLoop.AskBusyPoll(_options.BusyPoll);
         IPAddress address = _options.BindAddress;
         try
         {
@@ -76,15 +77,21 @@ public sealed class TcpServer : IAsyncDisposable
             _listener = Listen(IPAddress.Any); // No IPv6 here: every IPv4 interface instead.
         }
         _fdBudget = Net.FileDescriptorBudget.ConnectionsAvailable() ?? 0;
+        if (Engine == SocketEngine.Epoll)
+            _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
+        TimeSpan idle = _options.Connection.IdleTimeout;
+        if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
+            _watchdog = new IdleWatchdog();
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
-    private static TcpServerEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
+    private static SocketEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
     {
-        TcpServerEngine.Auto => options.Tls is null && EpollServerLoop.IsSupported ? TcpServerEngine.Epoll : TcpServerEngine.Async,
-        TcpServerEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
-        TcpServerEngine.Epoll when !EpollServerLoop.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
-        TcpServerEngine epollOrAsync => epollOrAsync,
+        SocketEngine.Auto => options.Tls is null && !options.Connection.PortableSockets && EpollLoopGroup.IsSupported ? SocketEngine.Epoll : SocketEngine.Async,
+        SocketEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
+        SocketEngine.Epoll when options.Connection.PortableSockets => throw new NotSupportedException("the epoll engine is Linux's own; portable sockets run on the async engine"),
+        SocketEngine.Epoll when !EpollLoopGroup.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
+        SocketEngine epollOrAsync => epollOrAsync,
     };
 
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
@@ -98,10 +105,10 @@ public sealed class TcpServer : IAsyncDisposable
             if (address.AddressFamily == AddressFamily.InterNetworkV6)
                 listener.DualMode = true;
             // As Go, Node and ncat do: a restarted server can listen at once although its last clients'
-            // connections still sit in TIME_WAIT. Only SO_REUSEADDR (SOL_SOCKET 1, option 2), so Linux
-            // still refuses a second listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
+            // connections still sit in TIME_WAIT. Only SO_REUSEADDR, so Linux still refuses a second
+            // listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
             if (OperatingSystem.IsLinux())
-                listener.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+                listener.SetRawSocketOption(LinuxSocketConstants.SolSocket, LinuxSocketConstants.SoReuseAddr, BitConverter.GetBytes(1));
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(_options.Backlog);
             return listener;
@@ -111,7 +118,7 @@ public sealed class TcpServer : IAsyncDisposable
             listener.Dispose();
             if (address.Equals(IPAddress.IPv6Any) && !Socket.OSSupportsIPv6)
                 throw;
-            throw NetworkException.From(ex, $"listen on {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
+            throw NetworkException.From(ex, NetworkOperation.Listen, EndpointText.HostPort(new IPEndPoint(address, _options.Port)));
         }
     }
 
@@ -195,7 +202,7 @@ public sealed class TcpServer : IAsyncDisposable
             TcpConnection connection;
             try
             {
-                connection = new TcpConnection(id, socket, _options.Connection, _observer, stream: null, _options.Tls);
+                connection = new TcpConnection(id, socket, _options.Connection, _observer, stream: null, _options.Tls, _watchdog);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -206,7 +213,7 @@ public sealed class TcpServer : IAsyncDisposable
             if (_options.Access is { } access && !access.Permits(connection.RemoteEndPoint.Address))
             {
                 Interlocked.Increment(ref _rejected);
-                connection.Reject("denied by --allow/--deny");
+                connection.Reject(new Rejection(RejectionKind.AccessDenied));
                 continue;
             }
             if (_fdBudget > 0 && _connections.Count >= _fdBudget)
@@ -219,14 +226,14 @@ public sealed class TcpServer : IAsyncDisposable
                     _fdWarnedAt = Environment.TickCount64;
                 }
                 _fdWarned = true;
-                connection.Reject("out of file descriptors (ulimit -n)");
+                connection.Reject(new Rejection(RejectionKind.OutOfDescriptors, _fdBudget));
                 continue;
             }
             _fdWarned = _fdWarned && _connections.Count > _fdBudget / 2;
             if (_options.MaxClients > 0 && _connections.Count >= _options.MaxClients)
             {
                 Interlocked.Increment(ref _rejected);
-                connection.Reject($"more than --max-clients {_options.MaxClients}");
+                connection.Reject(new Rejection(RejectionKind.TooManyClients, _options.MaxClients));
                 continue;
             }
 
@@ -234,8 +241,8 @@ public sealed class TcpServer : IAsyncDisposable
             _connections[id] = connection;
             TaskCompletionSource? served = _options.OneClientAtATime ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             _served = served;
-            if (Engine == TcpServerEngine.Epoll)
-                connection.StartOnLoop(EpollServerLoop.Next(), _finished);
+            if (_loops is not null)
+                connection.StartOn(_loops.Next(), _finished);
             else
                 connection.Start(_finished);
             if (served is null)
@@ -261,9 +268,12 @@ public sealed class TcpServer : IAsyncDisposable
         _served?.TrySetResult();
     }
 
+    /// <summary>Stops (see <see cref="StopAsync"/>), then ends what the server owns: its epoll threads and idle timer.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+        _ownedLoops?.Dispose();
+        _watchdog?.Dispose();
         _stopping.Dispose();
     }
 }

@@ -155,7 +155,7 @@ public sealed class MacroContext(Func<DateTimeOffset>? clock = null)
             var info = new FileInfo(path.Trim());
             if (info.Length > MaxFileBytes)
             {
-                why = $"{info.FullName} is {info.Length} bytes; a field takes at most {MaxFileBytes} (send large files with Send file / --send-file)";
+                why = $"{info.FullName} is {info.Length} bytes; a field takes at most {MaxFileBytes} (send a large file as a file, not as a field)";
                 return false;
             }
             value = File.ReadAllBytes(info.FullName);

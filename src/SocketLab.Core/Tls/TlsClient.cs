@@ -39,7 +39,7 @@ public static class TlsClient
     public static async Task<SslStream> AuthenticateAsync(Socket socket, string host, TlsClientOptions options, CancellationToken ct = default)
     {
         string name = options.ServerName ?? host;
-        string? refused = null;
+        TlsRefusal? refused = null;
         bool checkedCertificate = false;
         var ssl = new SslStream(new NetworkStream(socket, ownsSocket: false), leaveInnerStreamOpen: false);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -63,48 +63,49 @@ public static class TlsClient
         catch (Exception ex)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
+            if (ex is OperationCanceledException && ct.IsCancellationRequested)
+                throw;
+            if (ex is AuthenticationException && refused is not null)
+                throw new NetworkException(NetworkErrorKind.TlsFailed, NetworkOperation.Handshake, name, refused.Text, new TlsRefusedException(refused));
             string why = ex switch
             {
-                OperationCanceledException when !ct.IsCancellationRequested => $"timed out after {options.HandshakeTimeout.TotalSeconds:0.#} s",
-                AuthenticationException when refused is not null => refused,
+                OperationCanceledException => $"timed out after {options.HandshakeTimeout.TotalSeconds:0.#} s",
                 AuthenticationException or IOException when !checkedCertificate =>
                     "the server did not answer with TLS (is it a plain TCP port?)",
                 _ => ex.Message,
             };
-            if (ex is OperationCanceledException && ct.IsCancellationRequested)
-                throw;
-            throw new NetworkException(NetworkErrorKind.TlsFailed, $"TLS handshake with {name} failed: {why}", ex);
+            throw new NetworkException(NetworkErrorKind.TlsFailed, NetworkOperation.Handshake, name, why, ex);
         }
     }
 
     /// <summary>
     /// Why the server's certificate is refused, or null when it is accepted. Checked in this order, each
     /// with its own message: the name, the validity period, the pins, then the chain of trust (against
-    /// the --ca bundle when there is one, else the system's decision; skipped when a pin matched and no
+    /// the CA bundle when there is one, else the system's decision; skipped when a pin matched and no
     /// bundle was given).
     /// </summary>
-    internal static string? Verify(X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors, string name, TlsClientOptions options, DateTime now)
+    internal static TlsRefusal? Verify(X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors, string name, TlsClientOptions options, DateTime now)
     {
         if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
-            return "the server sent no certificate";
+            return new TlsRefusal(TlsRefusalKind.NoCertificate, name);
         X509Certificate2 cert = presented as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return $"the certificate is not for '{name}' (use --sni NAME or --insecure)";
+            return new TlsRefusal(TlsRefusalKind.NameMismatch, name);
         if (now > cert.NotAfter)
-            return $"the certificate has expired (valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC)";
+            return new TlsRefusal(TlsRefusalKind.Expired, name, $"valid until {cert.NotAfter.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC");
         if (now < cert.NotBefore)
-            return $"the certificate is not valid yet (valid from {cert.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC; check this machine's clock)";
+            return new TlsRefusal(TlsRefusalKind.NotYetValid, name, $"valid from {cert.NotBefore.ToUniversalTime():yyyy-MM-dd HH:mm:ss} UTC");
         if (options.Pins is { Count: > 0 } pins)
         {
             if (!pins.Any(p => p.Matches(cert)))
-                return $"the certificate matches no --pin (its SHA-256 is {Certificates.Fingerprint(cert)}, its public key's sha256//{CertificatePin.PublicKeyHash(cert)})";
+                return new TlsRefusal(TlsRefusalKind.PinMismatch, name, Fingerprint: Certificates.Fingerprint(cert), PublicKeyHash: CertificatePin.PublicKeyHash(cert));
             if (options.TrustedCertificates is not { Count: > 0 })
                 return null; // The pin stands in for the chain of trust.
         }
         if (options.TrustedCertificates is { Count: > 0 } bundle)
-            return ChainToBundle(cert, chain, bundle, now);
+            return ChainToBundle(cert, chain, bundle, now) is { } problem ? new TlsRefusal(TlsRefusalKind.UntrustedByBundle, name, problem) : null;
         if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors))
-            return "the certificate is not trusted (self-signed? use --ca FILE, --pin SHA256 or --insecure)";
+            return new TlsRefusal(TlsRefusalKind.Untrusted, name);
         return null;
     }
 
@@ -124,7 +125,7 @@ public static class TlsClient
         }
         if (chain.Build(cert))
             return null;
-        return $"the certificate is not trusted by --ca ({ChainProblem(chain)})";
+        return ChainProblem(chain);
     }
 
     private static string ChainProblem(X509Chain? chain)

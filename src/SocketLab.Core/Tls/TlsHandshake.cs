@@ -8,18 +8,15 @@ namespace SocketLab.Core.Tls;
 /// <summary>The server side of a TLS handshake, with a clear answer for clients that speak plain TCP.</summary>
 internal static class TlsHandshake
 {
-    /// <summary>What a plain-TCP client reads when it connects to a TLS port (like nginx's plain-HTTP-to-HTTPS page).</summary>
-    public static readonly byte[] PlainClientNotice = Encoding.ASCII.GetBytes("socketlab: this port speaks TLS; connect with TLS (socketlab client --tls)\n");
-
     /// <summary>
     /// Sends the notice, then FIN, then reads what the client still sends (bounded) so that closing
     /// does not turn into a reset that would destroy the notice before the client reads it.
     /// </summary>
-    private static async Task TellPlainClientAsync(Socket socket, CancellationToken ct)
+    private static async Task TellPlainClientAsync(Socket socket, string notice, CancellationToken ct)
     {
         try
         {
-            await socket.SendAsync(PlainClientNotice, SocketFlags.None, ct).ConfigureAwait(false);
+            await socket.SendAsync(Encoding.UTF8.GetBytes(notice), SocketFlags.None, ct).ConfigureAwait(false);
             socket.Shutdown(SocketShutdown.Send);
             byte[] sink = new byte[4096];
             for (int total = 0; total < 1024 * 1024;)
@@ -47,7 +44,7 @@ internal static class TlsHandshake
                 return "closed before the TLS handshake";
             if (first[0] != 0x16)
             {
-                await TellPlainClientAsync(socket, deadline.Token).ConfigureAwait(false);
+                await TellPlainClientAsync(socket, options.PlainClientNotice, deadline.Token).ConfigureAwait(false);
                 return "client did not start TLS (plain TCP on a TLS port?)";
             }
 

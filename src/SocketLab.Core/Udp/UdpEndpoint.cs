@@ -113,7 +113,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetworkException.From(ex, $"bind UDP {EndpointText.HostPort(new IPEndPoint(address, _options.Port))}");
+            throw NetworkException.From(ex, NetworkOperation.Bind, EndpointText.HostPort(new IPEndPoint(address, _options.Port)));
         }
         _socket = socket;
         _localEndPoint = (IPEndPoint)socket.LocalEndPoint!;
@@ -127,7 +127,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw NetworkException.From(ex, $"join multicast group {string.Join(", ", _options.MulticastGroups)}");
+            throw NetworkException.From(ex, NetworkOperation.JoinGroup, string.Join(", ", _options.MulticastGroups));
         }
         catch (NetworkException)
         {
@@ -145,7 +145,7 @@ public sealed class UdpEndpoint : IAsyncDisposable
             return;
         }
         if (socket.AddressFamily != AddressFamily.InterNetwork)
-            throw new NetworkException(NetworkErrorKind.Other, $"cannot join IPv4 group {group} on an IPv6 socket; bind an IPv4 address (e.g. --bind 0.0.0.0)");
+            throw new NetworkException(NetworkErrorKind.WrongAddressFamily, NetworkOperation.JoinGroup, group.ToString());
         socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership,
             _options.MulticastInterface is { } nic ? new MulticastOption(group, nic) : new MulticastOption(group));
     }
@@ -175,8 +175,10 @@ public sealed class UdpEndpoint : IAsyncDisposable
         }
         catch (SocketException ex)
         {
-            string hint = ex.SocketErrorCode == SocketError.AccessDenied && !_options.Broadcast ? " (a broadcast address needs --broadcast)" : "";
-            throw new NetworkException(NetworkException.Classify(ex.SocketErrorCode), $"cannot send to {EndpointText.HostPort(peer.EndPoint)}: {ex.Message}{hint}", ex);
+            // EACCES on a send is Linux refusing a broadcast address without SO_BROADCAST.
+            bool broadcast = ex.SocketErrorCode == SocketError.AccessDenied && !_options.Broadcast;
+            throw new NetworkException(broadcast ? NetworkErrorKind.BroadcastNotAllowed : NetworkException.Classify(ex.SocketErrorCode),
+                NetworkOperation.Send, EndpointText.HostPort(peer.EndPoint), broadcast ? null : ex.Message, ex);
         }
         finally
         {

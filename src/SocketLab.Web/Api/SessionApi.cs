@@ -11,6 +11,7 @@ using SocketLab.Core.Checksums;
 using SocketLab.Board.Oled;
 using SocketLab.Core.Net;
 using SocketLab.Core.Text;
+using SocketLab.Web.History;
 using SocketLab.Web.Hosting;
 using SocketLab.Web.Sessions;
 
@@ -24,7 +25,7 @@ public static class SessionApi
     public sealed record RecordRequest(bool On);
     public sealed record ButtonRequest(string Name, bool Pressed);
 
-    public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options)
+    public static void Map(IEndpointRouteBuilder app, SessionManager sessions, UiHostOptions options, HistoryStore? history)
     {
         RouteGroupBuilder api = app.MapGroup("/api");
         api.AddEndpointFilter(async (ctx, next) =>
@@ -37,7 +38,7 @@ public static class SessionApi
             {
                 return Refused(ex.Notice, ex.Conflict ? 409 : 400);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            catch (SocketLab.Core.Tcp.ConnectionClosedException ex)
             {
                 // The peer went away mid-send; its receive loop logs why.
                 return Refused(Notice.SendAborted(ex.Message), 409);
@@ -56,6 +57,7 @@ public static class SessionApi
             firmware = options.Firmware,
             firmwares = BoardFirmware.Names,
             history = options.DataDirectory is not null,
+            historyDropped = history?.Dropped ?? 0, // Events the history could not keep (it fell behind, or storing stopped).
         }, Json.Options));
 
         api.MapGet("/sessions", () => Results.Json(sessions.All.Select(s => SessionView.Of(s, logTail: 0)), Json.Options));

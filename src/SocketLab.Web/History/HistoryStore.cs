@@ -71,7 +71,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
                 cmd.CommandText = "INSERT INTO sessions (run, key, kind, title, started_at) VALUES ($run, $key, $kind, $title, $t) RETURNING id";
                 cmd.Parameters.AddWithValue("$run", _run);
                 cmd.Parameters.AddWithValue("$key", session.Id);
-                cmd.Parameters.AddWithValue("$kind", Json.Kind(session.Kind));
+                cmd.Parameters.AddWithValue("$kind", session.Kind.Name());
                 cmd.Parameters.AddWithValue("$title", session.Title);
                 cmd.Parameters.AddWithValue("$t", session.CreatedAt.ToUnixTimeMilliseconds());
                 _ids[session] = (long)cmd.ExecuteScalar()!;
@@ -176,7 +176,11 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
             await Task.Delay(10).ConfigureAwait(false);
     }
 
-    public sealed record PastSession(long Id, string Kind, string Title, long StartedAt, long Events, long Bytes, bool Current);
+    /// <summary>A stored session; <see cref="Named"/> when the user gave it a title (else the page shows its kind in its own language).</summary>
+    public sealed record PastSession(long Id, string Kind, string Title, long StartedAt, long Events, long Bytes, bool Current)
+    {
+        public bool Named => !SessionKinds.TryParse(Kind, out SessionKind kind) || Title != kind.DefaultTitle();
+    }
 
     /// <summary>Past and current sessions, newest first; with <paramref name="search"/>, only those whose text contains it.</summary>
     public IReadOnlyList<PastSession> Sessions(string? search, int limit = 200)
@@ -320,18 +324,6 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
             try { _writer.Dispose(); }
             catch (SqliteException ex) { Stop(ex); } // The last checkpoint may not fit on a full disk either.
         }
-    }
-
-    /// <summary>Kinds stored as the API spells them.</summary>
-    private static class Json
-    {
-        public static string Kind(SessionKind k) => k switch
-        {
-            SessionKind.TcpServer => "tcpServer",
-            SessionKind.TcpClient => "tcpClient",
-            SessionKind.Board => "board",
-            _ => "udp",
-        };
     }
 }
 

@@ -96,7 +96,7 @@ public sealed class UiHost : IAsyncDisposable
             FileProvider = files,
             OnPrepareResponse = f => f.Context.Response.Headers.CacheControl = "no-cache",
         });
-        SessionApi.Map(app, sessions, options);
+        SessionApi.Map(app, sessions, options, history);
         HistoryApi.Map(app, history);
         SerialApi.Map(app);
         CommandListApi.Map(app, new CommandListStore(history?.Path), sessions);

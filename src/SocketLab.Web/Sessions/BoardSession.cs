@@ -45,7 +45,7 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
         if (request.Ip is { Length: > 0 } text && !IPAddress.TryParse(text, out ip!))
             throw new SessionException(Notice.Of("notAnIp", $"'{text}' is not an IP address", ("text", text)));
         if (request.Ip is not { Length: > 0 })
-            ip = EndpointText.ReachableAddresses(IPAddress.Any).FirstOrDefault(a => !IPAddress.IsLoopback(a)) ?? IPAddress.Loopback;
+            ip = EndpointText.ReachableAddress(IPAddress.Any);
         OledDisplay display = settings.Display();
         if (request.Firmware is { } name)
             display.Firmware = BoardFirmware.TryParse(name, out BoardFirmware? firmware)

@@ -42,7 +42,7 @@ public sealed class EventHub
         get { lock (_lock) return _subscribers.Count; }
     }
 
-    public void Publish(object evt)
+    public void Publish(PageEvent evt)
     {
         Subscriber[] targets;
         lock (_lock)

@@ -107,7 +107,7 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
 
     private static Notice Network(string code, string doing, (string Key, object? Value) where, NetworkException ex)
     {
-        // Core's wording names CLI flags ("pick another --port"); the page words the kind itself.
+        // The page words the kind itself, in the user's language; the detail is for "other" and exports.
         string why = ex.Kind switch
         {
             NetworkErrorKind.AddressInUse => "addressInUse",
@@ -118,9 +118,10 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
             NetworkErrorKind.UnknownHost => "unknownHost",
             NetworkErrorKind.ConnectionReset => "reset",
             NetworkErrorKind.Unreachable => "unreachable",
+            NetworkErrorKind.BroadcastNotAllowed => "broadcastNotAllowed",
             _ => "other",
         };
-        string detail = ex.InnerException?.Message ?? ex.Message;
+        string detail = ex.Detail ?? ex.InnerException?.Message ?? ex.Reason;
         return Of(code, $"{doing}: {Why(why, detail)}", where, ("why", why), ("detail", detail));
     }
 
@@ -138,6 +139,7 @@ public sealed partial record Notice(string Code, IReadOnlyDictionary<string, str
         "timedOut" => "timed out",
         "unknownHost" => "unknown host",
         "unreachable" => "network or host unreachable",
+        "broadcastNotAllowed" => "a broadcast address: allow broadcast first",
         _ => detail ?? why,
     };
 

@@ -44,13 +44,7 @@ public abstract class Session : IAsyncDisposable
         Kind = kind;
         Services = services;
         Log = new SessionLog(services.LogCapacity);
-        Title = kind switch
-        {
-            SessionKind.TcpServer => "TCP Server",
-            SessionKind.TcpClient => "TCP Client",
-            SessionKind.Board => "虚拟掌控板",
-            _ => "UDP",
-        };
+        Title = kind.DefaultTitle();
         if (services.Screens is { } make)
             _oled = make();
         Transcript = new TranscriptToggle(PlugRecorder, RecordingFailed);
@@ -231,7 +225,7 @@ public abstract class Session : IAsyncDisposable
                 return entry with { Text = text };
             });
         }
-        Publish(new { type = "relog", session = Id });
+        Publish(new RelogEvent(Id));
         Changed();
     }
 
@@ -292,15 +286,20 @@ public abstract class Session : IAsyncDisposable
             if (Rules.Any && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now, Macros) is { } reply)
                 replies.Add(reply);
         }
+        if (_framing.IsRaw)
+        {
+            Message(data, chunkText);
+            return replies;
+        }
+        // One framer per peer, fed under its own lock: a peer whose rules are slow holds up no other peer.
+        IFrameDecoder? framer;
         lock (_ruleFramers)
         {
-            if (_framing.IsRaw)
-            {
-                Message(data, chunkText);
-                return replies;
-            }
-            if (!_ruleFramers.TryGetValue(peer, out IFrameDecoder? framer))
+            if (!_ruleFramers.TryGetValue(peer, out framer))
                 _ruleFramers[peer] = framer = _framing.CreateDecoder(64 * 1024);
+        }
+        lock (framer)
+        {
             try
             {
                 framer.Feed(data, frame => Message(frame, null));
@@ -354,10 +353,10 @@ public abstract class Session : IAsyncDisposable
             if (sent - lastReport >= FileProgressBytes)
             {
                 lastReport = sent;
-                Publish(new { type = "file", session = Id, name, sent, total = length, done = false });
+                Publish(new FileEvent(Id, name, sent, length, Done: false));
             }
         }
-        Publish(new { type = "file", session = Id, name, sent, total = length, done = true });
+        Publish(new FileEvent(Id, name, sent, length, Done: true));
         Note(Notice.SentFile(name, sent));
         return sent;
     }
@@ -391,13 +390,13 @@ public abstract class Session : IAsyncDisposable
                     if (!ReferenceEquals(_repeat, cts))
                         break;
                     RepeatProgress = (sent, request.RepeatCount);
-                    Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = true });
+                    Publish(new RepeatEvent(Id, sent, request.RepeatCount, Active: true));
                 }
                 while ((request.RepeatCount == 0 || sent < request.RepeatCount) && await timer.WaitForNextTickAsync(cts.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) { }
             catch (SessionException ex) { Fail(Notice.RepeatStopped(ex.Notice)); }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { Fail(Notice.RepeatStopped(Notice.SendAborted(ex.Message))); }
+            catch (SocketLab.Core.Tcp.ConnectionClosedException ex) { Fail(Notice.RepeatStopped(Notice.SendAborted(ex.Message))); }
             finally
             {
                 // Stopped by the user (StopRepeat took it) or ran out: either way nothing repeats now,
@@ -406,7 +405,7 @@ public abstract class Session : IAsyncDisposable
                 if (_repeat is null)
                 {
                     RepeatProgress = null;
-                    Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = false });
+                    Publish(new RepeatEvent(Id, sent, request.RepeatCount, Active: false));
                     Changed();
                 }
             }
@@ -509,7 +508,7 @@ public abstract class Session : IAsyncDisposable
     {
         Log.Clear();
         Counters.Reset();
-        Publish(new { type = "cleared", session = Id });
+        Publish(new ClearedEvent(Id));
         Changed();
     }
 
@@ -636,17 +635,17 @@ public abstract class Session : IAsyncDisposable
         lock (_oled!)
             glass = _glass;
         if (glass is not null)
-            Publish(new { type = "oled", session = Id, glass = Convert.ToBase64String(glass) });
+            Publish(new OledEvent(Id, Convert.ToBase64String(glass)));
     }
 
-    protected void Changed() => Publish(new { type = "session", session = SessionView.Of(this, logTail: 0) });
+    protected void Changed() => Publish(new SessionChangedEvent(Id, SessionView.Of(this, logTail: 0)));
 
-    protected void Publish(object evt) => Services.Hub.Publish(evt);
+    protected void Publish(PageEvent evt) => Services.Hub.Publish(evt);
 
     private void Logged(LogEntry entry)
     {
         Services.History.Logged(this, entry);
-        Publish(new { type = "log", session = Id, entry = LogEntryView.Of(entry) });
+        Publish(new LogEvent(Id, LogEntryView.Of(entry)));
     }
 
     public virtual async ValueTask DisposeAsync()

@@ -82,14 +82,15 @@ public sealed class TcpClientSession(string id, SessionServices services)
 
     private async Task RunAsync(Socket? socket, string host, int port, string? greeting, CancellationToken ct)
     {
-        var backoff = new ReconnectBackoff(TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(30));
+        // The CLI's policy: the back-off starts small again only after a connection that lasted.
+        var reconnect = new ReconnectPolicy();
+        TimeSpan wait = socket is null ? reconnect.ConnectFailed()!.Value : TimeSpan.Zero;
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 if (socket is null)
                 {
-                    TimeSpan wait = backoff.Next();
                     SetState("reconnecting");
                     Note(Notice.Reconnecting(_target!, wait.TotalSeconds));
                     await Task.Delay(wait, ct).ConfigureAwait(false);
@@ -100,6 +101,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                     catch (NetworkException ex)
                     {
                         Fail(Notice.ConnectFailed(_target!, ex));
+                        wait = reconnect.ConnectFailed()!.Value;
                         continue;
                     }
                 }
@@ -107,18 +109,19 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 var connection = new TcpConnection(Interlocked.Increment(ref _connections), socket, new TcpConnectionOptions { Echo = _echo }, Observer);
                 socket = null;
                 _connection = connection;
-                backoff.Reset();
+                reconnect.Connected();
                 Task receiving = connection.RunAsync();
                 if (greeting is { Length: > 0 })
                 {
                     try { await connection.SendAsync(Encoding.GetBytes(greeting), ct).ConfigureAwait(false); }
-                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+                    catch (ConnectionClosedException) { }
                 }
                 await receiving.ConfigureAwait(false);
                 _connection = null;
                 await connection.DisposeAsync().ConfigureAwait(false);
                 if (!_reconnect)
                     break;
+                wait = reconnect.Disconnected();
             }
         }
         catch (OperationCanceledException) { }
@@ -177,7 +180,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
     public override void OnClosed(TcpConnection connection, CloseReason reason, string? detail)
     {
         ForgetPeer(EndpointText.HostPort(connection.RemoteEndPoint));
-        Note(Notice.Disconnected(WhyClosed(reason), detail));
+        Note(Notice.Disconnected(WhyClosed(connection, reason), detail));
     }
 
     public override void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop)

@@ -47,6 +47,10 @@ public sealed class TcpServerSession(string id, SessionServices services)
         {
             BindAddress = address,
             Port = request.Port.Value,
+            // Decoding, the log, OLED redraws and the user's rule regexes run in the observer: on the async engine a
+            // slow one holds up only its own connection, where on an epoll loop it would hold up every connection
+            // that loop serves. The page serves a few devices, not thousands, so epoll's savings do not matter here.
+            Engine = SocketEngine.Async,
             Connection = new TcpConnectionOptions { Echo = request.Echo ?? false },
         };
         var server = request.Board
@@ -75,12 +79,11 @@ public sealed class TcpServerSession(string id, SessionServices services)
         server.Warning += w => Fail(Notice.Warning(w));
         server.Accepting += () => Note(Notice.Of("accepting", BoardScreen.Accepting));
         IPEndPoint bound = server.LocalEndPoint;
-        IPAddress shown = address.Equals(IPAddress.Any) ? EndpointText.ReachableAddresses(address)[0] : address;
         _listeningOn = EndpointText.HostPort(bound);
         Note(_board
             ? Notice.Of("listeningBoard", $"listening on {_listeningOn} as the board does: listen({TcpServerOptions.BoardBacklog}), one client at a time", ("address", _listeningOn), ("backlog", TcpServerOptions.BoardBacklog))
             : Notice.Listening(_listeningOn));
-        DrawOled(o => o.ServerWaiting(EndpointText.HostPort(new IPEndPoint(shown, bound.Port))));
+        DrawOled(o => o.ServerWaiting(EndpointText.ReachableHostPort(bound)));
         SetState("listening");
         await Task.CompletedTask.ConfigureAwait(false);
     }
@@ -160,7 +163,7 @@ public sealed class TcpServerSession(string id, SessionServices services)
     {
         string peer = EndpointText.HostPort(connection.RemoteEndPoint);
         ForgetPeer(peer);
-        Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(reason), detail));
+        Note(Notice.ClientDisconnected(peer, connection.Id, WhyClosed(connection, reason), detail));
         _clients.TryRemove(connection.Id, out _);
         Changed();
     }

@@ -45,12 +45,18 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
     /// <summary>The loop guard turned this connection's echo off: the other end echoes too (a board, another SocketLab).</summary>
     public abstract void OnEchoLoop(TcpConnection connection, EchoLoopInfo loop);
 
-    /// <summary>A close reason as a <see cref="Notice"/> reason code.</summary>
-    protected static string WhyClosed(CloseReason reason) => reason switch
+    /// <summary>A close reason as a <see cref="Notice"/> reason code; a refused connection says which limit refused it.</summary>
+    protected static string WhyClosed(TcpConnection connection, CloseReason reason) => reason switch
     {
         CloseReason.RemoteClosed => "byPeer",
         CloseReason.Reset => "reset",
-        CloseReason.Rejected => "rejected",
+        CloseReason.Rejected => connection.Rejection?.Kind switch
+        {
+            RejectionKind.AccessDenied => "rejectedAccess",
+            RejectionKind.TooManyClients => "rejectedFull",
+            RejectionKind.OutOfDescriptors => "rejectedFds",
+            _ => "rejected",
+        },
         _ => "here",
     };
 
@@ -72,9 +78,12 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
     protected static async Task SendQuietlyAsync(TcpConnection connection, byte[] data, CancellationToken cancellationToken = default)
     {
         try { await connection.SendAsync(data, cancellationToken).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (ConnectionClosedException)
         {
             // The connection is closing; its receive loop reports why.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }

@@ -82,9 +82,8 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         }
         endpoint.Warning += w => Fail(Notice.Warning(w));
         IPEndPoint bound = endpoint.LocalEndPoint;
-        IPAddress shown = EndpointText.ReachableAddresses(IPAddress.Any)[0];
         // What the board should send to: this machine's LAN address, not the wildcard it is bound to.
-        _reachable = EndpointText.HostPort(new IPEndPoint(shown, bound.Port));
+        _reachable = EndpointText.ReachableHostPort(bound);
         DrawOled(o => o.UdpWaiting(_reachable));
         Note(request.ReceiveOnly ? Notice.UdpReceiveOnly(bound.Port, _reachable) : Notice.UdpOpen(bound.Port, _reachable));
         SetState("open");
@@ -186,14 +185,11 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
 
     private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
     {
-        if (IPAddress.TryParse(host, out IPAddress? literal))
-            return literal.IsIPv4MappedToIPv6 ? literal.MapToIPv4() : literal;
         try
         {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            return all.Length > 0 ? all[0] : throw new SessionException(Notice.UnknownHost(host));
+            return await HostResolver.ResolveAsync(host, ct).ConfigureAwait(false);
         }
-        catch (SocketException)
+        catch (NetworkException)
         {
             throw new SessionException(Notice.UnknownHost(host));
         }

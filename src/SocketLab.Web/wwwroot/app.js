@@ -9,12 +9,12 @@ const sessions = new Map();
 const ctx = {
   info: { addresses: ['0.0.0.0', '127.0.0.1'], encodings: ['utf-8'], greeting: '' },
   activate,
-  sentChanged: () => { for (const p of sessions.values()) p.renderSentBefore(); },
+  sentChanged: () => { for (const p of sessions.values()) p.sendBox.renderSentBefore(); },
   lists: [],
   panels: () => sessions.values(),
   async reloadLists() {
     ctx.lists = await attempt(() => api('GET', '/lists')) ?? ctx.lists;
-    for (const p of sessions.values()) p.renderLists();
+    for (const p of sessions.values()) p.lists.render();
   },
 };
 let active = localStorage.getItem('socketlab.active');
@@ -41,7 +41,7 @@ function removeSession(id) {
 }
 
 function handle(e) {
-  const p = sessions.get(e.session?.id ?? e.session);
+  const p = sessions.get(e.session);
   switch (e.type) {
     case 'hello': {
       const ids = new Set(e.sessions.map(s => s.id));
@@ -55,15 +55,15 @@ function handle(e) {
       activate(active);
       break;
     }
-    case 'session': { const isNew = !sessions.has(e.session.id); upsert(e.session); if (isNew) activate(e.session.id); break; }
+    case 'session': { const isNew = !sessions.has(e.session); upsert(e.view); if (isNew) activate(e.session); break; }
     case 'removed': removeSession(e.session); break;
     case 'log': p?.append(e.entry); break;
     case 'relog': p?.reloadLog(); break;
     case 'cleared': p?.cleared(); break;
     case 'stats': p?.stats(e); break;
     case 'oled': p?.drawOled(e.glass); break;
-    case 'repeat': p?.showRepeat(e.active ? e.sent : null); break;
-    case 'file': p?.fileProgress(e); break;
+    case 'repeat': p?.sendBox.showRepeat(e.active ? e.sent : null); break;
+    case 'file': p?.sendBox.fileProgress(e); break;
     default: break;
   }
 }
@@ -104,7 +104,7 @@ async function main() {
   document.addEventListener('keydown', e => {
     if (e.ctrlKey || e.altKey || e.metaKey || !/^[1-9]$/.test(e.key) || e.target.closest('input, textarea, select, [contenteditable]')) return;
     const p = sessions.get(active);
-    if (p && !p.el.classList.contains('board')) { e.preventDefault(); p.sendCommand(Number(e.key) - 1); }
+    if (p && !p.el.classList.contains('board')) { e.preventDefault(); p.lists.sendCommand(Number(e.key) - 1); }
   });
   connect();
   // For tests and the page benchmark: the open sessions' logs.

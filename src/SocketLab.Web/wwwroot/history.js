@@ -35,7 +35,15 @@ export const past = {
     $('history').hidden = !on;
     $('panels').hidden = on;
     $('tabs').hidden = on;
-    if (on) await this.search();
+    if (on) await Promise.all([this.search(), this.showDropped()]);
+  },
+
+  /** Says how many events the history could not keep (it fell behind, or the disk filled up). */
+  async showDropped() {
+    const info = await attempt(() => api('GET', '/info'));
+    const el = $('history-dropped');
+    el.hidden = !(info?.historyDropped > 0);
+    if (!el.hidden) el.textContent = t('historyDropped', { n: info.historyDropped });
   },
 
   async search() {
@@ -46,8 +54,8 @@ export const past = {
     for (const s of list) {
       const tr = document.createElement('tr');
       tr.dataset.history = s.id;
-      // An unnamed session is stored under its kind's English name: show the kind in the page's language.
-      const name = ['TCP Server', 'TCP Client', 'UDP', '虚拟掌控板'].includes(s.title) ? t(s.kind) : s.title;
+      // An unnamed session shows its kind in the page's language.
+      const name = s.named ? s.title : t(s.kind);
       for (const v of [s.id, t(s.kind), name, new Date(s.startedAt).toLocaleString(), s.events, human(s.bytes)]) {
         const td = document.createElement('td'); td.textContent = v; tr.append(td);
       }

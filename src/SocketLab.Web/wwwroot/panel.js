@@ -1,22 +1,14 @@
-// One session's tab: its settings, log, send box, clients, OLED, rates and auto-reply rules.
+// One session's tab: its settings, state, log, counters, OLED and rates; the send box, command lists,
+// auto-reply rules and clients table are their own modules.
 import { t, notice, applyTo } from './i18n.js';
 import { api, attempt, download, toast } from './api.js';
 import { drawGlass } from './oled.js';
-import { drawRates, human } from './chart.js';
+import { drawRates } from './chart.js';
 import { LogView } from './logview.js';
-
-const SENT_KEY = 'socketlab.sent';
-
-/** What was sent before (the send box's history list), newest first, kept in this browser. */
-export function sentBefore() {
-  try { return JSON.parse(localStorage.getItem(SENT_KEY) || '[]'); } catch { return []; }
-}
-
-function rememberSent(item) {
-  const list = sentBefore().filter(h => h.data !== item.data || h.hex !== item.hex);
-  list.unshift(item);
-  localStorage.setItem(SENT_KEY, JSON.stringify(list.slice(0, 30)));
-}
+import { SendBox } from './sendbox.js';
+import { CommandLists } from './lists.js';
+import { AutoReplyRules } from './rules.js';
+import { renderClients } from './clients.js';
 
 export class Panel {
   /**
@@ -28,11 +20,9 @@ export class Panel {
     this.kind = view.kind;
     this.ctx = ctx;
     this.rates = [];
-    this.rulesLoaded = false;
     this.appliedSettings = null;
     this.count = null;
     this.countScheduled = false;
-    this.eolFor = { text: 'none', hex: 'none' };
     this.el = document.getElementById('panel-tpl').content.firstElementChild.cloneNode(true);
     this.el.classList.add(view.kind);
     this.el.dataset.session = view.id;
@@ -41,6 +31,9 @@ export class Panel {
     this.q = sel => this.el.querySelector(sel);
     this.log = new LogView(this.q('.log'), this.q('.follow'), seq => api('GET', `/sessions/${this.id}/log?before=${seq}&limit=1000`));
     this.fillChoices();
+    this.sendBox = new SendBox(this);
+    this.lists = new CommandLists(this);
+    this.rules = new AutoReplyRules(this);
     this.bind();
     if (this.kind === 'serial') {
       // Each tab's pickers get their own ids (the template's would repeat).
@@ -64,8 +57,8 @@ export class Panel {
     document.getElementById('tabs').append(this.tab);
     applyTo(this.el);
     this.drawOled(view.oled);
-    this.renderSentBefore();
-    this.renderLists();
+    this.sendBox.renderSentBefore();
+    this.lists.render();
   }
 
   get active() { return this.el.classList.contains('active'); }
@@ -127,27 +120,6 @@ export class Panel {
     this.f('save').addEventListener('change', () => attempt(() => api('PUT', `/sessions/${this.id}/save`, { on: this.f('save').checked })));
     for (const name of ['view', 'eol']) this.f(name).addEventListener('change', () => this.log.setMode(this.f('view').value === 'hex', this.f('eol').checked));
     this.f('filter').addEventListener('input', () => this.log.setFilter(this.f('filter').value));
-    // HEX sends are exactly the bytes typed: each mode keeps its own line ending (HEX starts with none).
-    this.f('sendEol').addEventListener('change', () => { this.eolFor[this.f('hex').checked ? 'hex' : 'text'] = this.f('sendEol').value; });
-    this.f('hex').addEventListener('change', () => {
-      const hex = this.f('hex').checked;
-      this.f('sendEol').value = this.eolFor[hex ? 'hex' : 'text'];
-      this.f('data').dataset.i18nPh = hex ? 'hexPlaceholder' : 'sendPlaceholder';
-      this.f('data').placeholder = t(this.f('data').dataset.i18nPh);
-    });
-    this.f('data').addEventListener('keydown', e => { if (e.key === 'Enter' && e.ctrlKey) { e.preventDefault(); this.action('send'); } });
-    this.f('history').addEventListener('change', () => {
-      const item = sentBefore()[Number(this.f('history').value)];
-      if (item) { this.f('data').value = item.data; this.f('hex').checked = item.hex; this.f('hex').dispatchEvent(new Event('change')); }
-      this.f('history').value = '';
-    });
-    this.f('file').addEventListener('change', () => this.sendFile());
-    this.f('list').addEventListener('change', () => this.renderLists());
-    this.f('listFile').addEventListener('change', async () => {
-      const file = this.f('listFile').files[0];
-      this.f('listFile').value = '';
-      if (file) await this.saveList(await file.text());
-    });
     if (this.kind === 'board') {
       // A .py file opened from disk lands in the editor; Run sends the editor's text.
       this.f('programFile').addEventListener('change', async () => {
@@ -177,44 +149,20 @@ export class Panel {
 
   async action(a) {
     const id = this.id;
+    if (a.startsWith('list-')) return this.lists.action(a);
     switch (a) {
       case 'start': return attempt(() => api('POST', `/sessions/${id}/start`, this.startRequest()));
       case 'stop': return attempt(() => api('POST', `/sessions/${id}/stop`));
       case 'preset': this.f('greeting').value = this.ctx.info.greeting; return undefined;
-      case 'send': return this.send();
+      case 'send': return this.sendBox.send();
       case 'stop-repeat': return attempt(() => api('POST', `/sessions/${id}/repeat/stop`));
       case 'pause': return this.togglePause();
       case 'clear': return attempt(() => api('POST', `/sessions/${id}/clear`));
       case 'export-text': return download(`/sessions/${id}/export?format=text`, `socketlab-${id}.txt`);
       case 'export-jsonl': return download(`/sessions/${id}/export?format=jsonl`, `socketlab-${id}.jsonl`);
-      case 'list-new': return this.editList({ name: t('listNew') + ' ' + ((this.ctx.lists?.length ?? 0) + 1), repeat: 1, commands: [{ name: 'hello', data: 'hello mPython', eol: 'crlf' }] });
-      case 'list-edit': return this.selectedList() ? this.editList(this.selectedList()) : undefined;
-      case 'list-cancel': this.q('.list-editor').hidden = true; return undefined;
-      case 'list-save': return this.saveList(this.f('listJson').value);
-      case 'list-export': {
-        const list = this.selectedList();
-        if (!list) return undefined;
-        const a = document.createElement('a');
-        a.href = URL.createObjectURL(new Blob([JSON.stringify(list, null, 2)], { type: 'application/json' }));
-        a.download = `${list.name}.json`;
-        document.body.append(a); a.click(); a.remove();
-        return undefined;
-      }
-      case 'list-delete': {
-        const list = this.selectedList();
-        if (!list || !confirm(t('confirmDeleteList', { name: list.name }))) return undefined;
-        if (await attempt(() => api('DELETE', `/lists/${encodeURIComponent(list.name)}`)) === null) await this.ctx.reloadLists();
-        return undefined;
-      }
-      case 'list-run': {
-        const list = this.selectedList();
-        if (!list) return undefined;
-        return attempt(() => api('POST', `/sessions/${id}/run-list`, { name: list.name, repeat: Number(this.f('listRepeat').value || 1), ...this.sendTarget() }));
-      }
-      case 'list-stop': return attempt(() => api('POST', `/sessions/${id}/run-list/stop`));
       case 'refresh-ports': return this.refreshPorts(true);
-      case 'add-rule': return this.addRule({ match: 'contains', pattern: '', reply: '', replyIsHex: false, enabled: true });
-      case 'save-rules': return this.saveRules();
+      case 'add-rule': return this.rules.add({ match: 'contains', pattern: '', reply: '', replyIsHex: false, enabled: true });
+      case 'save-rules': return this.rules.save();
       default: return undefined;
     }
   }
@@ -228,59 +176,6 @@ export class Panel {
     if (this.kind === 'relay') return { address: this.f('address').value, port: num('port'), host: this.f('host').value, remotePort: num('remotePort') };
     if (this.kind === 'serial') return { device: this.f('device').value, baud: num('baud'), dataBits: num('dataBits'), parity: this.f('parity').value, stopBits: this.f('stopBits').value, flow: this.f('flow').value, echo, firmware };
     return { port: num('port'), host: this.f('host').value, remotePort: num('remotePort'), readTimeoutMs: num('readTimeoutMs'), receiveOnly: this.f('receiveOnly').checked, broadcast: this.f('broadcast').checked, echo, firmware };
-  }
-
-  selectedList() { return (this.ctx.lists ?? []).find(l => l.name === this.f('list').value); }
-
-  /** The lists (shared by every tab) in the picker, and the chosen one's commands as buttons. */
-  renderLists() {
-    const sel = this.f('list');
-    const keep = sel.value;
-    sel.textContent = '';
-    const lists = this.ctx.lists ?? [];
-    if (!lists.length) sel.add(new Option(t('listNone'), ''));
-    for (const l of lists) sel.add(new Option(l.name, l.name));
-    if (lists.some(l => l.name === keep)) sel.value = keep;
-    const box = this.q('.commands');
-    box.textContent = '';
-    (this.selectedList()?.commands ?? []).forEach((c, i) => {
-      const b = document.createElement('button');
-      b.dataset.testid = 'command';
-      b.title = (c.hex ? '[HEX] ' : '') + c.data + (c.expect ? `  →  ${c.expect}` : '');
-      if (i < 9) { const k = document.createElement('span'); k.className = 'key'; k.textContent = String(i + 1); b.append(k); }
-      b.append(c.name || c.data);
-      b.addEventListener('click', () => this.sendCommand(i));
-      box.append(b);
-    });
-  }
-
-  /** Sends one command of the chosen list, built as the send box would build it. */
-  async sendCommand(index) {
-    const c = this.selectedList()?.commands?.[index];
-    if (!c) return;
-    const body = {
-      data: c.data ?? '', hex: !!c.hex, escapes: !!c.escapes, macros: !!c.macros, eol: c.eol ?? 'none',
-      checksum: c.checksum ?? 'none', checksumOrder: c.checksumOrder ?? null, ...this.sendTarget(),
-    };
-    await attempt(() => api('POST', `/sessions/${this.id}/send`, body));
-  }
-
-  editList(list) {
-    this.q('.list-editor').hidden = false;
-    this.f('listJson').value = JSON.stringify(list, null, 2);
-    this.f('listJson').focus();
-  }
-
-  async saveList(json) {
-    let body;
-    try { body = JSON.parse(json); } catch (err) { toast(t('c.badList', { detail: err.message })); return; }
-    const saved = await attempt(() => api('PUT', '/lists', body));
-    if (!saved) return;
-    this.q('.list-editor').hidden = true;
-    toast(t('listSaved'), true);
-    await this.ctx.reloadLists();
-    this.f('list').value = saved.name;
-    for (const p of this.ctx.panels()) p.renderLists();
   }
 
   /** After a reload (or in a second window) the form shows what the running session was started with. */
@@ -308,46 +203,6 @@ export class Panel {
       set('port', s.port); set('host', s.host); set('remotePort', s.remotePort); set('readTimeoutMs', s.readTimeoutMs);
       set('receiveOnly', s.receiveOnly); set('broadcast', s.broadcast);
     }
-  }
-
-  sendTarget() {
-    const r = {};
-    if (this.kind === 'tcpServer') r.target = this.f('target').value || 'all';
-    if (this.kind === 'udp') {
-      if (this.f('sendHost').value) r.remoteHost = this.f('sendHost').value;
-      if (this.f('sendPort').value) r.remotePort = Number(this.f('sendPort').value);
-    }
-    return r;
-  }
-
-  async send() {
-    const data = this.f('data').value, hex = this.f('hex').checked;
-    // The server checks hex (and everything else) before anything is sent and says what is wrong.
-    const body = {
-      data, hex, eol: this.f('sendEol').value, encoding: this.f('sendEncoding').value, escapes: this.f('escapes').checked, macros: this.f('macros').checked,
-      checksum: this.f('checksum').value, checksumOrder: this.f('checksumOrder').value || null,
-      repeatMs: Number(this.f('repeatMs').value || 0), repeatCount: Number(this.f('repeatCount').value || 0), ...this.sendTarget(),
-    };
-    const ok = await attempt(() => api('POST', `/sessions/${this.id}/send`, body));
-    if (ok) { rememberSent({ data, hex }); this.ctx.sentChanged(); }
-  }
-
-  async sendFile() {
-    const file = this.f('file').files[0];
-    if (!file) return;
-    const q = new URLSearchParams({ name: file.name, chunk: this.f('chunk').value || '8192', delayMs: this.f('chunkDelay').value || '0', ...Object.fromEntries(Object.entries(this.sendTarget()).map(([k, v]) => [k, String(v)])) });
-    const bar = this.q('[data-testid=file-progress]');
-    bar.hidden = false; bar.max = file.size || 1; bar.value = 0;
-    await attempt(() => api('POST', `/sessions/${this.id}/file?${q}`, file, { raw: true }));
-    this.f('file').value = '';
-  }
-
-  fileProgress(e) {
-    const bar = this.q('[data-testid=file-progress]');
-    bar.hidden = false;
-    bar.max = e.total || e.sent || 1;
-    bar.value = e.sent;
-    this.q('.file-note').textContent = t('fileProgress', { name: e.name, sent: e.sent, total: e.total ?? '?' });
   }
 
   togglePause() {
@@ -403,15 +258,13 @@ export class Panel {
     for (const b of this.el.querySelectorAll('[data-a=start]')) b.disabled = view.state !== 'idle';
     for (const b of this.el.querySelectorAll('[data-a=stop]')) b.disabled = view.state === 'idle';
     this.counters(view);
-    if (d.clients) this.clients(d.clients);
+    if (d.clients) renderClients(this, d.clients);
     this.q('.oled-missing').hidden = view.oledAvailable;
     this.q('canvas.oled').hidden = !view.oledAvailable;
-    if (!this.rulesLoaded) { this.rulesLoaded = true; this.q('.rules').textContent = ''; for (const r of view.rules || []) this.addRule(r); }
-    this.showRepeat(view.repeat ? view.repeat.sent : null);
+    this.rules.load(view.rules);
+    this.sendBox.showRepeat(view.repeat ? view.repeat.sent : null);
     this.q('.list-note').textContent = view.listRun ? t('listRunning', view.listRun) : '';
   }
-
-  showRepeat(sent) { this.q('.repeat-note').textContent = sent === null ? '' : t('repeating', { sent }); }
 
   /** The Record toggle and the transcript file: a plain link to the API, which the access cookie opens. */
   transcript(view) {
@@ -457,42 +310,9 @@ export class Panel {
     });
   }
 
-  clients(list) {
-    const body = this.q('.clients tbody');
-    body.textContent = '';
-    for (const c of list) {
-      const tr = document.createElement('tr');
-      tr.dataset.client = c.id;
-      for (const v of [c.id, c.address, human(c.bytesIn), human(c.bytesOut), new Date(c.since).toLocaleTimeString()]) {
-        const td = document.createElement('td'); td.textContent = v; tr.append(td);
-      }
-      const echoCell = document.createElement('td');
-      const echo = document.createElement('button');
-      echo.textContent = t(c.echo ? 'echoIsOn' : 'echoIsOff');
-      echo.className = c.echo ? 'on' : '';
-      echo.dataset.testid = 'client-echo';
-      echo.title = t('echoToggle');
-      echo.addEventListener('click', () => attempt(() => api('PUT', `/sessions/${this.id}/clients/${c.id}/echo`, { on: !c.echo })));
-      echoCell.append(echo); tr.append(echoCell);
-      const td = document.createElement('td');
-      const kick = document.createElement('button');
-      kick.textContent = t('kick');
-      kick.dataset.testid = 'kick';
-      kick.addEventListener('click', () => attempt(() => api('POST', `/sessions/${this.id}/kick/${c.id}`)));
-      td.append(kick); tr.append(td); body.append(tr);
-    }
-    this.q('.no-clients').hidden = list.length > 0;
-    const target = this.f('target');
-    const keep = target.value;
-    target.textContent = '';
-    target.add(new Option(t('allClients'), 'all'));
-    for (const c of list) target.add(new Option(`#${c.id} ${c.address}`, String(c.id)));
-    target.value = [...target.options].some(o => o.value === keep) ? keep : 'all';
-  }
-
   stats(e) {
     this.counters(e);
-    if (e.details?.clients) this.clients(e.details.clients);
+    if (e.details?.clients) renderClients(this, e.details.clients);
     this.rates.push(e.rate);
     if (this.rates.length > 60) this.rates.shift();
     if (this.active) drawRates(this.q('canvas.rates'), this.rates);
@@ -504,36 +324,6 @@ export class Panel {
     if (!this.active || this.oledScheduled) return;
     this.oledScheduled = true;
     requestAnimationFrame(() => { this.oledScheduled = false; drawGlass(this.q('canvas.oled'), this.glass); });
-  }
-
-  addRule(r) {
-    const row = document.createElement('div');
-    row.className = 'rule';
-    row.innerHTML = `<input type="checkbox" data-r="enabled" title="on"><select data-r="match"></select>
-      <input type="text" data-r="pattern"><input type="text" data-r="reply"><input type="checkbox" data-r="replyIsHex"><button data-r="remove">×</button>`;
-    const match = row.querySelector('[data-r=match]');
-    for (const m of ['equals', 'contains', 'regex', 'hex']) match.add(new Option(t('m_' + m), m));
-    row.querySelector('[data-r=enabled]').checked = r.enabled;
-    match.value = r.match;
-    row.querySelector('[data-r=pattern]').value = r.pattern;
-    row.querySelector('[data-r=pattern]').placeholder = t('when');
-    row.querySelector('[data-r=reply]').value = r.reply;
-    row.querySelector('[data-r=reply]').placeholder = t('reply');
-    row.querySelector('[data-r=replyIsHex]').checked = r.replyIsHex;
-    row.querySelector('[data-r=replyIsHex]').title = t('replyHex');
-    row.querySelector('[data-r=remove]').addEventListener('click', () => row.remove());
-    this.q('.rules').append(row);
-  }
-
-  async saveRules() {
-    const rules = [...this.el.querySelectorAll('.rule')].map(row => ({
-      enabled: row.querySelector('[data-r=enabled]').checked,
-      match: row.querySelector('[data-r=match]').value,
-      pattern: row.querySelector('[data-r=pattern]').value,
-      reply: row.querySelector('[data-r=reply]').value,
-      replyIsHex: row.querySelector('[data-r=replyIsHex]').checked,
-    }));
-    if (await attempt(() => api('PUT', `/sessions/${this.id}/rules`, rules))) toast(t('rulesSaved'), true);
   }
 
   /** The snapshot after (re)connecting, or the log again after the server re-decoded it. */
@@ -563,12 +353,6 @@ export class Panel {
     this.tab.querySelector('.name').title = t('rename');
     this.log.rebuild();
     if (this.active) drawRates(this.q('canvas.rates'), this.rates);
-  }
-
-  renderSentBefore() {
-    const sel = this.f('history');
-    while (sel.options.length > 1) sel.remove(1);
-    sentBefore().forEach((h, i) => sel.add(new Option((h.hex ? '[HEX] ' : '') + h.data.slice(0, 60), String(i))));
   }
 
   remove() { this.el.remove(); this.tab.remove(); }

@@ -8,14 +8,42 @@ namespace SocketLab.Cli;
 /// <summary>Options that several commands share, each with the one-line error a user sees for a bad value.</summary>
 public static class CommonOptions
 {
-    public static int ParsePort(ArgumentResult result, string what)
+    /// <summary>
+    /// The one way an option or argument reads its token: <paramref name="parse"/> it, or add the one-line
+    /// <paramref name="complaint"/> about the text and give <paramref name="fallback"/>.
+    /// </summary>
+    public static T Parse<T>(ArgumentResult result, Func<string, (bool Ok, T Value)> parse, Func<string, string> complaint, T fallback)
     {
-        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (int.TryParse(text, out int port) && port is >= 0 and <= 65535)
-            return port;
-        result.AddError($"{what} must be a number from 0 to 65535, got '{text}'");
-        return 0;
+        string text = TokenText(result);
+        (bool ok, T value) = parse(text);
+        if (ok)
+            return value;
+        result.AddError(complaint(text));
+        return fallback;
     }
+
+    /// <summary>
+    /// Adds a check across a command's options. An option whose own value is bad throws when read; the check
+    /// then stops there, as that option already reported its one line (reading it must not end in a stack trace).
+    /// </summary>
+    public static void Validate(Command command, Action<CommandResult> check) =>
+        command.Validators.Add(r =>
+        {
+            try { check(r); }
+            catch (InvalidOperationException) when (r.Children.Any(c => c.Errors.Any())) { }
+        });
+
+    /// <summary>What the user typed for an option or argument ("" when nothing).</summary>
+    public static string TokenText(SymbolResult result) => result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+
+    public static int ParsePort(ArgumentResult result, string what) =>
+        Parse(result, text => (int.TryParse(text, out int port) && port is >= 0 and <= 65535, port),
+            text => $"{what} must be a number from 0 to 65535, got '{text}'", 0);
+
+    /// <summary>A whole number from <paramref name="min"/> to <paramref name="max"/>.</summary>
+    public static int ParseInt(ArgumentResult result, string what, int min, int max) =>
+        Parse(result, text => (int.TryParse(text, out int n) && n >= min && n <= max, n),
+            text => $"{what} must be a whole number from {min} to {max}, got '{text}'", 0);
 
     /// <summary>
     /// <c>--no-loop-guard</c>: keep echoing to a <paramref name="peer"/> that echoes too. By default the same short
@@ -38,64 +66,46 @@ public static class CommonOptions
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (Durations.TryParse(text, out TimeSpan value))
-                return value;
-            r.AddError($"{name} takes a time such as 500ms, 5s or 2m, got '{text}'");
-            return default;
-        },
+        CustomParser = r => Parse(r, text => (Durations.TryParse(text, out TimeSpan value), value),
+            text => $"{name} takes a time such as 500ms, 5s or 2m, got '{text}'", default(TimeSpan)),
     };
 
     public static Option<int> Count(string name, string description, int defaultValue, int min = 0) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (int.TryParse(text, out int n) && n >= min)
-                return n;
-            r.AddError($"{name} must be a whole number of at least {min}, got '{text}'");
-            return defaultValue;
-        },
+        CustomParser = r => Parse(r, text => (int.TryParse(text, out int n) && n >= min, n),
+            text => $"{name} must be a whole number of at least {min}, got '{text}'", defaultValue),
+    };
+
+    /// <summary>A count that may be left out (null), else a whole number of at least 0.</summary>
+    public static Option<int?> OptionalCount(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = r => Parse<int?>(r, text => (int.TryParse(text, out int n) && n >= 0, n),
+            text => $"{name} must be a whole number of at least 0, got '{text}'", null),
     };
 
     public static Option<int> Bytes(string name, string description, int defaultValue, int min, int max) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (ByteSizes.TryParse(text, out long n) && n >= min && n <= max)
-                return (int)n;
-            r.AddError($"{name} takes a size from {min} to {max} bytes such as 32, 512 or 64k, got '{text}'");
-            return defaultValue;
-        },
+        CustomParser = r => Parse(r, text => (ByteSizes.TryParse(text, out long n) && n >= min && n <= max, (int)n),
+            text => $"{name} takes a size from {min} to {max} bytes such as 32, 512 or 64k, got '{text}'", defaultValue),
     };
 
     public static Option<IPAddress> Address(string name, string description, IPAddress defaultValue) => new(name)
     {
         Description = description,
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (text is "*" or "all")
-                return IPAddress.IPv6Any;
-            if (IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? a))
-                return a;
-            r.AddError($"{name} takes an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '{text}'");
-            return defaultValue;
-        },
+        CustomParser = r => Parse(r, text => text is "*" or "all" ? (true, IPAddress.IPv6Any) : (IPAddress.TryParse(text.Trim('[', ']'), out IPAddress? a), a!),
+            text => $"{name} takes an IP address such as 127.0.0.1, 0.0.0.0 or ::, got '{text}'", defaultValue),
     };
 
     /// <summary>A size such as 500k, 10M or 1G (powers of 1024); a bare number is bytes.</summary>
     public static Option<long> Size(string name, string description, long defaultValue) =>
         Parsed(new Option<long>(name) { Description = description, DefaultValueFactory = _ => defaultValue },
-            text => (Sizes.TryParse(text, out long v), v), "a size such as 500k, 10M or 1G");
+            text => (ByteSizes.TryParse(text, out long v), v), "a size such as 500k, 10M or 1G");
 
     /// <summary>An optional time above zero ("2s", "500ms"); null when the option is absent.</summary>
     public static Option<TimeSpan?> PositiveDuration(string name, string description, params string[] aliases) =>
@@ -105,14 +115,7 @@ public static class CommonOptions
     /// <summary>Gives <paramref name="option"/> a parser; a value it refuses is the one-line "NAME takes WHAT, got 'TEXT'".</summary>
     public static Option<T> Parsed<T>(Option<T> option, Func<string, (bool Ok, T Value)> parse, string what)
     {
-        option.CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            (bool ok, T value) = parse(text);
-            if (!ok)
-                r.AddError($"{option.Name} takes {what}, got '{text}'");
-            return value;
-        };
+        option.CustomParser = r => Parse(r, parse, text => $"{option.Name} takes {what}, got '{text}'", default(T)!);
         return option;
     }
 
@@ -121,28 +124,16 @@ public static class CommonOptions
     {
         Description = description,
         Required = true,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (SocketLab.Core.Net.HostPort.TryParse(text, out SocketLab.Core.Net.HostPort? target, out string? error))
-                return target;
-            r.AddError($"{name}: {error}");
-            return null;
-        },
+        CustomParser = r => Parse(r, text => (SocketLab.Core.Net.HostPort.TryParse(text, out SocketLab.Core.Net.HostPort? target, out _), target),
+            text => { SocketLab.Core.Net.HostPort.TryParse(text, out _, out string? error); return $"{name}: {error}"; }, null),
     };
 
     public static Option<string> Encoding() => new("--encoding", "-e")
     {
         Description = $"Text encoding for display and typed input: {string.Join(", ", TextEncodings.Names)} [default: utf-8]",
         DefaultValueFactory = _ => "utf-8",
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (TextEncodings.TryGet(text, out _))
-                return text;
-            r.AddError($"unknown encoding '{text}' (use one of: {string.Join(", ", TextEncodings.Names)})");
-            return "utf-8";
-        },
+        CustomParser = r => Parse(r, text => (TextEncodings.TryGet(text, out _), text),
+            text => $"unknown encoding '{text}' (use one of: {string.Join(", ", TextEncodings.Names)})", "utf-8"),
     };
 
     /// <summary>An option's value when given on the command line and valid; null otherwise (a bad value reports its own error).</summary>
@@ -158,13 +149,7 @@ public static class CommonOptions
     {
         Description = $"{description}: {string.Join("|", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))} [default: {defaultValue.ToString().ToLowerInvariant()}]",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value) && !int.TryParse(text, out _))
-                return value;
-            r.AddError($"{name} takes one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{text}'");
-            return defaultValue;
-        },
+        CustomParser = r => Parse(r, text => (Enum.TryParse(text, ignoreCase: true, out T value) && Enum.IsDefined(value) && !int.TryParse(text, out _), value),
+            text => $"{name} takes one of {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}, got '{text}'", defaultValue),
     };
 }

@@ -38,7 +38,7 @@ public static class ExitCodes
     public static int For(NetworkErrorKind kind) => kind switch
     {
         NetworkErrorKind.AddressInUse => AddressInUse,
-        NetworkErrorKind.PermissionDenied => PermissionDenied,
+        NetworkErrorKind.PermissionDenied or NetworkErrorKind.BroadcastNotAllowed => PermissionDenied,
         NetworkErrorKind.ConnectionRefused => ConnectionRefused,
         NetworkErrorKind.TimedOut => TimedOut,
         NetworkErrorKind.UnknownHost => UnknownHost,

@@ -14,7 +14,7 @@ public sealed class AppendOptionSet
     {
         command.Options.Add(Append);
         command.Options.Add(AppendOrder);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (!Checksum.TryParse(r.GetValue(Append), r.GetValue(AppendOrder), out _, out _, out bool badOrder, out string? error))
                 r.AddError((badOrder ? "--append-order: " : "--append: ") + error);

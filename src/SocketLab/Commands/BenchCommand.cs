@@ -27,27 +27,22 @@ public static class BenchCommand
         Option<FileInfo?> report = new("--report") { Description = "Also draw latency and throughput into FILE.svg or FILE.html" };
         report.Validators.Add(r =>
         {
-            string? name = r.Tokens.Count > 0 ? r.Tokens[0].Value : null;
-            if (name is not null && BenchReport.FormatOf(name) is null)
+            string name = CommonOptions.TokenText(r);
+            if (name.Length > 0 && BenchReport.FormatOf(name) is null)
                 r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
         var tls = new ClientTlsOptionSet();
-        Option<BenchEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", BenchEngine.Auto);
+        Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", SocketEngine.Auto);
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
         {
             Description = "UDP: fail the run (exit 15) when more than PCT % of the datagrams are lost, e.g. 1 or 0.5",
             HelpName = "PCT",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (double.TryParse(text.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) && pct is >= 0 and <= 100)
-                    return pct;
-                r.AddError($"--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got '{text}'");
-                return null;
-            },
+            CustomParser = r => CommonOptions.Parse<double?>(r,
+                text => (double.TryParse(text.TrimEnd('%'), NumberStyles.Float, CultureInfo.InvariantCulture, out double pct) && pct is >= 0 and <= 100, pct),
+                text => $"--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got '{text}'", null),
         };
 
         var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages (TCP) or datagrams (--udp), check every echoed byte, report messages/s and latency")
@@ -55,7 +50,7 @@ public static class BenchCommand
             host, port, connections, size, depth, duration, warmup, idle, connectTimeout, engine, report, json, udp, timeout, maxLoss,
         };
         tls.AddTo(command);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetResult(duration) is { Implicit: false } && r.GetValue(duration) <= TimeSpan.Zero)
                 r.AddError("--duration must be above zero (the measured time), e.g. 10s");
@@ -71,16 +66,16 @@ public static class BenchCommand
                 r.AddError("--max-loss applies to --udp only");
             else if (r.GetResult(tls.Tls) is not null && (isUdp || r.GetResult(idle) is not null || CommonOptions.Given(r, depth) > 1))
                 r.AddError("--tls runs TCP ping-pong only: not with --udp, --idle or --depth above 1");
-            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Epoll && (isUdp || r.GetResult(tls.Tls) is not null))
                 r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
-            else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Epoll && !EchoBench.EpollAvailable)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
             else if (isUdp && CommonOptions.Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
         });
         command.SetAction(async (r, _) =>
         {
-            IPAddress address = await ResolveAsync(r.GetValue(host)!, r.GetValue(port)).ConfigureAwait(false);
+            IPAddress address = await HostResolver.ResolveAsync(r.GetValue(host)!, default, NetworkOperation.Connect, $"{r.GetValue(host)}:{r.GetValue(port)}").ConfigureAwait(false);
             var options = new BenchOptions
             {
                 Target = new IPEndPoint(address, r.GetValue(port)),
@@ -158,23 +153,6 @@ public static class BenchCommand
             parts.Add(string.Create(CultureInfo.InvariantCulture, $"{r.Datagrams!.LossPercent:0.###} % of the datagrams were lost, more than --max-loss {r.Options.MaxLossPercent} %"));
         string text = string.Join(", ", parts);
         return r.FirstError is null ? text : $"{text} (first: {r.FirstError})";
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, int port)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-            return literal;
-        try
-        {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host).ConfigureAwait(false);
-            // IPv4 first: "localhost" then means 127.0.0.1, where idle connections can use 127.0.0.x sources.
-            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'");
-        }
-        catch (SocketException ex)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot connect to {host}:{port}: unknown host '{host}'", ex);
-        }
     }
 
     /// <summary>One self-overwriting status line on a terminal's stderr.</summary>

@@ -108,6 +108,5 @@ public static class BoardCommand
     }
 
     /// <summary>The address the board would get on the LAN: this PC's first one, else loopback.</summary>
-    private static IPAddress BoardIp() =>
-        EndpointText.ReachableAddresses(IPAddress.Any).FirstOrDefault(a => !IPAddress.IsLoopback(a)) ?? IPAddress.Loopback;
+    private static IPAddress BoardIp() => EndpointText.ReachableAddress(IPAddress.Any);
 }

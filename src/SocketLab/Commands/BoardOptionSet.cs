@@ -16,14 +16,8 @@ public sealed class BoardOptionSet
     {
         Description = $"Whose DispChar to draw with: {string.Join("|", BoardFirmware.Names)} (2.1: always wraps, as in the tutorial's era) [default: latest]",
         DefaultValueFactory = _ => BoardFirmware.Latest,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (BoardFirmware.TryParse(text, out BoardFirmware? firmware))
-                return firmware;
-            r.AddError($"--firmware takes one of {string.Join(", ", BoardFirmware.Names)}, got '{text}'");
-            return BoardFirmware.Latest;
-        },
+        CustomParser = r => CommonOptions.Parse(r, text => (BoardFirmware.TryParse(text, out BoardFirmware? firmware), firmware!),
+            text => $"--firmware takes one of {string.Join(", ", BoardFirmware.Names)}, got '{text}'", BoardFirmware.Latest),
     };
 
     /// <summary>Adds the options; with <paramref name="needs"/> (e.g. --oled) they are refused unless that option is on.</summary>
@@ -33,7 +27,7 @@ public sealed class BoardOptionSet
         command.Options.Add(Firmware);
         if (needs is null)
             return;
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetValue(needs))
                 return;

@@ -71,7 +71,7 @@ public static class BridgeCommand
             }
             catch (NetworkException ex)
             {
-                sink.Error(ex.Message);
+                sink.Error(NetworkErrorText.Of(ex));
                 return ExitCodes.For(ex.Kind);
             }
             catch (OperationCanceledException)

@@ -46,12 +46,12 @@ public static class ClientCommand
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
         Option<bool> reconnect = new("--reconnect", "-r") { Description = "Reconnect after a failure or close, with exponential back-off and jitter" };
         Option<int> maxAttempts = CommonOptions.Count("--max-attempts", "With --reconnect: give up after this many failed connects in a row (0 = never) [default: 0]", 0);
-        Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", TimeSpan.FromMilliseconds(500));
-        Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", TimeSpan.FromSeconds(30));
+        Option<TimeSpan> backoff = CommonOptions.Duration("--backoff", "With --reconnect: first delay [default: 500ms]", ReconnectPolicy.DefaultInitial);
+        Option<TimeSpan> backoffMax = CommonOptions.Duration("--backoff-max", "With --reconnect: longest delay [default: 30s]", ReconnectPolicy.DefaultMax);
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close the connection after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<string> message = new("--message", "-m") { Description = "A message to send after the greeting (read like a typed line: --hex, --escapes, --macros, --append, --eol)" };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send --message again every this long (timed send)");
-        Option<int?> count = new("--count") { Description = "With --every: how many sends in all (0 = until stopped) [default: 0]" };
+        Option<int?> count = CommonOptions.OptionalCount("--count", "With --every: how many sends in all (0 = until stopped) [default: 0]");
         Option<string> sendFile = new("--send-file") { Description = "Send this file after the greeting (and --message), in --chunk pieces --delay apart" };
         Option<long> chunk = CommonOptions.Size("--chunk", "With --send-file: bytes per piece [default: 8k]", 8 * 1024);
         Option<TimeSpan> delay = CommonOptions.Duration("--delay", "With --send-file: pause between pieces [default: 0]", TimeSpan.Zero);
@@ -68,12 +68,12 @@ public static class ClientCommand
             host, port, greeting, noEcho, echo, noLoopGuard, interactive, connectTimeout, reconnect, maxAttempts, backoff, backoffMax, idleTimeout, boardStrict,
             message, every, count, sendFile, chunk, delay,
         };
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetValue(every) is not null && r.GetValue(message) is null)
                 r.AddError("--every needs --message (what to send)");
-            if (r.GetValue(count) is { } n && (n < 0 || r.GetValue(every) is null))
-                r.AddError(n < 0 ? "--count must be 0 or more" : "--count needs --every");
+            if (r.GetValue(count) is not null && r.GetValue(every) is null)
+                r.AddError("--count needs --every");
             if (r.GetResult(chunk) is { Implicit: false } && r.GetValue(chunk) is < 1 or > 16 * 1024 * 1024)
                 r.AddError("--chunk must be from 1 byte to 16M");
         });
@@ -152,9 +152,8 @@ public static class ClientCommand
         if (panel is not null)
             observers.Add(panel);
         var observer = new ObserverFanout(observers);
-        var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
+        var reconnect = new ReconnectPolicy(s.BackoffInitial, s.BackoffMax, s.MaxAttempts);
         ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
-        int failures = 0;
         long attempt = 0;
 
         while (!stop.IsCancellationRequested)
@@ -172,34 +171,35 @@ public static class ClientCommand
             }
             catch (NetworkException ex)
             {
-                failures++;
-                if (!s.Reconnect || (s.MaxAttempts > 0 && failures >= s.MaxAttempts))
+                if (!s.Reconnect || reconnect.ConnectFailed() is not { } wait)
                 {
-                    sink.Error(ex.Message);
+                    sink.Error(NetworkErrorText.Of(ex));
                     return ExitCodes.For(ex.Kind);
                 }
-                if (!await WaitAsync(sink, backoff, ex.Message, stop).ConfigureAwait(false))
+                if (!await WaitAsync(sink, wait, NetworkErrorText.Of(ex), stop).ConfigureAwait(false))
                     break;
                 continue;
             }
 
-            failures = 0;
+            reconnect.Connected();
             var watcher = new ClientObserver(observer);
-            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout };
+            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout, PortableSockets = SocketEngineSettings.PortableSockets };
             var connection = new TcpConnection(attempt, socket, s.BoardStrict ? connectionOptions.AsBoardReads() : connectionOptions, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();
-            DateTimeOffset connectedAt = DateTimeOffset.Now;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop);
             try
             {
                 if (greeting is not null)
                     await connection.SendAsync(greeting, stop).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (ConnectionClosedException)
             {
                 // The receive loop reports how the connection ended.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
             Task pump = stdin is null ? Task.CompletedTask : PumpAsync(stdin, connection, sink, input, linked.Token);
             Task scripted = s.Sends.Any ? SendScriptedAsync(s.Sends, connection, sink, input, linked.Token) : Task.CompletedTask;
@@ -225,10 +225,8 @@ public static class ClientCommand
                     CloseReason.IdleTimeout => ExitCodes.TimedOut,
                     _ => ExitCodes.Ok,
                 };
-            if (DateTimeOffset.Now - connectedAt > TimeSpan.FromSeconds(5))
-                backoff.Reset();
             string why = outcome.Reason == CloseReason.Reset ? outcome.Detail ?? "connection reset" : "server closed the connection";
-            if (!await WaitAsync(sink, backoff, why, stop).ConfigureAwait(false))
+            if (!await WaitAsync(sink, reconnect.Disconnected(), why, stop).ConfigureAwait(false))
                 break;
         }
         return ExitCodes.Ok;
@@ -251,9 +249,8 @@ public static class ClientCommand
         }
     }
 
-    private static async Task<bool> WaitAsync(ConsoleSink sink, ReconnectBackoff backoff, string why, CancellationToken stop)
+    private static async Task<bool> WaitAsync(ConsoleSink sink, TimeSpan delay, string why, CancellationToken stop)
     {
-        TimeSpan delay = backoff.Next();
         sink.Error($"{why}; reconnecting in {delay.TotalSeconds:0.0} s");
         try
         {
@@ -300,9 +297,16 @@ public static class ClientCommand
             if (plan.File is { } path)
                 await SendFileAsync(path, plan, connection, sink, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        catch (ConnectionClosedException)
         {
-            // Stopped, or the connection ended (its receive loop says how).
+            // The connection ended: its receive loop says how.
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (IOException ex)
+        {
+            sink.Error($"--send-file: {ex.Message}");
         }
     }
 
@@ -347,7 +351,10 @@ public static class ClientCommand
             // End of input: half-close, and keep showing what the server still sends.
             await connection.ShutdownSendAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (ConnectionClosedException)
+        {
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }

@@ -35,7 +35,7 @@ public sealed class DisplayOptionSet
         if (print)
         {
             command.Options.Add(Print);
-            command.Validators.Add(r =>
+            CommonOptions.Validate(command, r =>
             {
                 if (CommonOptions.Given(r, Print) == PrintStyle.Bytes && (r.GetValue(Hex) || CommonOptions.Given(r, Out) == DataView.Hex || r.GetValue(Json)))
                     r.AddError("--print bytes is a way to show data; it cannot be combined with --hex, --out hex or --json");
@@ -44,7 +44,7 @@ public sealed class DisplayOptionSet
         if (!oled)
             return;
         command.Options.Add(Oled);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             if (r.GetValue(Oled) && r.GetValue(Json))
                 r.AddError("--oled draws a panel on the terminal and cannot be combined with --json");

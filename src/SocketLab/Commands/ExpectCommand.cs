@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SocketLab.Core.Net;
 using SocketLab.Core.Scripting;
 
 namespace SocketLab.Cli.Commands;
@@ -90,7 +91,13 @@ public static class ExpectCommand
                 return ExitCodes.Ok;
             }
             Console.Error.WriteLine($"socketlab expect: {path}:{f.Step.Line}: {f.Step.Source}");
-            Console.Error.WriteLine($"socketlab expect: {f.Message}");
+            string why = f.Cause switch
+            {
+                NetworkException n => NetworkErrorText.Of(n),
+                UnknownVariableException u => $"unknown variable {{{{{u.Name}}}}} (set it with 'set', --var, or a regex capture first)",
+                _ => f.Message,
+            };
+            Console.Error.WriteLine($"socketlab expect: {why}");
             return f.Kind switch
             {
                 FailureKind.Expectation => ExitCodes.ExpectationFailed,

@@ -12,14 +12,8 @@ public sealed class FramingOptionSet
     {
         Description = $"Show received data as messages: {string.Join(", ", FrameSpec.Forms)} (display only; echo stays byte-exact) [default: raw]",
         DefaultValueFactory = _ => FrameSpec.Raw,
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (FrameSpec.TryParse(text, out FrameSpec? spec, out string? error))
-                return spec;
-            r.AddError($"--frame: {error}");
-            return FrameSpec.Raw;
-        },
+        CustomParser = r => CommonOptions.Parse(r, text => (FrameSpec.TryParse(text, out FrameSpec? spec, out _), spec!),
+            text => { FrameSpec.TryParse(text, out _, out string? error); return $"--frame: {error}"; }, FrameSpec.Raw),
     };
 
     public Option<long> MaxFrame { get; } = CommonOptions.Size("--frame-max", $"With --frame: longest message shown as one; longer ones fall back to raw [default: {FrameSpec.DefaultMaxFrameSize / 1024 / 1024}M]", FrameSpec.DefaultMaxFrameSize);

@@ -27,7 +27,7 @@ public static class OledCommand
         {
             Description = $"PNG pixels per OLED pixel, 1-{PngEncoder.MaxScale} [default: {DefaultScale}]",
             DefaultValueFactory = _ => DefaultScale,
-            CustomParser = r => ParseInt(r, "--scale", 1, PngEncoder.MaxScale),
+            CustomParser = r => CommonOptions.ParseInt(r, "--scale", 1, PngEncoder.MaxScale),
         };
         Option<bool> json = new("--json") { Description = "Print the measurements as one JSON object (no terminal drawing)" };
 
@@ -125,15 +125,6 @@ public static class OledCommand
     {
         Description = $"{description} (may be negative or off the screen) [default: 0]",
         DefaultValueFactory = _ => 0,
-        CustomParser = r => ParseInt(r, name, -CoordinateLimit, CoordinateLimit),
+        CustomParser = r => CommonOptions.ParseInt(r, name, -CoordinateLimit, CoordinateLimit),
     };
-
-    private static int ParseInt(ArgumentResult r, string name, int min, int max)
-    {
-        string value = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-        if (int.TryParse(value, out int n) && n >= min && n <= max)
-            return n;
-        r.AddError($"{name} must be a whole number from {min} to {max}, got '{value}'");
-        return 0;
-    }
 }

@@ -21,26 +21,14 @@ public static class ReplayCommand
         {
             Description = "Replay speed: 1 = recorded pace, 2 = twice as fast, 0 = no pauses [default: 1]",
             DefaultValueFactory = _ => 1.0,
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v))
-                    return v;
-                r.AddError($"--speed takes a number of at least 0 such as 0.5, 1 or 10, got '{text}'");
-                return 1.0;
-            },
+            CustomParser = r => CommonOptions.Parse(r, text => (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && v >= 0 && double.IsFinite(v), v),
+                text => $"--speed takes a number of at least 0 such as 0.5, 1 or 10, got '{text}'", 1.0),
         };
         Option<long?> connection = new("--connection", "-c")
         {
             Description = "Which recorded connection to replay (the 'conn' id); needed when the file holds several",
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value.TrimStart('#') : "";
-                if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out long id))
-                    return id;
-                r.AddError($"--connection takes a connection number such as 3, got '{text}'");
-                return null;
-            },
+            CustomParser = r => CommonOptions.Parse<long?>(r, text => (long.TryParse(text.TrimStart('#'), NumberStyles.None, CultureInfo.InvariantCulture, out long id), id),
+                text => $"--connection takes a connection number such as 3, got '{text.TrimStart('#')}'", null),
         };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "Longest wait for the replies recorded before each send, and after the last [default: 5s]", TimeSpan.FromSeconds(5));
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
@@ -50,7 +38,7 @@ public static class ReplayCommand
         {
             file, to, speed, connection, timeout, connectTimeout, encoding,
         };
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             foreach (Option<TimeSpan> o in new[] { timeout, connectTimeout })
             {
@@ -72,9 +60,15 @@ public static class ReplayCommand
                 Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message}");
                 return ExitCodes.FileError;
             }
+            catch (ReplayException ex) when (ex.Problem == ReplayProblem.PauseTooLong)
+            {
+                Console.Error.WriteLine($"socketlab replay: cannot read '{path}': {ex.Message} (--speed 0 sends without pauses)");
+                return ExitCodes.FileError;
+            }
             catch (ReplayException ex)
             {
-                Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}");
+                string how = ex.Problem == ReplayProblem.SeveralConnections ? " with --connection ID" : "";
+                Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}{how}");
                 return ExitCodes.Usage;
             }
             HostPort target = r.GetValue(to)!.Value;

@@ -67,7 +67,7 @@ public static class SendListCommand
             }
             catch (NetworkException ex)
             {
-                Console.Error.WriteLine($"socketlab send-list: {ex.Message}");
+                Console.Error.WriteLine($"socketlab send-list: {NetworkErrorText.Of(ex)}");
                 return ExitCodes.For(ex.Kind);
             }
             using (socket)

@@ -25,7 +25,7 @@ public static class ServerCommand
         Option<bool> boardStrict = BoardStrictOption();
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
-        Option<TcpServerEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", TcpServerEngine.Auto);
+        Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; async: .NET async sockets, any platform; TLS always runs on async)", SocketEngine.Auto);
         Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
@@ -47,15 +47,15 @@ public static class ServerCommand
         framing.AddTo(command);
         record.AddTo(command);
         save.AddTo(command);
-        command.Validators.Add(r =>
+        CommonOptions.Validate(command, r =>
         {
             bool tlsAsked = r.GetResult(tls.Tls) is not null || r.GetResult(tls.Cert) is not null;
-            TcpServerEngine? asked = CommonOptions.Given(r, engine);
-            if (asked is TcpServerEngine.Epoll && tlsAsked)
+            SocketEngine? asked = CommonOptions.Given(r, engine);
+            if (asked is SocketEngine.Epoll && tlsAsked)
                 r.AddError("--engine epoll serves plain TCP only: not with --tls or --cert");
-            else if (asked is TcpServerEngine.Epoll && !TcpServer.IsEpollSupported)
+            else if (asked is SocketEngine.Epoll && !TcpServer.IsEpollSupported)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
-            else if (CommonOptions.Given(r, busyPoll) > TimeSpan.Zero && (tlsAsked || asked is TcpServerEngine.Async || !TcpServer.IsEpollSupported))
+            else if (CommonOptions.Given(r, busyPoll) > TimeSpan.Zero && (tlsAsked || asked is SocketEngine.Async || !TcpServer.IsEpollSupported))
                 r.AddError("--busy-poll works on the epoll engine only: plain TCP on Linux, not with --tls, --cert or --engine async");
         });
         command.SetAction(async (r, _) =>
@@ -78,6 +78,7 @@ public static class ServerCommand
                     Echo = !r.GetValue(noEcho),
                     EchoLoopGuard = !r.GetValue(noLoopGuard),
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
+                    PortableSockets = SocketEngineSettings.PortableSockets,
                 },
             };
             if (asBoard)
@@ -130,18 +131,25 @@ public static class ServerCommand
         Task stdin = PumpStdinAsync(server, sink, input, termination.Token);
         try
         {
-            if (statsInterval <= TimeSpan.Zero)
+            if (statsInterval > TimeSpan.Zero)
+                await ReportStatsAsync(server, sink, statsInterval, termination.Token).ConfigureAwait(false);
+            else
                 await Task.Delay(Timeout.Infinite, termination.Token).ConfigureAwait(false);
-            using var timer = new PeriodicTimer(statsInterval > TimeSpan.Zero ? statsInterval : TimeSpan.FromDays(1));
-            while (await timer.WaitForNextTickAsync(termination.Token).ConfigureAwait(false))
-                sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
         }
         catch (OperationCanceledException) { }
 
         await server.StopAsync(options.ShutdownTimeout).ConfigureAwait(false);
+        await stdin.ConfigureAwait(false); // Ends with the same token.
         sink.Post(new OutputEvent { Kind = EventKind.Summary, Count = server.TotalAccepted, BytesIn = server.TotalBytesIn, BytesOut = server.TotalBytesOut });
-        _ = stdin;
         return ExitCodes.Ok;
+    }
+
+    /// <summary>--stats: a health line every <paramref name="interval"/> until stopped.</summary>
+    private static async Task ReportStatsAsync(TcpServer server, ConsoleSink sink, TimeSpan interval, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(interval);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
+            sink.Post(new OutputEvent { Kind = EventKind.Stats, Stats = ProcessStats.Take(server.Connections.Count, server.TotalAccepted, server.TotalRejected, server.TotalBytesIn, server.TotalBytesOut) });
     }
 
     /// <summary>Lines typed into the server go to every client; "/to ID text", "/clients", "/kick ID", "/echo ID on|off" and "/help" steer it.</summary>

@@ -49,6 +49,10 @@ public sealed class ServerTlsOptionSet
         }
         info($"TLS certificate SHA-256 fingerprint: {Certificates.Fingerprint(certificate)}");
         info($"TLS public-key pin: sha256//{CertificatePin.PublicKeyHash(certificate)} (client --pin takes either)");
-        return new TlsServerOptions(certificate) { HandshakeTimeout = r.GetValue(HandshakeTimeout) };
+        return new TlsServerOptions(certificate)
+        {
+            HandshakeTimeout = r.GetValue(HandshakeTimeout),
+            PlainClientNotice = "socketlab: this port speaks TLS; connect with TLS (socketlab client --tls)\n",
+        };
     }
 }

@@ -48,14 +48,8 @@ public static class UdpCommand
     private static Option<IPAddress?> Interface() => new("--interface")
     {
         Description = "IPv4 address of the interface used for multicast (join and send) [default: the OS's choice]",
-        CustomParser = r =>
-        {
-            string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-            if (IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily == AddressFamily.InterNetwork)
-                return a;
-            r.AddError($"--interface takes an IPv4 address such as 192.168.1.10, got '{text}'");
-            return null;
-        },
+        CustomParser = r => CommonOptions.Parse(r, text => (IPAddress.TryParse(text, out IPAddress? a) && a.AddressFamily == AddressFamily.InterNetwork, a),
+            text => $"--interface takes an IPv4 address such as 192.168.1.10, got '{text}'", null),
     };
 
     // ---------------------------------------------------------------- listen
@@ -219,7 +213,7 @@ public static class UdpCommand
         }
         catch (NetworkException ex)
         {
-            sink.Error(ex.Message);
+            sink.Error(NetworkErrorText.Of(ex));
         }
     }
 
@@ -249,18 +243,7 @@ public static class UdpCommand
             DefaultValueFactory = _ => "hello message from mPython\\r\\n",
         };
         Option<TimeSpan?> every = CommonOptions.PositiveDuration("--every", "Send again at this interval (the board sends every 2s); with no --count, until Ctrl+C");
-        Option<int?> count = new("--count")
-        {
-            Description = "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]",
-            CustomParser = r =>
-            {
-                string t = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (int.TryParse(t, out int n) && n >= 0)
-                    return n;
-                r.AddError($"--count must be a whole number of at least 0, got '{t}'");
-                return null;
-            },
-        };
+        Option<int?> count = CommonOptions.OptionalCount("--count", "How many datagrams to send, 0 = until Ctrl+C [default: 1, or until Ctrl+C with --every]");
         Option<TimeSpan?> waitReply = CommonOptions.PositiveDuration("--wait-reply", "After each send, wait this long for a reply and print it; no reply exits with code 6", "-w");
         Option<bool> broadcast = new("--broadcast") { Description = "Allow sending to a broadcast address such as 255.255.255.255 or 192.168.1.255" };
         Option<IPAddress[]> join = Join();
@@ -309,7 +292,7 @@ public static class UdpCommand
     {
         using var termination = new Termination();
         CancellationToken stop = termination.Token;
-        IPAddress address = await ResolveAsync(s.Host, stop).ConfigureAwait(false);
+        IPAddress address = await HostResolver.ResolveAsync(s.Host, stop, NetworkOperation.Send, s.Host).ConfigureAwait(false);
         var target = new IPEndPoint(address, s.Port);
 
         await using var sink = new ConsoleSink(display);
@@ -374,23 +357,6 @@ public static class UdpCommand
         catch (OperationCanceledException) when (!stop.IsCancellationRequested)
         {
             return false;
-        }
-    }
-
-    private static async Task<IPAddress> ResolveAsync(string host, CancellationToken ct)
-    {
-        if (IPAddress.TryParse(host.Trim('[', ']'), out IPAddress? literal))
-            return literal;
-        try
-        {
-            IPAddress[] all = await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
-            // IPv4 first: that is what the board and most LAN devices speak.
-            return all.OrderBy(a => a.AddressFamily == AddressFamily.InterNetwork ? 0 : 1).FirstOrDefault()
-                ?? throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'");
-        }
-        catch (SocketException ex)
-        {
-            throw new NetworkException(NetworkErrorKind.UnknownHost, $"cannot send to {host}: unknown host '{host}'", ex);
         }
     }
 

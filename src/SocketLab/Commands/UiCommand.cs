@@ -79,7 +79,7 @@ public static class UiCommand
         catch (Exception ex) when (ex is IOException or SocketException && FindSocketError(ex) is { } se)
         {
             // Kestrel throws the SocketException itself for an address not on this machine, wrapped for one in use.
-            throw NetworkException.From(se, $"serve the page on {EndpointText.HostPort(new IPEndPoint(bind, options.Port))}");
+            throw NetworkException.From(se, NetworkOperation.Serve, EndpointText.HostPort(new IPEndPoint(bind, options.Port)));
         }
         catch (HistoryUnavailableException ex)
         {

@@ -64,7 +64,7 @@ public sealed class OledPanel : IConnectionObserver, IUdpObserver, IAsyncDisposa
     /// </summary>
     public void PostWaiting(Func<OledDisplay, string, OledFrame> screen, System.Net.IPEndPoint local)
     {
-        string ipPort = EndpointText.HostPort(new System.Net.IPEndPoint(EndpointText.ReachableAddresses(local.Address).FirstOrDefault() ?? local.Address, local.Port));
+        string ipPort = EndpointText.ReachableHostPort(local);
         Post(o => screen(o, ipPort));
     }
 

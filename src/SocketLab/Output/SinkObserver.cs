@@ -29,7 +29,7 @@ public sealed class SinkObserver(ConsoleSink sink, Func<TcpConnection, string> e
             ConnectionId = c.Id,
             Remote = c.RemoteEndPoint,
             Reason = reason,
-            Text = detail,
+            Text = c.Rejection is { } why ? NetworkErrorText.Of(why) : detail,
             BytesIn = c.BytesIn,
             BytesOut = c.BytesOut,
         });

@@ -1,5 +1,6 @@
 using System.Net;
 using SocketLab.Core.Bench;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Tests.Tcp;
 using SocketLab.Tests.Shared;
@@ -20,10 +21,10 @@ public class EchoBenchTests
         SampleInterval = TimeSpan.FromMilliseconds(100),
     };
 
-    public static TheoryData<BenchEngine, int, int> Loads()
+    public static TheoryData<SocketEngine, int, int> Loads()
     {
-        var data = new TheoryData<BenchEngine, int, int>();
-        foreach (BenchEngine engine in new[] { BenchEngine.Epoll, BenchEngine.Async })
+        var data = new TheoryData<SocketEngine, int, int>();
+        foreach (SocketEngine engine in new[] { SocketEngine.Epoll, SocketEngine.Async })
         {
             data.Add(engine, 1, 32);
             data.Add(engine, 1, 70_000);   // Longer than one read: echoes arrive in pieces.
@@ -36,7 +37,7 @@ public class EchoBenchTests
 
     [Theory]
     [MemberData(nameof(Loads))]
-    public async Task Ping_pong_and_pipelined_runs_against_the_echo_server_count_messages_without_errors(BenchEngine engine, int depth, int size)
+    public async Task Ping_pong_and_pipelined_runs_against_the_echo_server_count_messages_without_errors(SocketEngine engine, int depth, int size)
     {
         await using var server = new LoopbackServer();
         BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Engine = engine }).WaitAsync(Limit);
@@ -53,11 +54,11 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(BenchEngine.Epoll, 1, 32, 5_000)]
-    [InlineData(BenchEngine.Epoll, 8, 512, 20_001)]
-    [InlineData(BenchEngine.Async, 1, 32, 5_000)]
-    [InlineData(BenchEngine.Async, 8, 512, 20_001)]
-    public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(BenchEngine engine, int depth, int size, long at)
+    [InlineData(SocketEngine.Epoll, 1, 32, 5_000)]
+    [InlineData(SocketEngine.Epoll, 8, 512, 20_001)]
+    [InlineData(SocketEngine.Async, 1, 32, 5_000)]
+    [InlineData(SocketEngine.Async, 8, 512, 20_001)]
+    public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(SocketEngine engine, int depth, int size, long at)
     {
         await using var server = FaultyEchoServer.Corrupting(at);
         BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Depth = depth, Size = size, Duration = TimeSpan.FromSeconds(20), Engine = engine }).WaitAsync(Limit);
@@ -70,9 +71,9 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(BenchEngine.Epoll)]
-    [InlineData(BenchEngine.Async)]
-    public async Task A_server_that_closes_connections_counts_errors(BenchEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task A_server_that_closes_connections_counts_errors(SocketEngine engine)
     {
         await using var server = FaultyEchoServer.Closing(at: 1000);
         BenchResult r = await EchoBench.RunAsync(Short(server.EndPoint) with { Size = 64, Engine = engine }).WaitAsync(Limit);
@@ -98,9 +99,9 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(BenchEngine.Epoll)]
-    [InlineData(BenchEngine.Async)]
-    public async Task Nothing_listening_throws_connection_refused(BenchEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Nothing_listening_throws_connection_refused(SocketEngine engine)
     {
         await using var server = new LoopbackServer();
         IPEndPoint closed = server.EndPoint;
@@ -112,9 +113,9 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(BenchEngine.Epoll)]
-    [InlineData(BenchEngine.Async)]
-    public async Task Connects_that_hang_time_out(BenchEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Connects_that_hang_time_out(SocketEngine engine)
     {
         using System.Net.Sockets.Socket listener = ConnectorTests.FullListener(out var fillers);
         try
@@ -136,9 +137,9 @@ public class EchoBenchTests
     {
         var plain = Short(new IPEndPoint(IPAddress.Loopback, 9));
         Assert.Equal(OperatingSystem.IsLinux(), EchoBench.UsesEpoll(plain));
-        Assert.False(EchoBench.UsesEpoll(plain with { Engine = BenchEngine.Async }));
+        Assert.False(EchoBench.UsesEpoll(plain with { Engine = SocketEngine.Async }));
         Assert.False(EchoBench.UsesEpoll(plain with { Udp = true }));
-        Assert.Throws<ArgumentException>(() => EchoBench.UsesEpoll(plain with { Engine = BenchEngine.Epoll, Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
+        Assert.Throws<ArgumentException>(() => EchoBench.UsesEpoll(plain with { Engine = SocketEngine.Epoll, Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class ReplayPlanTests
     public void Several_connections_need_a_choice_and_udp_or_empty_transcripts_are_refused()
     {
         TranscriptEvent[] two = [Data(1, TranscriptDirection.Out, "a", 0), Data(2, TranscriptDirection.Out, "b", 0)];
-        Assert.Contains("--connection", Assert.Throws<ReplayException>(() => ReplayPlan.Build(two, null)).Message);
+        Assert.Equal(ReplayProblem.SeveralConnections, Assert.Throws<ReplayException>(() => ReplayPlan.Build(two, null)).Problem);
         Assert.Contains("no connection 3", Assert.Throws<ReplayException>(() => ReplayPlan.Build(two, 3)).Message);
         Assert.Throws<ReplayException>(() => ReplayPlan.Build([], null));
         Assert.Throws<ReplayException>(() => ReplayPlan.Build([Data(1, TranscriptDirection.Out, "a", 0) with { Protocol = "udp" }], null));

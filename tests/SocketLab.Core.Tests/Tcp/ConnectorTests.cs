@@ -13,7 +13,10 @@ public class ConnectorTests
         int port = FreePort();
         var ex = await Assert.ThrowsAsync<NetworkException>(() => TcpConnector.ConnectAsync("127.0.0.1", port, TimeSpan.FromSeconds(5)));
         Assert.Equal(NetworkErrorKind.ConnectionRefused, ex.Kind);
-        Assert.Contains("refused", ex.Message);
+        Assert.Equal(NetworkOperation.Connect, ex.Operation);
+        Assert.Equal($"127.0.0.1:{port}", ex.Address);
+        Assert.Equal(111, ex.Errno); // ECONNREFUSED
+        Assert.Equal($"cannot connect to 127.0.0.1:{port}: connection refused (nothing is listening on that port)", ex.Message);
     }
 
     [Fact]
@@ -53,7 +56,15 @@ public class ConnectorTests
             catch (SocketException) { }
             fillers.Add(s);
         }
-        Thread.Sleep(200);
+        // Full once the kernel has completed as many handshakes as the queue holds (backlog + 1 on Linux):
+        // those fillers are connected, so writable; every later SYN is dropped.
+        var full = System.Diagnostics.Stopwatch.StartNew();
+        while (fillers.Count(f => f.Poll(0, SelectMode.SelectWrite)) < 2)
+        {
+            if (full.Elapsed > TimeSpan.FromSeconds(10))
+                throw new TimeoutException("the listener's accept queue did not fill");
+            Thread.Sleep(10);
+        }
         return listener;
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 
 namespace SocketLab.Core.Tests.Tcp;
@@ -14,9 +15,9 @@ public class OneClientAtATimeTests
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Later_clients_are_queued_by_the_kernel_and_served_in_turn(TcpServerEngine engine)
+    [InlineData(SocketEngine.Epoll)]
+    [InlineData(SocketEngine.Async)]
+    public async Task Later_clients_are_queued_by_the_kernel_and_served_in_turn(SocketEngine engine)
     {
         int accepting = 0;
         await using var server = new TcpServer(new TcpServerOptions

@@ -90,7 +90,7 @@ public sealed class TlsTrustTests
     {
         X509Certificate2 leaf = TestCertificates.Leaf(TestCertificates.Ca("CN=Other CA"));
         string why = await RefusedAsync(leaf, new TlsClientOptions { TrustedCertificates = [TestCertificates.Ca()] });
-        Assert.Contains("not trusted by --ca", why);
+        Assert.Contains("not trusted by the CA bundle", why);
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class TlsTrustTests
         Assert.Contains("not for 'localhost'", await RefusedAsync(other, new TlsClientOptions { Pins = [PinOf(other, false)] }));
         X509Certificate2 self = TestCertificates.Leaf();
         string why = await RefusedAsync(self, new TlsClientOptions { Pins = [PinOf(other, true)] });
-        Assert.Contains("matches no --pin", why);
+        Assert.Contains("matches no pin", why);
         Assert.Contains(Certificates.Fingerprint(self), why);
     }
 
@@ -139,7 +139,7 @@ public sealed class TlsTrustTests
         X509Certificate2 self = TestCertificates.Leaf();
         await using (SslStream ok = await HandshakeAsync(leaf, new TlsClientOptions { TrustedCertificates = [ca], Pins = [PinOf(leaf, true)] }))
             Assert.True(ok.IsAuthenticated);
-        Assert.Contains("not trusted by --ca", await RefusedAsync(self, new TlsClientOptions { TrustedCertificates = [ca], Pins = [PinOf(self, false)] }));
+        Assert.Contains("not trusted by the CA bundle", await RefusedAsync(self, new TlsClientOptions { TrustedCertificates = [ca], Pins = [PinOf(self, false)] }));
     }
 
     [Theory]

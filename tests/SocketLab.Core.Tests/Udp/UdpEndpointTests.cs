@@ -181,7 +181,10 @@ public sealed class UdpEndpointTests
         {
             plain.Start();
             var ex = await Assert.ThrowsAsync<NetworkException>(async () => await plain.SendAsync(loopbackBroadcast, "x"u8.ToArray()));
-            Assert.Contains("--broadcast", ex.Message);
+            Assert.Equal(NetworkErrorKind.BroadcastNotAllowed, ex.Kind);
+            Assert.Equal(NetworkOperation.Send, ex.Operation);
+            Assert.Equal($"127.255.255.255:{listener.LocalEndPoint.Port}", ex.Address);
+            Assert.DoesNotContain("--", ex.Message);
         }
         await using var sender = new UdpEndpoint(new UdpEndpointOptions { Port = 0, BindAddress = IPAddress.Any, Broadcast = true }, new Inbox());
         sender.Start();
@@ -213,6 +216,12 @@ public sealed class UdpEndpointTests
         await using var second = new UdpEndpoint(new UdpEndpointOptions { Port = first.LocalEndPoint.Port, BindAddress = IPAddress.Loopback }, new Inbox());
         var ex = Assert.Throws<NetworkException>(second.Start);
         Assert.Equal(NetworkErrorKind.AddressInUse, ex.Kind);
+        // The fields a front end words it from, as Go's OpError has them; the message names no CLI option.
+        Assert.Equal(NetworkOperation.Bind, ex.Operation);
+        Assert.Equal($"127.0.0.1:{first.LocalEndPoint.Port}", ex.Address);
+        Assert.Equal(SocketError.AddressAlreadyInUse, ex.SocketErrorCode);
+        Assert.Equal(98, ex.Errno); // EADDRINUSE on Linux.
+        Assert.Equal($"cannot bind UDP 127.0.0.1:{first.LocalEndPoint.Port}: address already in use", ex.Message);
     }
 
     /// <summary>Logs the order in which sends and receipts are reported.</summary>

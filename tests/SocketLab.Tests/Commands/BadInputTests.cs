@@ -41,6 +41,22 @@ public class BadInputTests
     [InlineData(new[] { "client", "127.0.0.1", "--connect-timeout", "soon" }, "--connect-timeout takes a time such as 500ms, 5s or 2m, got 'soon'")]
     [InlineData(new[] { "client" }, "Required argument missing")]
     [InlineData(new[] { "frobnicate" }, "Unrecognized command or argument 'frobnicate'")]
+    [InlineData(new[] { "server", "--frame", "bogus" }, "--frame: unknown framing 'bogus'")]
+    [InlineData(new[] { "server", "--frame-max", "NaN" }, "--frame-max takes a size such as 500k, 10M or 1G, got 'NaN'")]
+    [InlineData(new[] { "server", "--oled", "--firmware", "9" }, "--firmware takes one of 2.1, 2.2, 2.3, latest, got '9'")]
+    [InlineData(new[] { "udp", "send", "127.0.0.1", "hi", "--interface", "::1" }, "--interface takes an IPv4 address such as 192.168.1.10, got '::1'")]
+    [InlineData(new[] { "udp", "send", "127.0.0.1", "hi", "--count", "-1" }, "--count must be a whole number of at least 0, got '-1'")]
+    [InlineData(new[] { "bench", "127.0.0.1", "1", "--size", "1.5" }, "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '1.5'")]
+    [InlineData(new[] { "bench", "127.0.0.1", "1", "--report", "x.txt" }, "--report takes a file name ending in .svg or .html, got 'x.txt'")]
+    [InlineData(new[] { "replay", "f.jsonl", "--to", "127.0.0.1:1", "--speed", "-1" }, "--speed takes a number of at least 0 such as 0.5, 1 or 10, got '-1'")]
+    [InlineData(new[] { "replay", "f.jsonl", "--to", "127.0.0.1:1", "--connection", "#x" }, "--connection takes a connection number such as 3, got 'x'")]
+    [InlineData(new[] { "oled", "hi", "--scale", "0" }, "--scale must be a whole number from 1 to 32, got '0'")]
+    // A bad value that a cross-option check also reads: still its own line, not the check's stack trace.
+    [InlineData(new[] { "bench", "127.0.0.1", "1", "--duration", "soon" }, "--duration takes a time such as 500ms, 5s or 2m, got 'soon'")]
+    [InlineData(new[] { "replay", "f.jsonl", "--to", "127.0.0.1:1", "--timeout", "soon" }, "--timeout takes a time such as 500ms, 5s or 2m, got 'soon'")]
+    [InlineData(new[] { "client", "127.0.0.1", "--message", "hi", "--every", "soon" }, "--every takes a time above zero such as 500ms, 2s or 1m, got 'soon'")]
+    [InlineData(new[] { "client", "127.0.0.1", "--message", "hi", "--every", "1s", "--count", "x" }, "--count must be a whole number of at least 0, got 'x'")]
+    [InlineData(new[] { "client", "127.0.0.1", "--send-file", "x", "--chunk", "2x" }, "--chunk takes a size such as 500k, 10M or 1G, got '2x'")]
     public async Task Bad_arguments(string[] args, string message)
     {
         var (code, _, stderr) = await CliProcess.RunAsync(Exit, args);

@@ -59,6 +59,42 @@ public sealed class TcpClientAndUdpSessionTests
     }
 
     [Fact]
+    public async Task Client_session_backs_off_further_from_a_server_that_closes_at_once()
+    {
+        await using UiServer ui = await UiServer.StartAsync();
+        using TcpListener listener = Wire.Listen(out int port);
+        using var stop = new CancellationTokenSource();
+        Task closer = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try { (await listener.AcceptTcpClientAsync(stop.Token)).Dispose(); }
+                catch (OperationCanceledException) { }
+            }
+        });
+        string id = (await ui.PostAsync("/api/sessions", new { kind = "tcpClient" })).GetProperty("id").GetString()!;
+        await ui.PostAsync($"/api/sessions/{id}/start", new { host = "127.0.0.1", port, reconnect = true });
+
+        // As the CLI does: only a connection that lasted starts the back-off small again. Each wait's
+        // ceiling doubles from 0.5 s, so the fourth is at least 2 s (it was under 0.5 s every time).
+        List<double> waits = [];
+        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (waits.Count < 4 && DateTime.UtcNow < deadline)
+        {
+            JsonElement s = await ui.GetAsync($"/api/sessions/{id}?tail=1000");
+            waits = [.. s.GetProperty("log").EnumerateArray()
+                .Select(e => e.GetProperty("text").GetString()!)
+                .Where(t => t.StartsWith("reconnecting to", StringComparison.Ordinal))
+                .Select(t => double.Parse(t.Split(' ')[^2], System.Globalization.CultureInfo.InvariantCulture))];
+            await Task.Delay(100);
+        }
+        await ui.PostAsync($"/api/sessions/{id}/stop");
+        await stop.CancelAsync();
+        await closer;
+        Assert.True(waits.Count >= 4 && waits[3] >= 2.0, $"waits: {string.Join(", ", waits)}");
+    }
+
+    [Fact]
     public async Task Udp_session_sends_and_receives_datagrams_and_receive_only_refuses_to_send()
     {
         await using UiServer ui = await UiServer.StartAsync();

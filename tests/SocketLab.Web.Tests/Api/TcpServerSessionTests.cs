@@ -155,6 +155,46 @@ public sealed class TcpServerSessionTests
     }
 
     [Fact]
+    public async Task Every_live_event_names_its_session_by_id()
+    {
+        await using UiServer ui = await UiServer.StartAsync();
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(new Uri($"ws://{ui.Host.BaseUri.Authority}/ws?token={ui.Host.Token}"), CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        Assert.Equal("hello", (await ReceiveAsync(ws, cts.Token))[0].GetProperty("type").GetString());
+
+        (string id, int port) = await ui.StartTcpServerAsync(echo: true);
+        using (TcpClient board = await Wire.ConnectAsync(port))
+        {
+            await board.GetStream().WriteAsync(Chinese);
+            await board.GetStream().ReadExactlyAsync(Chinese.Length);
+        }
+        await ui.PostAsync($"/api/sessions/{id}/clear");
+        var types = new HashSet<string>();
+        while (!types.IsSupersetOf(["session", "log", "stats", "cleared"]))
+        {
+            foreach (JsonElement e in await ReceiveAsync(ws, cts.Token))
+            {
+                string type = e.GetProperty("type").GetString()!;
+                types.Add(type);
+                Assert.Equal(JsonValueKind.String, e.GetProperty("session").ValueKind);
+                Assert.Equal(id, e.GetProperty("session").GetString());
+                if (type == "session")
+                    Assert.Equal(id, e.GetProperty("view").GetProperty("id").GetString());
+            }
+        }
+        await ui.Http.DeleteAsync($"/api/sessions/{id}");
+        while (!types.Contains("removed"))
+        {
+            foreach (JsonElement e in await ReceiveAsync(ws, cts.Token))
+            {
+                types.Add(e.GetProperty("type").GetString()!);
+                Assert.Equal(id, e.GetProperty("session").GetString());
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_big_chunk_is_echoed_whole_counted_whole_and_logged_cut()
     {
         await using UiServer ui = await UiServer.StartAsync();

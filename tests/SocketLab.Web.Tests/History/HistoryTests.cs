@@ -29,6 +29,7 @@ public sealed class HistoryTests : IDisposable
         JsonElement found = await again.GetAsync("/api/history/sessions?q=" + Uri.EscapeDataString("掌控板"));
         JsonElement session = Assert.Single(found.EnumerateArray());
         Assert.Equal("tcpServer", session.GetProperty("kind").GetString());
+        Assert.False(session.GetProperty("named").GetBoolean()); // The page shows "TCP 服务器" or "TCP Server" for it.
         Assert.False(session.GetProperty("current").GetBoolean());
         Assert.Empty((await again.GetAsync("/api/history/sessions?q=nothing-like-this")).EnumerateArray());
 
@@ -43,6 +44,26 @@ public sealed class HistoryTests : IDisposable
 
         string text = await again.Http.GetStringAsync($"/api/history/sessions/{pastId}/export?format=text");
         Assert.Contains("你好，掌控板␍␊", text);
+    }
+
+    [Fact]
+    public async Task A_session_the_user_named_keeps_its_title_and_the_others_show_their_kind()
+    {
+        await using UiServer ui = await UiServer.StartAsync(new UiHostOptions { DataDirectory = _dir });
+        string named = (await ui.PostAsync("/api/sessions", new { kind = "tcpClient" })).GetProperty("id").GetString()!;
+        await ui.PostAsync("/api/sessions", new { kind = "udp" });
+        await ui.PutAsync($"/api/sessions/{named}/settings", new { title = "板子" });
+        JsonElement[] past = [];
+        for (DateTime deadline = DateTime.UtcNow.AddSeconds(10); DateTime.UtcNow < deadline; await Task.Delay(20))
+        {
+            past = [.. (await ui.GetAsync("/api/history/sessions")).EnumerateArray()];
+            if (past.Length == 2 && past.Any(p => p.GetProperty("title").GetString() == "板子"))
+                break;
+        }
+        Assert.True(past.Single(p => p.GetProperty("kind").GetString() == "tcpClient").GetProperty("named").GetBoolean());
+        JsonElement udp = past.Single(p => p.GetProperty("kind").GetString() == "udp");
+        Assert.False(udp.GetProperty("named").GetBoolean());
+        Assert.Equal("UDP", udp.GetProperty("title").GetString());
     }
 
     [Fact]
