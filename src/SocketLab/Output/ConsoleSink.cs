@@ -54,7 +54,9 @@ public sealed class ConsoleSink : IAsyncDisposable
     /// <summary>
     /// File descriptor 1 as a plain stream. Not <see cref="Console.OpenStandardOutput()"/>: on Unix its writes
     /// hold a lock every console write shares, so a stdout pipe nobody reads would also block stderr, the
-    /// "forced stop" line and with it the second Ctrl+C.
+    /// "forced stop" line and with it the second Ctrl+C. Except for a regular file (<c>&gt; log 2&gt;&amp;1</c>): a
+    /// FileStream writes there at its own position (pwrite) and stderr's writes, at the file's shared offset, would
+    /// overwrite what it wrote; and a file never blocks a write for long.
     /// </summary>
     private static Stream OpenStandardOutput()
     {
@@ -62,7 +64,11 @@ public sealed class ConsoleSink : IAsyncDisposable
             return Console.OpenStandardOutput();
         try
         {
-            return new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            if (!stream.CanSeek)
+                return stream;
+            stream.Dispose();
+            return Console.OpenStandardOutput();
         }
         catch (Exception ex) when (ex is IOException or ArgumentException or UnauthorizedAccessException)
         {
