@@ -229,7 +229,7 @@ public abstract class Session : IAsyncDisposable
                 return entry with { Text = text };
             });
         }
-        Publish(new { type = "relog", session = Id });
+        Publish(new SessionIdEvent("relog", Id));
         Changed();
     }
 
@@ -352,10 +352,10 @@ public abstract class Session : IAsyncDisposable
             if (sent - lastReport >= FileProgressBytes)
             {
                 lastReport = sent;
-                Publish(new { type = "file", session = Id, name, sent, total = length, done = false });
+                Publish(new FileEvent(Id, name, sent, length, Done: false));
             }
         }
-        Publish(new { type = "file", session = Id, name, sent, total = length, done = true });
+        Publish(new FileEvent(Id, name, sent, length, Done: true));
         Note(Notice.SentFile(name, sent));
         return sent;
     }
@@ -389,7 +389,7 @@ public abstract class Session : IAsyncDisposable
                     if (!ReferenceEquals(_repeat, cts))
                         break;
                     RepeatProgress = (sent, request.RepeatCount);
-                    Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = true });
+                    Publish(new RepeatEvent(Id, sent, request.RepeatCount, Active: true));
                 }
                 while ((request.RepeatCount == 0 || sent < request.RepeatCount) && await timer.WaitForNextTickAsync(cts.Token).ConfigureAwait(false));
             }
@@ -404,7 +404,7 @@ public abstract class Session : IAsyncDisposable
                 if (_repeat is null)
                 {
                     RepeatProgress = null;
-                    Publish(new { type = "repeat", session = Id, sent, total = request.RepeatCount, active = false });
+                    Publish(new RepeatEvent(Id, sent, request.RepeatCount, Active: false));
                     Changed();
                 }
             }
@@ -507,7 +507,7 @@ public abstract class Session : IAsyncDisposable
     {
         Log.Clear();
         Counters.Reset();
-        Publish(new { type = "cleared", session = Id });
+        Publish(new SessionIdEvent("cleared", Id));
         Changed();
     }
 
@@ -634,17 +634,17 @@ public abstract class Session : IAsyncDisposable
         lock (_oled!)
             glass = _glass;
         if (glass is not null)
-            Publish(new { type = "oled", session = Id, glass = Convert.ToBase64String(glass) });
+            Publish(new OledEvent(Id, Convert.ToBase64String(glass)));
     }
 
-    protected void Changed() => Publish(new { type = "session", session = SessionView.Of(this, logTail: 0) });
+    protected void Changed() => Publish(new SessionEvent(SessionView.Of(this, logTail: 0)));
 
     protected void Publish(object evt) => Services.Hub.Publish(evt);
 
     private void Logged(LogEntry entry)
     {
         Services.History.Logged(this, entry);
-        Publish(new { type = "log", session = Id, entry = LogEntryView.Of(entry) });
+        Publish(new LogEvent(Id, LogEntryView.Of(entry)));
     }
 
     public virtual async ValueTask DisposeAsync()

@@ -39,7 +39,7 @@ public sealed class SessionManager : IAsyncDisposable
             session.Rename(title);
         _sessions[id] = session;
         _services.History.SessionStarted(session);
-        _services.Hub.Publish(new { type = "session", session = SessionView.Of(session, logTail: 0) });
+        _services.Hub.Publish(new SessionEvent(SessionView.Of(session, logTail: 0)));
         return session;
     }
 
@@ -49,7 +49,7 @@ public sealed class SessionManager : IAsyncDisposable
             return false;
         await session.DisposeAsync().ConfigureAwait(false);
         _services.History.SessionEnded(session);
-        _services.Hub.Publish(new { type = "removed", session = id });
+        _services.Hub.Publish(new SessionIdEvent("removed", id));
         return true;
     }
 
@@ -64,17 +64,7 @@ public sealed class SessionManager : IAsyncDisposable
                 foreach (Session s in _sessions.Values)
                 {
                     RateSample sample = s.Counters.Sample(now);
-                    _services.Hub.Publish(new
-                    {
-                        type = "stats",
-                        session = s.Id,
-                        rate = sample,
-                        rxBytes = s.Counters.RxBytes,
-                        txBytes = s.Counters.TxBytes,
-                        rxCount = s.Counters.RxCount,
-                        txCount = s.Counters.TxCount,
-                        details = s.Details(),
-                    });
+                    _services.Hub.Publish(new StatsEvent(s.Id, sample, s.Counters.RxBytes, s.Counters.TxBytes, s.Counters.RxCount, s.Counters.TxCount, s.Details()));
                 }
             }
         }

@@ -105,7 +105,7 @@ public class OledPanelTests
     public async Task In_a_terminal_the_panel_stays_on_top_and_the_terminal_is_given_back_on_exit()
     {
         // A real pseudo-terminal of 140x50 (util-linux script); the shell prints the server's pid so it can be stopped with SIGTERM.
-        string command = $"stty cols 140 rows 50; export TERM=xterm; dotnet '{CliProcess.CliPath}' server --port 0 --bind 127.0.0.1 --oled & echo PID=$!; wait $!";
+        string command = $"stty cols 140 rows 50; export TERM=xterm; {CliProcess.ShellCommand} server --port 0 --bind 127.0.0.1 --oled & echo PID=$!; wait $!";
         var psi = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (string a in new[] { "-qfec", command, "/dev/null" })
             psi.ArgumentList.Add(a);

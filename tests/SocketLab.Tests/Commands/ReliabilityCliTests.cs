@@ -155,7 +155,7 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     private static CliProcess StartLimited(int nofile, params string[] args) =>
-        CliProcess.StartWith("prlimit", [$"--nofile={nofile}:{nofile}", "dotnet", CliProcess.CliPath, .. args]);
+        CliProcess.StartWith("prlimit", [$"--nofile={nofile}:{nofile}", .. CliProcess.Command(args)]);
 
     [Fact]
     public async Task A_second_ctrl_c_forces_the_stop()
