@@ -15,7 +15,9 @@ public sealed partial class CliProcess : IAsyncDisposable
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SocketLabCli").Value!;
 
     /// <summary>A socketlab executable to test instead of the dll (SOCKETLAB_CLI, e.g. the NativeAOT release binary), so the shipped file is the tested one.</summary>
-    public static string? NativePath { get; } = Environment.GetEnvironmentVariable("SOCKETLAB_CLI") is { Length: > 0 } path ? Path.GetFullPath(path) : null;
+    public static string? NativePath { get; } = Environment.GetEnvironmentVariable("SOCKETLAB_CLI") is { Length: > 0 } path
+        ? File.Exists(path) ? path : throw new InvalidOperationException($"SOCKETLAB_CLI names no file: '{path}' (give an absolute path)")
+        : null;
 
     /// <summary>The program that runs the CLI: the native binary, else dotnet.</summary>
     public static string Program => NativePath ?? "dotnet";
