@@ -153,7 +153,7 @@ public static class ClientCommand
             observers.Add(panel);
         var observer = new ObserverFanout(observers);
         var backoff = new ReconnectBackoff(s.BackoffInitial, s.BackoffMax);
-        ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
+        ChannelReader<string>? stdin = s.Interactive ? StdinLines.Interactive(sink) : null;
         int failures = 0;
         long attempt = 0;
 
@@ -219,9 +219,9 @@ public static class ClientCommand
             if (stop.IsCancellationRequested)
                 break;
             // A plain client on a TLS port: the server answered in TLS (or socketlab's notice), or closed without a
-            // word right after the greeting and does complete a TLS handshake when asked.
+            // word right after the greeting and does complete a TLS handshake when asked (once: not when reconnecting).
             if (s.Tls is null && (watcher.SawTlsAnswer
-                || !watcher.ReceivedAny && greeting is not null && outcome.Reason is CloseReason.RemoteClosed or CloseReason.Reset
+                || !s.Reconnect && !watcher.ReceivedAny && greeting is not null && outcome.Reason is CloseReason.RemoteClosed or CloseReason.Reset
                    && DateTimeOffset.Now - connectedAt < TimeSpan.FromSeconds(2)
                    && await TlsSniff.HandshakesAsync(s.Host, s.Port, TimeSpan.FromSeconds(2), stop).ConfigureAwait(false)))
             {
