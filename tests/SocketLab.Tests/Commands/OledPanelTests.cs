@@ -140,6 +140,37 @@ public class OledPanelTests
         Assert.Contains("\u001b[34;1H└", screen);
     }
 
+    [Theory]
+    [InlineData(120, 40, 34, "▀▄▌▐▘▝▖▗▚▞▙▛▜▟█")] // 2×2 quadrant cells: 66 columns, 34 rows
+    [InlineData(80, 24, 18, "⠁⠂⠄⡀⠈⠐⠠⢀")]          // 2×4 Braille cells: 66 columns, 18 rows
+    public async Task A_narrower_terminal_gets_the_panel_at_a_size_that_fits(int columns, int rows, int panelRows, string cellChars)
+    {
+        int port = RawPeer.FreePort();
+        using TmuxTerminal term = await TmuxTerminal.StartAsync($"{CliProcess.ShellCommand} server --port {port} --bind 127.0.0.1 --oled; sleep 30", columns, rows);
+        await term.WaitForScreenAsync(s => s.Any(l => l.StartsWith("accepting", StringComparison.Ordinal)));
+        using (Socket client = await RawPeer.ConnectAsync(port))
+            await client.SendAsync("hello mPython"u8.ToArray());
+        string[] screen = await term.WaitForScreenAsync(s => s.Any(l => l.EndsWith("hello mPython", StringComparison.Ordinal)));
+
+        // The box, whole and unwrapped, at the top; the log below it.
+        Assert.Equal("┌─ mPython OLED 128x64 " + new string('─', 42) + "┐", screen[0]);
+        Assert.Equal("└" + new string('─', 64) + "┘", screen[panelRows - 1]);
+        Assert.All(screen[1..(panelRows - 1)], l => Assert.Matches("^│.{64}│$", l.PadRight(66)));
+        Assert.Contains(screen[1..(panelRows - 1)], l => l.Any(c => cellChars.Contains(c)));
+        Assert.Contains(screen[panelRows..], l => l.EndsWith("hello mPython", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_terminal_too_narrow_for_any_panel_says_so_in_one_line()
+    {
+        int port = RawPeer.FreePort();
+        using TmuxTerminal term = await TmuxTerminal.StartAsync($"{CliProcess.ShellCommand} server --port {port} --bind 127.0.0.1 --oled; sleep 30", 60, 24);
+        string[] screen = await term.WaitForScreenAsync(s => s.Any(l => l.StartsWith("accepting", StringComparison.Ordinal)));
+        Assert.DoesNotContain(screen, l => l.Contains('┌'));
+        // One line on stderr (the 60-column terminal wraps it).
+        Assert.Contains("socketlab: --oled: the panel needs 66 terminal columns (this one has 60); not drawn", string.Concat(screen));
+    }
+
     [Fact]
     public async Task Oled_with_json_is_refused_in_one_line()
     {
