@@ -19,6 +19,9 @@ public sealed partial class CliProcess : IAsyncDisposable
         ? File.Exists(path) ? path : throw new InvalidOperationException($"SOCKETLAB_CLI names no file: '{path}' (give an absolute path)")
         : null;
 
+    /// <summary>The name help text shows in 'Usage:' (the executable's file name, as the user typed it).</summary>
+    public static string HelpName => NativePath is { } native ? Path.GetFileNameWithoutExtension(native) : "socketlab";
+
     /// <summary>The program that runs the CLI: the native binary, else dotnet.</summary>
     public static string Program => NativePath ?? "dotnet";
 
