@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using SocketLab.Board.Oled;
 
 namespace SocketLab.Board.Programs;
@@ -137,7 +138,7 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
         if (!Enum.IsDefined((TextMode)mode))
             return Error($"DispChar mode must be 1-4, got {mode}");
         DispCharResult r = oled.DispChar(a.GetProperty("s").GetString() ?? "", Int(a, "x"), Int(a, "y"), (TextMode)mode, a.GetProperty("auto_return").GetBoolean());
-        return Reply(new[] { r.Width, r.NextX, r.Y });
+        return Reply(new JsonArray(r.Width, r.NextX, r.Y));
     }
 
     private static int Int(JsonElement a, string name) => a.GetProperty(name).GetInt32();
@@ -148,9 +149,10 @@ public sealed class BoardChannel(OledDisplay oled) : IAsyncDisposable
         return Reply(null);
     }
 
-    private static string Reply(object? result) => JsonSerializer.Serialize(new { r = result });
+    // JsonNode rather than anonymous types: the answers are built without reflection, so the NativeAOT build can run them.
+    private static string Reply(JsonNode? result) => new JsonObject { ["r"] = result }.ToJsonString();
 
-    private static string Error(string message) => JsonSerializer.Serialize(new { e = message });
+    private static string Error(string message) => new JsonObject { ["e"] = message }.ToJsonString();
 
     /// <summary>Stops listening and serving; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()

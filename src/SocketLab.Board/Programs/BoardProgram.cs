@@ -47,7 +47,7 @@ public sealed class BoardProgram(OledDisplay oled, BoardProgramOptions options) 
             RedirectStandardError = options.Output is not null,
             RedirectStandardInput = options.Output is not null, // the page has no keyboard for input()
         };
-        foreach (string a in new[] { "-u", Path.Combine(AppContext.BaseDirectory, ShimFolder, Runner), options.ProgramPath })
+        foreach (string a in new[] { "-u", Path.Combine(BoardShim.Folder(), Runner), options.ProgramPath })
             psi.ArgumentList.Add(a);
         psi.Environment["SOCKETLAB_BOARD_HOST"] = Channel.Address;
         psi.Environment["SOCKETLAB_BOARD_TOKEN"] = Channel.Token;

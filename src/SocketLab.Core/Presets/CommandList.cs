@@ -14,38 +14,29 @@ namespace SocketLab.Core.Presets;
 /// </summary>
 public sealed record CommandStep
 {
-    public string Name { get; init; } = "";
-    public string Data { get; init; } = "";
+    // 'set', not 'init', where there is a default: the generated JSON code assigns every init property, absent ones as null or 0.
+    public string Name { get; set; } = "";
+    public string Data { get; set; } = "";
     public bool Hex { get; init; }
     public bool Escapes { get; init; }
     public bool Macros { get; init; }
-    public string Eol { get; init; } = "none";
+    public string Eol { get; set; } = "none";
     public string? Checksum { get; init; }
     public string? ChecksumOrder { get; init; }
     public string? Expect { get; init; }
     public bool ExpectHex { get; init; }
-    public int TimeoutMs { get; init; } = 1000;
+    public int TimeoutMs { get; set; } = 1000;
     public int DelayMs { get; init; }
 }
 
 /// <summary>A named list of commands; run as a sequence <see cref="Repeat"/> times, stopping at the first failure.</summary>
 public sealed record CommandList
 {
-    public string Name { get; init; } = "";
-    public IReadOnlyList<CommandStep> Commands { get; init; } = [];
-    public int Repeat { get; init; } = 1;
+    public string Name { get; set; } = "";
+    public IReadOnlyList<CommandStep> Commands { get; set; } = [];
+    public int Repeat { get; set; } = 1;
 
-    private static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        WriteIndented = true,
-        AllowTrailingCommas = true,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
-
-    public string ToJson() => JsonSerializer.Serialize(this, Options);
+    public string ToJson() => JsonSerializer.Serialize(this, CommandListJson.Default.CommandList);
 
     /// <summary>Reads and checks a list (every step must build); an error names where: <c>commands[2].checksum: unknown checksum 'crc9'</c>.</summary>
     public static bool TryParse(string json, [NotNullWhen(true)] out CommandList? list, [NotNullWhen(false)] out string? error)
@@ -53,7 +44,7 @@ public sealed record CommandList
         list = null;
         try
         {
-            list = JsonSerializer.Deserialize<CommandList>(json, Options);
+            list = JsonSerializer.Deserialize(json, CommandListJson.Default.CommandList);
         }
         catch (JsonException ex)
         {
@@ -132,3 +123,14 @@ public static class CommandSteps
         : c.ExpectHex ? (HexParser.TryParse(e, out byte[]? b, out _) ? b : null)
         : encoding.GetBytes(e);
 }
+
+/// <summary>A list's JSON, written and read by generated code (no reflection, so it works in the NativeAOT build).</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true,
+    AllowTrailingCommas = true,
+    ReadCommentHandling = JsonCommentHandling.Skip,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow)]
+[JsonSerializable(typeof(CommandList))]
+internal sealed partial class CommandListJson : JsonSerializerContext;

@@ -28,8 +28,7 @@ public static class EventSocket
         try
         {
             // Subscribed before the snapshot: an event may arrive twice, never be lost; the page dedupes by seq.
-            byte[] hello = JsonSerializer.SerializeToUtf8Bytes<HelloEvent[]>(
-                [new HelloEvent([.. sessions.All.Select(s => SessionView.Of(s, SnapshotLogLines))])], Json.Options);
+            byte[] hello = JsonSerializer.SerializeToUtf8Bytes([new HelloEvent([.. sessions.All.Select(s => SessionView.Of(s, SnapshotLogLines))])], Json.Info<HelloEvent[]>());
             await socket.SendAsync(hello, WebSocketMessageType.Text, true, done.Token).ConfigureAwait(false);
             Task reading = ReadAsync(socket, options.MaxWebSocketMessageBytes, done);
             await WriteAsync(socket, subscriber, done.Token).ConfigureAwait(false);

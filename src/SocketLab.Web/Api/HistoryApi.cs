@@ -25,7 +25,7 @@ public static class HistoryApi
         api.MapGet("/sessions", async (string? q) =>
         {
             await store.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            return Results.Json(store.Sessions(q), Json.Options);
+            return Json.Result(store.Sessions(q));
         });
 
         // One page of events: the first page, the next (after=ID) or the previous (before=ID), with the total.
@@ -33,11 +33,7 @@ public static class HistoryApi
         {
             await store.FlushAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             IReadOnlyList<HistoryStore.StoredEvent> events = store.Events(id, q, Math.Clamp(limit ?? PageEvents, 1, 5000), after, before);
-            return Results.Json(new
-            {
-                total = store.CountEvents(id, q),
-                events = events.Select(e => new { id = e.Id, entry = LogEntryView.Of(e.Entry) }),
-            }, Json.Options);
+            return Json.Result(new HistoryPage(store.CountEvents(id, q), events.Select(e => new HistoryEventView(e.Id, LogEntryView.Of(e.Entry))).ToArray()));
         });
 
         api.MapDelete("/sessions/{id:long}", (long id) =>

@@ -33,17 +33,7 @@ public static class LogExport
         var sb = new StringBuilder();
         foreach (LogEntry e in entries)
         {
-            sb.Append(JsonSerializer.Serialize(new
-            {
-                seq = e.Seq,
-                time = e.Time,
-                dir = e.Dir,
-                peer = e.Peer,
-                len = e.Length,
-                echo = e.Echo,
-                text = e.Text,
-                hex = HexDump.Pairs(e.Data),
-            }, Json.Options)).Append('\n');
+            sb.Append(Json.Serialize(new ExportLine(e.Seq, e.Time, e.Dir, e.Peer, e.Length, e.Echo, e.Text, HexDump.Pairs(e.Data)))).Append('\n');
         }
         return sb.ToString();
     }

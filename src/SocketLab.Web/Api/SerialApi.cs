@@ -10,12 +10,9 @@ namespace SocketLab.Web.Api;
 public static class SerialApi
 {
     public static void Map(IEndpointRouteBuilder app) =>
-        app.MapGet("/api/serial/ports", () => Results.Json(SerialPortList.List().Select(p => new
-        {
-            name = p.Name,
-            vid = p.VendorId,
-            pid = p.ProductId,
-            description = p.Description,
-            driver = p.Driver,
-        }), Json.Options));
+        app.MapGet("/api/serial/ports", () => Json.Result(SerialPortList.List()
+            .Select(p => new SerialPortView(p.Name, p.VendorId, p.ProductId, p.Description, p.Driver)).ToArray()));
 }
+
+/// <summary>One serial port as the picker lists it.</summary>
+public sealed record SerialPortView(string Name, string? Vid, string? Pid, string? Description, string? Driver);

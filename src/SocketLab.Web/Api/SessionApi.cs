@@ -45,58 +45,56 @@ public static class SessionApi
             }
         });
 
-        api.MapGet("/info", () => Results.Json(new
-        {
-            version = typeof(SessionApi).Assembly.GetName().Version?.ToString(3),
-            addresses = LocalAddresses(),
-            encodings = TextEncodings.Names,
-            checksums = Checksum.All.Select(c => new { name = c.Name, title = c.Title, size = c.Size, order = c.DefaultOrder == ByteOrder.LittleEndian ? "le" : "be" }),
-            greeting = TcpClientSession.SeedGreeting,
-            oled = options.Screens is not null,
-            oledFont = options.OledFontFile is { } fontFile ? Path.GetFileName(fontFile) : "built-in",
-            firmware = options.Firmware,
-            firmwares = BoardFirmware.Names,
-            history = options.DataDirectory is not null,
-            historyDropped = history?.Dropped ?? 0, // Events the history could not keep (it fell behind, or storing stopped).
-        }, Json.Options));
+        api.MapGet("/info", () => Json.Result(new ApiInfo(
+            typeof(SessionApi).Assembly.GetName().Version?.ToString(3),
+            LocalAddresses(),
+            TextEncodings.Names,
+            Checksum.All.Select(c => new ChecksumInfo(c.Name, c.Title, c.Size, c.DefaultOrder == ByteOrder.LittleEndian ? "le" : "be")).ToArray(),
+            TcpClientSession.SeedGreeting,
+            options.Screens is not null,
+            options.OledFontFile is { } fontFile ? Path.GetFileName(fontFile) : "built-in",
+            options.Firmware,
+            BoardFirmware.Names,
+            options.DataDirectory is not null,
+            history?.Dropped ?? 0))); // Events the history could not keep (it fell behind, or storing stopped).
 
-        api.MapGet("/sessions", () => Results.Json(sessions.All.Select(s => SessionView.Of(s, logTail: 0)), Json.Options));
+        api.MapGet("/sessions", () => Json.Result(sessions.All.Select(s => SessionView.Of(s, logTail: 0))));
 
         api.MapPost("/sessions", (CreateRequest body) =>
         {
             Session s = sessions.Create(body.Kind, body.Title);
-            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options, statusCode: 201);
+            return Json.Result(SessionView.Of(s, logTail: 0), 201);
         });
 
         api.MapDelete("/sessions/{id}", async (string id) =>
             await sessions.RemoveAsync(id).ConfigureAwait(false) ? Results.NoContent() : NotFound(id));
 
         api.MapGet("/sessions/{id}", (string id, int? tail) =>
-            With(sessions, id, s => Results.Json(SessionView.Of(s, Math.Clamp(tail ?? 500, 1, s.Log.Capacity)), Json.Options)));
+            With(sessions, id, s => Json.Result(SessionView.Of(s, Math.Clamp(tail ?? 500, 1, s.Log.Capacity)))));
 
         // Scrolling back: up to `limit` lines older than `before` (a sequence number), oldest first.
         api.MapGet("/sessions/{id}/log", (string id, long? before, int? limit) =>
-            With(sessions, id, s => Results.Json(s.Log.Before(before ?? long.MaxValue, Math.Clamp(limit ?? 1000, 1, 5000)).Select(LogEntryView.Of), Json.Options)));
+            With(sessions, id, s => Json.Result(s.Log.Before(before ?? long.MaxValue, Math.Clamp(limit ?? 1000, 1, 5000)).Select(LogEntryView.Of))));
 
         api.MapPost("/sessions/{id}/start", (string id, StartRequest body, CancellationToken ct) =>
             WithAsync(sessions, id, async s =>
             {
                 await s.StartAsync(body, ct).ConfigureAwait(false);
-                return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+                return Json.Result(SessionView.Of(s, logTail: 0));
             }));
 
         api.MapPost("/sessions/{id}/stop", (string id) =>
             WithAsync(sessions, id, async s =>
             {
                 await s.StopAsync().ConfigureAwait(false);
-                return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+                return Json.Result(SessionView.Of(s, logTail: 0));
             }));
 
         api.MapPost("/sessions/{id}/send", (string id, SendRequest body, CancellationToken ct) =>
             WithAsync(sessions, id, async s =>
             {
                 int peers = await s.SendAsync(body, ct).ConfigureAwait(false);
-                return Results.Json(new { peers, repeating = body.RepeatMs > 0 }, Json.Options);
+                return Json.Result(new SendAnswer(peers, body.RepeatMs > 0));
             }));
 
         api.MapPost("/sessions/{id}/repeat/stop", (string id) => With(sessions, id, s =>
@@ -122,7 +120,7 @@ public static class SessionApi
                 int chunk = int.TryParse(q["chunk"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int c) ? c : Session.FileChunkBytes;
                 int delayMs = int.TryParse(q["delayMs"].FirstOrDefault(), NumberStyles.None, CultureInfo.InvariantCulture, out int d) ? d : 0;
                 long sent = await s.SendFileAsync(http.Request.Body, http.Request.ContentLength, name, target, http.RequestAborted, chunk, delayMs).ConfigureAwait(false);
-                return Results.Json(new { sent }, Json.Options);
+                return Json.Result(new FileAnswer(sent));
             }));
 
         api.MapPost("/sessions/{id}/kick/{client:long}", (string id, long client) => With(sessions, id, s =>
@@ -161,19 +159,19 @@ public static class SessionApi
                 s.SetVerify(body.Verify, body.VerifyOrder);
             if (body.Title is { Length: > 0 } title)
                 s.Rename(title);
-            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+            return Json.Result(SessionView.Of(s, logTail: 0));
         }));
 
         api.MapPut("/sessions/{id}/record", (string id, RecordRequest body) => With(sessions, id, s =>
         {
             s.SetRecording(body.On);
-            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+            return Json.Result(SessionView.Of(s, logTail: 0));
         }));
 
         api.MapPut("/sessions/{id}/save", (string id, RecordRequest body) => With(sessions, id, s =>
         {
             s.SetSaving(body.On);
-            return Results.Json(SessionView.Of(s, logTail: 0), Json.Options);
+            return Json.Result(SessionView.Of(s, logTail: 0));
         }));
 
         // The received bytes as saved so far (saving may go on: the file is shared for reading).
@@ -189,7 +187,7 @@ public static class SessionApi
                 : Refused(Notice.Of("noTranscript", $"session '{id}' has not recorded a transcript"), 404)));
 
         api.MapPut("/sessions/{id}/rules", (string id, AutoReplyRule[] body) => With(sessions, id, s =>
-            s.SetRules(body) is { } error ? throw new SessionException(Notice.BadRule(error)) : Results.Json(s.Rules.Rules, Json.Options)));
+            s.SetRules(body) is { } error ? throw new SessionException(Notice.BadRule(error)) : Json.Result(s.Rules.Rules)));
 
         api.MapPost("/sessions/{id}/clear", (string id) => With(sessions, id, s =>
         {
@@ -216,7 +214,7 @@ public static class SessionApi
 
     /// <summary>An error answer: the English text for API clients plus the code and parameters the page words itself.</summary>
     public static IResult Refused(Notice notice, int status) =>
-        Results.Json(new { error = notice.Text, code = notice.Code, args = notice.Args }, Json.Options, statusCode: status);
+        Json.Result(new ApiError(notice.Text, notice.Code, notice.Args), status);
 
     /// <summary>This machine's IPv4 addresses (the phone app's IP picker): "0.0.0.0" (all) first, loopback last.</summary>
     private static string[] LocalAddresses() =>

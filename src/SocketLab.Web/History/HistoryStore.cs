@@ -161,7 +161,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
                 text.Value = e.Text;
                 data.Value = e.Data;
                 code.Value = (object?)e.Notice?.Code ?? DBNull.Value;
-                args.Value = e.Notice is { } n ? JsonSerializer.Serialize(n.Args) : DBNull.Value;
+                args.Value = e.Notice is { } n ? JsonSerializer.Serialize(n.Args, Hosting.Json.Info<IReadOnlyDictionary<string, string>>()) : DBNull.Value;
                 cmd.ExecuteNonQuery();
             }
             tx.Commit();
@@ -295,7 +295,7 @@ public sealed class HistoryStore : ISessionHistory, IAsyncDisposable
     private static StoredEvent Read(SqliteDataReader r)
     {
         Notice? notice = r.IsDBNull(9) ? null
-            : new Notice(r.GetString(9), r.IsDBNull(10) ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(10)) ?? [], r.GetString(6));
+            : new Notice(r.GetString(9), r.IsDBNull(10) ? new Dictionary<string, string>() : JsonSerializer.Deserialize(r.GetString(10), Hosting.Json.Info<Dictionary<string, string>>()) ?? [], r.GetString(6));
         var entry = new LogEntry(r.GetInt64(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)).ToLocalTime(),
             Enum.Parse<LogDirection>(r.GetString(3), ignoreCase: true), r.GetString(4), (byte[])r[5], r.GetString(6), r.GetInt32(8), r.GetInt64(7) != 0, notice);
         return new StoredEvent(r.GetInt64(0), entry);

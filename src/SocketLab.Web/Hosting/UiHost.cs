@@ -57,7 +57,9 @@ public sealed class UiHost : IAsyncDisposable
         });
         builder.Services.ConfigureHttpJsonOptions(j =>
         {
-            foreach (var c in Json.Options.Converters)
+            j.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+            j.SerializerOptions.TypeInfoResolverChain.Insert(0, WebJsonContext.Default);
+            foreach (var c in Json.Converters)
                 j.SerializerOptions.Converters.Add(c);
         });
 
@@ -73,13 +75,13 @@ public sealed class UiHost : IAsyncDisposable
             if (guarded && !guard.TrustedOrigin(ctx))
             {
                 ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await ctx.Response.WriteAsJsonAsync(new { error = "forbidden origin", code = "forbiddenOrigin" }).ConfigureAwait(false);
+                await ctx.Response.WriteAsJsonAsync(new ApiError("forbidden origin", "forbiddenOrigin"), Json.Info<ApiError>()).ConfigureAwait(false);
                 return;
             }
             if (guarded && !guard.HasToken(ctx))
             {
                 ctx.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                await ctx.Response.WriteAsJsonAsync(new { error = "missing or wrong access token (open the link socketlab ui printed)", code = "noToken" }).ConfigureAwait(false);
+                await ctx.Response.WriteAsJsonAsync(new ApiError("missing or wrong access token (open the link socketlab ui printed)", "noToken"), Json.Info<ApiError>()).ConfigureAwait(false);
                 return;
             }
             if (!guarded && guard.TryExchange(ctx))

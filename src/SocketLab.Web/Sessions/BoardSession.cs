@@ -154,11 +154,5 @@ public sealed class BoardSession(string id, SessionServices services) : Session(
     protected override Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken) =>
         throw new SessionException(Notice.Of("boardSends", "a board program sends with its own sockets; nothing to send from here"));
 
-    public override object Details() => new
-    {
-        running = _program is not null,
-        program = ProgramName,
-        ip = _ip,
-        firmware = _firmware,
-    };
+    public override object Details() => new BoardDetails(_program is not null, ProgramName, _ip, _firmware);
 }

@@ -51,7 +51,7 @@ public sealed class EventHub
                 return;
             targets = _subscribers.ToArray();
         }
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(evt, evt.GetType(), Json.Options);
+        byte[] json = JsonSerializer.SerializeToUtf8Bytes(evt, Json.Options.GetTypeInfo(evt.GetType()));
         foreach (Subscriber s in targets)
         {
             if (Interlocked.Add(ref s.QueuedBytes, json.Length) > QueueByteLimit || !s.Queue.Writer.TryWrite(json))

@@ -90,7 +90,7 @@ public sealed class RelaySession(string id, SessionServices services) : Session(
 
     protected override Task<int> SendOnceAsync(byte[] data, SendRequest request, CancellationToken cancellationToken) => throw new SessionException(Notice.RelaySends());
 
-    public override object Details() => new { listeningOn = _listeningOn, target = _target };
+    public override object Details() => new RelayDetails(_listeningOn, _target);
 
     private static string Peer(RelayConnection c) => $"#{c.Id} {EndpointText.HostPort(c.Client)}";
 

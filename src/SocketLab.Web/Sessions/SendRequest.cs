@@ -8,9 +8,10 @@ namespace SocketLab.Web.Sessions;
 /// <summary>What the page asks to send. <see cref="Target"/> is a client id or "all" (TCP server only).</summary>
 public sealed record SendRequest
 {
-    public string Data { get; init; } = "";
+    // 'set', not 'init', where there is a default: generated JSON code assigns every init property, missing ones as null.
+    public string Data { get; set; } = "";
     public bool Hex { get; init; }
-    public string Eol { get; init; } = "none";
+    public string Eol { get; set; } = "none";
     public string? Encoding { get; init; }
     public string? Target { get; init; }
     public string? RemoteHost { get; init; }

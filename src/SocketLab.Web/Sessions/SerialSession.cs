@@ -112,11 +112,7 @@ public sealed class SerialSession(string id, SessionServices services) : Session
         return 1;
     }
 
-    public override object Details() => new
-    {
-        port = _link?.Port ?? Settings?.Device,
-        settings = _link?.Settings.Describe(),
-    };
+    public override object Details() => new SerialDetails(_link?.Port ?? Settings?.Device, _link?.Settings.Describe());
 
     public void OnReceived(SerialLink link, ReadOnlySpan<byte> data)
     {

@@ -163,13 +163,9 @@ public sealed class TcpClientSession(string id, SessionServices services)
         return 1;
     }
 
-    public override object Details() => new
-    {
-        target = _target,
-        reconnect = _reconnect,
-        local = _connection is { } c ? EndpointText.HostPort(c.LocalEndPoint) : null,
-        remote = _connection is { } r ? EndpointText.HostPort(r.RemoteEndPoint) : null,
-    };
+    public override object Details() => new TcpClientDetails(_target, _reconnect,
+        _connection is { } c ? EndpointText.HostPort(c.LocalEndPoint) : null,
+        _connection is { } r ? EndpointText.HostPort(r.RemoteEndPoint) : null);
 
     public override void OnConnected(TcpConnection connection)
     {

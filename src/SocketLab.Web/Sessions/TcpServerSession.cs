@@ -136,20 +136,9 @@ public sealed class TcpServerSession(string id, SessionServices services)
         c.Close();
     }
 
-    public override object Details() => new
-    {
-        listeningOn = _listeningOn,
-        board = _board,
-        clients = _clients.Values.OrderBy(c => c.Id).Select(c => new
-        {
-            id = c.Id,
-            address = EndpointText.HostPort(c.RemoteEndPoint),
-            bytesIn = c.BytesIn,
-            bytesOut = c.BytesOut,
-            echo = c.Echo,
-            since = c.ConnectedAt.ToUnixTimeMilliseconds(),
-        }).ToArray(),
-    };
+    public override object Details() => new TcpServerDetails(_listeningOn, _board, _clients.Values.OrderBy(c => c.Id)
+        .Select(c => new TcpServerClientView(c.Id, EndpointText.HostPort(c.RemoteEndPoint), c.BytesIn, c.BytesOut, c.Echo, c.ConnectedAt.ToUnixTimeMilliseconds()))
+        .ToArray());
 
     public override void OnConnected(TcpConnection connection)
     {

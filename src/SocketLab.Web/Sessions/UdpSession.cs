@@ -195,14 +195,6 @@ public sealed class UdpSession(string id, SessionServices services) : Session(id
         }
     }
 
-    public override object Details() => new
-    {
-        local = _local,
-        reachable = _endpoint is null ? null : _reachable,
-        remoteHost = _settings.Host,
-        remotePort = _settings.RemotePort,
-        broadcast = _settings.Broadcast,
-        receiveOnly = _settings.ReceiveOnly,
-        readTimeoutMs = _settings.ReadTimeoutMs,
-    };
+    public override object Details() => new UdpDetails(_local, _endpoint is null ? null : _reachable, _settings.Host, _settings.RemotePort,
+        _settings.Broadcast, _settings.ReceiveOnly, _settings.ReadTimeoutMs);
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using SocketLab.Cli.Output;
 using SocketLab.Core.Checksums;
 using SocketLab.Core.Text;
 
@@ -48,14 +49,12 @@ public static class ChecksumCommand
             ByteOrder used = byteOrder ?? checksum.DefaultOrder;
             if (r.GetValue(json))
             {
-                Console.Out.WriteLine(JsonSerializer.Serialize(new
-                {
-                    algorithm = checksum.Name,
-                    value = "0x" + checksum.Compute(body).ToString(checksum.Size == 1 ? "X2" : checksum.Size == 2 ? "X4" : "X8", CultureInfo.InvariantCulture),
-                    order = checksum.Size == 1 ? null : used == ByteOrder.LittleEndian ? "le" : "be",
-                    bytes = HexDump.Pairs(sum),
-                    frame = HexDump.Pairs([.. body, .. sum]),
-                }));
+                Console.Out.WriteLine(JsonSerializer.Serialize(new ChecksumJson(
+                    checksum.Name,
+                    "0x" + checksum.Compute(body).ToString(checksum.Size == 1 ? "X2" : checksum.Size == 2 ? "X4" : "X8", CultureInfo.InvariantCulture),
+                    checksum.Size == 1 ? null : used == ByteOrder.LittleEndian ? "le" : "be",
+                    HexDump.Pairs(sum),
+                    HexDump.Pairs([.. body, .. sum])), CliJson.Default.ChecksumJson));
             }
             else
             {

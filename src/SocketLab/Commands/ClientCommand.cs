@@ -153,7 +153,7 @@ public static class ClientCommand
             observers.Add(panel);
         var observer = new ObserverFanout(observers);
         var reconnect = new ReconnectPolicy(s.BackoffInitial, s.BackoffMax, s.MaxAttempts);
-        ChannelReader<string>? stdin = s.Interactive ? StdinLines.Start() : null;
+        ChannelReader<string>? stdin = s.Interactive ? StdinLines.Interactive(sink) : null;
         long attempt = 0;
 
         while (!stop.IsCancellationRequested)
@@ -188,6 +188,7 @@ public static class ClientCommand
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
             Task run = connection.RunAsync();
+            DateTimeOffset connectedAt = DateTimeOffset.Now;
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(stop);
             try
             {
@@ -218,6 +219,16 @@ public static class ClientCommand
             ClientObserver.Outcome outcome = watcher.Result;
             if (stop.IsCancellationRequested)
                 break;
+            // A plain client on a TLS port: the server answered in TLS (or socketlab's notice), or closed without a
+            // word right after the greeting and does complete a TLS handshake when asked (once: not when reconnecting).
+            if (s.Tls is null && (watcher.SawTlsAnswer
+                || !s.Reconnect && !watcher.ReceivedAny && greeting is not null && outcome.Reason is CloseReason.RemoteClosed or CloseReason.Reset
+                   && DateTimeOffset.Now - connectedAt < TimeSpan.FromSeconds(2)
+                   && await TlsSniff.HandshakesAsync(s.Host, s.Port, TimeSpan.FromSeconds(2), stop).ConfigureAwait(false)))
+            {
+                sink.Error($"{s.Host}:{s.Port} speaks TLS: connect with --tls (a self-signed certificate also needs --ca FILE or --insecure)");
+                return ExitCodes.TlsFailed;
+            }
             if (!s.Reconnect)
                 return outcome.Reason switch
                 {
@@ -382,10 +393,26 @@ public static class ClientCommand
     {
         public readonly record struct Outcome(CloseReason Reason, string? Detail);
 
+        private readonly byte[] _first = new byte[TlsSniff.Needed];
+        private int _firstLength;
+
         public Outcome Result { get; private set; }
 
+        /// <summary>What the server sent first is a TLS server's answer to a plain client.</summary>
+        public bool SawTlsAnswer => TlsSniff.IsTlsAnswer(_first.AsSpan(0, _firstLength));
+
+        public bool ReceivedAny => _firstLength > 0;
+
         public void OnConnected(TcpConnection c) => inner.OnConnected(c);
-        public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnReceived(c, data);
+
+        public void OnReceived(TcpConnection c, ReadOnlySpan<byte> data)
+        {
+            int take = Math.Min(data.Length, _first.Length - _firstLength);
+            data[..take].CopyTo(_first.AsSpan(_firstLength));
+            _firstLength += take;
+            inner.OnReceived(c, data);
+        }
+
         public void OnSent(TcpConnection c, ReadOnlySpan<byte> data) => inner.OnSent(c, data);
         public void OnEchoLoop(TcpConnection c, EchoLoopInfo loop) => inner.OnEchoLoop(c, loop);
 

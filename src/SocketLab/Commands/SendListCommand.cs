@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using SocketLab.Cli.Output;
 using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Core.Presets;
@@ -120,17 +121,8 @@ public static class SendListCommand
         string name = s.Step.Name.Length > 0 ? s.Step.Name : $"command {s.Index + 1}";
         if (json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new
-            {
-                round = s.Round,
-                step = s.Index + 1,
-                name,
-                ok = s.Ok,
-                sent = s.Sent,
-                ms = Math.Round(s.Elapsed.TotalMilliseconds, 1),
-                reply = s.Reply is null ? null : HexDump.Pairs(s.Reply),
-                error = s.Failure,
-            }));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new StepJson(s.Round, s.Index + 1, name, s.Ok, s.Sent,
+                Math.Round(s.Elapsed.TotalMilliseconds, 1), s.Reply is null ? null : HexDump.Pairs(s.Reply), s.Failure), CliJson.Default.StepJson));
             return;
         }
         string where = $"{s.Round}.{s.Index + 1}/{list.Commands.Count}";

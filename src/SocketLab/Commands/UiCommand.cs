@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.CompilerServices;
 using SocketLab.Core.Net;
 using SocketLab.Web.History;
 using SocketLab.Board.Oled;
@@ -39,13 +38,6 @@ public static class UiCommand
         board.AddTo(command);
         command.SetAction(async (r, _) =>
         {
-            // A NativeAOT build (bench/startup.sh measures one) starts, but its web API binds and
-            // serializes with reflection and answers every request with 500: say so instead.
-            if (!RuntimeFeature.IsDynamicCodeSupported)
-            {
-                Console.Error.WriteLine("socketlab ui: this NativeAOT build cannot serve the page (it needs the JIT); use the dotnet tool or 'dotnet run --project src/SocketLab -- ui'");
-                return ExitCodes.Failure;
-            }
             if (board.ResolveFont(r, "socketlab ui") is not { } font)
                 return ExitCodes.Usage;
             var options = new UiHostOptions

@@ -15,7 +15,7 @@ public static class BenchReport
     private const int Width = 720;
     private const int ChartHeight = 260;
     private const int Left = 70;
-    private const int Right = 20;
+    private const int Right = 30; // room for half of "p99.999" centred on the last tick
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     /// <summary>"svg" or "html" from the file name, or null for anything else.</summary>
@@ -36,13 +36,14 @@ public static class BenchReport
     public static string Svg(BenchResult r)
     {
         var s = new StringBuilder();
-        int height = 2 * ChartHeight + 110;
+        int height = 2 * ChartHeight + 130;
         s.Append(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{height}\" viewBox=\"0 0 {Width} {height}\" font-family=\"sans-serif\" font-size=\"11\">\n");
         s.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         s.Append(Inv, $"<text x=\"{Left}\" y=\"18\" font-size=\"13\" font-weight=\"bold\">{Escape(Title(r))}</text>\n");
         s.Append(Inv, $"<text x=\"{Left}\" y=\"34\">{Escape(Summary(r))}</text>\n");
-        LatencyChart(s, r, top: 50);
-        ThroughputChart(s, r, top: 50 + ChartHeight + 50);
+        // The first chart's title sits 8 px above its top: 70 leaves a line's room below the summary at 34.
+        LatencyChart(s, r, top: 70);
+        ThroughputChart(s, r, top: 70 + ChartHeight + 50);
         s.Append("</svg>\n");
         return s.ToString();
     }

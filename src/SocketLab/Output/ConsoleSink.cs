@@ -157,37 +157,55 @@ public sealed class ConsoleSink : IAsyncDisposable
         ChannelReader<OutputEvent> reader = _channel.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (reader.TryRead(out OutputEvent? e))
-            {
-                try
-                {
-                    Write(e);
-                }
-                catch (IOException)
-                {
-                    // stdout closed (e.g. `| head`): keep serving, stop showing.
-                }
-                finally
-                {
-                    Interlocked.Decrement(ref _pendingEvents);
-                    Release(e);
-                }
-            }
-            // A dropped close leaves that connection's decoders behind: forget them all once they pile up
-            // (at worst a character split across reads of a live connection shows as invalid bytes).
-            if (_closesDropped && _streams.Count > 4096)
-            {
-                _streams.Clear();
-                _closesDropped = false;
-            }
-            ReportSkipped();
+            // The '-i' prompt steps aside for each batch and comes back below it (no awaits in between: same thread).
+            ITerminalPrompt? prompt = Prompt;
+            prompt?.Hide();
             try
             {
-                _json?.Flush();
-                _out.Flush();
+                WriteBatch(reader);
             }
-            catch (IOException) { }
+            finally
+            {
+                prompt?.Show();
+            }
         }
+    }
+
+    /// <summary>A prompt to keep below the output (set by 'client -i' on a terminal).</summary>
+    public ITerminalPrompt? Prompt { get; set; }
+
+    private void WriteBatch(ChannelReader<OutputEvent> reader)
+    {
+        while (reader.TryRead(out OutputEvent? e))
+        {
+            try
+            {
+                Write(e);
+            }
+            catch (IOException)
+            {
+                // stdout closed (e.g. `| head`): keep serving, stop showing.
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _pendingEvents);
+                Release(e);
+            }
+        }
+        // A dropped close leaves that connection's decoders behind: forget them all once they pile up
+        // (at worst a character split across reads of a live connection shows as invalid bytes).
+        if (_closesDropped && _streams.Count > 4096)
+        {
+            _streams.Clear();
+            _closesDropped = false;
+        }
+        ReportSkipped();
+        try
+        {
+            _json?.Flush();
+            _out.Flush();
+        }
+        catch (IOException) { }
     }
 
     private void ReportSkipped()
@@ -453,6 +471,7 @@ public sealed class ConsoleSink : IAsyncDisposable
             _err.WriteLine($"socketlab: stdout is not being read; stopped without showing {lost} lines");
             return;
         }
+        Prompt?.Close(); // nothing more will be typed: the shell's next line starts clean
         try
         {
             _out.Flush();

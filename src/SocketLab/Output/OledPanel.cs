@@ -41,6 +41,8 @@ public sealed class OledPanel : IConnectionObserver, IUdpObserver, IAsyncDisposa
         _view = view;
         _drawStream = drawStream;
         _options = sink.Options;
+        if (view.Note is { } note)
+            sink.Error(note);
         if (view.Begin() is { } begin)
             sink.Terminal(begin);
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -168,7 +170,8 @@ public sealed class OledPanel : IConnectionObserver, IUdpObserver, IAsyncDisposa
         if (_drawn is null && ReferenceEquals(shown, OledFrame.Blank) && _view is OledPanelView.Inline)
             return; // Nothing shown yet: a pipe gets no empty screen.
         _drawn = shown;
-        _sink.Terminal(_view.Frame(shown));
+        if (_view is not OledPanelView.Hidden)
+            _sink.Terminal(_view.Frame(shown));
     }
 
     private void Release(byte[] buffer, int length)

@@ -76,15 +76,15 @@ public class BadInputTests
     [Fact]
     public async Task Permission_denied_on_a_low_port()
     {
-        string[] args = [CliProcess.CliPath, "server", "--bind", "127.0.0.1", "--port", "81"];
-        var psi = new System.Diagnostics.ProcessStartInfo(Environment.UserName == "root" ? "setpriv" : "dotnet") { RedirectStandardError = true, UseShellExecute = false };
+        string[] command = CliProcess.Command("server", "--bind", "127.0.0.1", "--port", "81");
+        var psi = new System.Diagnostics.ProcessStartInfo(Environment.UserName == "root" ? "setpriv" : command[0]) { RedirectStandardError = true, UseShellExecute = false };
         if (Environment.UserName == "root")
         {
             // Root may bind anything: drop to an unprivileged user for this check.
-            foreach (string a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", "dotnet" })
+            foreach (string a in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "env", "HOME=/tmp", "DOTNET_CLI_HOME=/tmp", command[0] })
                 psi.ArgumentList.Add(a);
         }
-        foreach (string a in args)
+        foreach (string a in command[1..])
             psi.ArgumentList.Add(a);
         using var p = System.Diagnostics.Process.Start(psi)!;
         string stderr = await p.StandardError.ReadToEndAsync().WaitAsync(Exit);

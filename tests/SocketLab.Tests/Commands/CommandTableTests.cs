@@ -26,7 +26,7 @@ public class CommandTableTests
         {
             var (helpCode, help, stderr) = await CliProcess.RunAsync(Exit, name, "--help");
             Assert.True(helpCode == 0, $"'{name} --help' exited {helpCode}: {stderr}");
-            Assert.Contains($"socketlab {name}", help);
+            Assert.Contains($"{CliProcess.HelpName} {name}", help);
         }
     }
 }

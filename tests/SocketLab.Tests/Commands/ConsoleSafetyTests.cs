@@ -47,14 +47,14 @@ public sealed class ConsoleSafetyTests
     public async Task Sigterm_stops_a_server_whose_stdout_nobody_reads()
     {
         // stdout is a pipe this test never reads: after 64 KiB the server's console writes block for good.
-        var psi = new ProcessStartInfo("dotnet")
+        var psi = new ProcessStartInfo(CliProcess.Program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        foreach (string a in new[] { CliProcess.CliPath, "server", "--port", "0", "--bind", "127.0.0.1", "--json" })
+        foreach (string a in CliProcess.Command("server", "--port", "0", "--bind", "127.0.0.1", "--json")[1..])
             psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
         var stderr = new StringBuilder();

@@ -48,6 +48,66 @@ public sealed class NewcomerTests : IDisposable
         Assert.DoesNotContain("dictionary", stderr);
     }
 
+    [Fact]
+    public async Task A_plain_client_on_a_socketlab_tls_port_is_told_to_use_tls()
+    {
+        var env = new Dictionary<string, string> { ["SOCKETLAB_DATA_DIR"] = _dir };
+        await using var server = CliProcess.Start(["server", "--port", "0", "--bind", "127.0.0.1", "--tls"], true, env);
+        int port = await server.WaitForPortAsync();
+        (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", port.ToString(), "--no-echo");
+        Assert.Equal(11, code);
+        Assert.Equal($"socketlab: 127.0.0.1:{port} speaks TLS: connect with --tls (a self-signed certificate also needs --ca FILE or --insecure)", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task A_plain_client_on_a_tls_port_that_closes_without_a_word_is_told_to_use_tls()
+    {
+        // OpenSSL's server drops a plain greeting silently: the client tries a handshake to tell why.
+        string key = Path.Combine(_dir, "key.pem"), cert = Path.Combine(_dir, "cert.pem");
+        await RunToEndAsync("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost");
+        int port = RawPeer.FreePort();
+        using var server = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("openssl",
+            ["s_server", "-accept", $"127.0.0.1:{port}", "-cert", cert, "-key", key, "-quiet"]) { RedirectStandardError = true, RedirectStandardOutput = true, RedirectStandardInput = true })!;
+        try
+        {
+            for (var until = DateTime.UtcNow + RawPeer.Limit; ; await Task.Delay(100))
+            {
+                try { (await RawPeer.ConnectAsync(port)).Dispose(); break; }
+                catch (SocketException) when (DateTime.UtcNow < until) { }
+            }
+            (int code, _, string stderr) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", port.ToString(), "--no-echo");
+            Assert.Equal(11, code);
+            Assert.Contains($"127.0.0.1:{port} speaks TLS: connect with --tls", stderr);
+        }
+        finally
+        {
+            server.Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_plain_server_that_closes_without_a_word_is_still_exit_0()
+    {
+        using Socket listener = RawPeer.Listen();
+        await using var client = CliProcess.Start("client", "127.0.0.1", RawPeer.PortOf(listener).ToString(), "--no-echo");
+        using (Socket peer = await listener.AcceptAsync().WaitAsync(RawPeer.Limit))
+        {
+            await RawPeer.ReadExactlyAsync(peer, 29);
+            peer.Shutdown(SocketShutdown.Both);
+        }
+        // The handshake probe finds a plain server (it accepts, then says nothing and is closed).
+        _ = Task.Run(async () => { using Socket again = await listener.AcceptAsync(); await Task.Delay(300); });
+        Assert.Equal(0, await client.WaitForExitAsync(Exit));
+        Assert.DoesNotContain("TLS", client.Stderr);
+    }
+
+    private static async Task RunToEndAsync(string program, params string[] args)
+    {
+        using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        await p.WaitForExitAsync().WaitAsync(Exit);
+        Assert.Equal(0, p.ExitCode);
+    }
+
     public void Dispose()
     {
         try { Directory.Delete(_dir, recursive: true); } catch (IOException) { }

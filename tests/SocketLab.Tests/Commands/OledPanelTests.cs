@@ -106,7 +106,7 @@ public class OledPanelTests
     public async Task In_a_terminal_the_panel_stays_on_top_and_the_terminal_is_given_back_on_exit()
     {
         // A real pseudo-terminal of 140x50 (util-linux script); the shell prints the server's pid so it can be stopped with SIGTERM.
-        string command = $"stty cols 140 rows 50; export TERM=xterm; dotnet '{CliProcess.CliPath}' server --port 0 --bind 127.0.0.1 --oled & echo PID=$!; wait $!";
+        string command = $"stty cols 140 rows 50; export TERM=xterm; {CliProcess.ShellCommand} server --port 0 --bind 127.0.0.1 --oled & echo PID=$!; wait $!";
         var psi = new ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardInput = true, UseShellExecute = false };
         foreach (string a in new[] { "-qfec", command, "/dev/null" })
             psi.ArgumentList.Add(a);
@@ -139,6 +139,37 @@ public class OledPanelTests
         int restore = screen.LastIndexOf("\u001b7\u001b[r\u001b8", StringComparison.Ordinal);          // scroll region given back
         Assert.True(region >= 0 && panel > region && log > region && restore > panel, screen);
         Assert.Contains("\u001b[34;1H└", screen);
+    }
+
+    [Theory]
+    [InlineData(120, 40, 34, "▀▄▌▐▘▝▖▗▚▞▙▛▜▟█")] // 2×2 quadrant cells: 66 columns, 34 rows
+    [InlineData(80, 24, 18, "⠁⠂⠄⡀⠈⠐⠠⢀")]          // 2×4 Braille cells: 66 columns, 18 rows
+    public async Task A_narrower_terminal_gets_the_panel_at_a_size_that_fits(int columns, int rows, int panelRows, string cellChars)
+    {
+        int port = RawPeer.FreePort();
+        using TmuxTerminal term = await TmuxTerminal.StartAsync($"{CliProcess.ShellCommand} server --port {port} --bind 127.0.0.1 --oled; sleep 30", columns, rows);
+        await term.WaitForScreenAsync(s => s.Any(l => l.StartsWith("accepting", StringComparison.Ordinal)));
+        using (Socket client = await RawPeer.ConnectAsync(port))
+            await client.SendAsync("hello mPython"u8.ToArray());
+        string[] screen = await term.WaitForScreenAsync(s => s.Any(l => l.EndsWith("hello mPython", StringComparison.Ordinal)));
+
+        // The box, whole and unwrapped, at the top; the log below it.
+        Assert.Equal("┌─ mPython OLED 128x64 " + new string('─', 42) + "┐", screen[0]);
+        Assert.Equal("└" + new string('─', 64) + "┘", screen[panelRows - 1]);
+        Assert.All(screen[1..(panelRows - 1)], l => Assert.Matches("^│.{64}│$", l.PadRight(66)));
+        Assert.Contains(screen[1..(panelRows - 1)], l => l.Any(c => cellChars.Contains(c)));
+        Assert.Contains(screen[panelRows..], l => l.EndsWith("hello mPython", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_terminal_too_narrow_for_any_panel_says_so_in_one_line()
+    {
+        int port = RawPeer.FreePort();
+        using TmuxTerminal term = await TmuxTerminal.StartAsync($"{CliProcess.ShellCommand} server --port {port} --bind 127.0.0.1 --oled; sleep 30", 60, 24);
+        string[] screen = await term.WaitForScreenAsync(s => s.Any(l => l.StartsWith("accepting", StringComparison.Ordinal)));
+        Assert.DoesNotContain(screen, l => l.Contains('┌'));
+        // One line on stderr (the 60-column terminal wraps it).
+        Assert.Contains("socketlab: --oled: the panel needs 66 terminal columns (this one has 60); not drawn", string.Concat(screen));
     }
 
     [Fact]

@@ -17,7 +17,7 @@ public sealed class OutputToOneFileTests : IDisposable
         string log = Path.Combine(_dir, "server.log");
         // exec: the shell becomes the server, so the signal below reaches it.
         await using var server = CliProcess.StartWith("bash",
-            ["-c", $"exec dotnet \"{CliProcess.CliPath}\" server --port 0 --bind 127.0.0.1 > \"{log}\" 2>&1"], redirectStdin: true);
+            ["-c", $"exec {CliProcess.ShellCommand} server --port 0 --bind 127.0.0.1 > \"{log}\" 2>&1"], redirectStdin: true);
         int port = 0;
         for (DateTime deadline = DateTime.UtcNow.AddSeconds(30); port == 0; await Task.Delay(50))
         {

@@ -56,9 +56,10 @@ public sealed class ReliabilityCliTests : IDisposable
         int tlsPort = await tlsServer.WaitForPortAsync();
 
         // A plain client on the TLS port is told what is wrong, and so is the server's user.
-        var (code, stdout, _) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", tlsPort.ToString());
-        Assert.Equal(0, code);
+        var (code, stdout, stderr0) = await CliProcess.RunAsync(Exit, "client", "127.0.0.1", tlsPort.ToString());
+        Assert.Equal(11, code);
         Assert.Contains("socketlab: this port speaks TLS; connect with TLS (socketlab client --tls)", stdout);
+        Assert.Contains($"127.0.0.1:{tlsPort} speaks TLS: connect with --tls", stderr0);
         await tlsServer.WaitForLineAsync(@"\('127\.0\.0\.1', \d+\) client did not start TLS \(plain TCP on a TLS port\?\)$");
 
         // Verification is on by default.
@@ -155,7 +156,7 @@ public sealed class ReliabilityCliTests : IDisposable
     }
 
     private static CliProcess StartLimited(int nofile, params string[] args) =>
-        CliProcess.StartWith("prlimit", [$"--nofile={nofile}:{nofile}", "dotnet", CliProcess.CliPath, .. args]);
+        CliProcess.StartWith("prlimit", [$"--nofile={nofile}:{nofile}", .. CliProcess.Command(args)]);
 
     [Fact]
     public async Task A_second_ctrl_c_forces_the_stop()

@@ -147,11 +147,11 @@ public sealed class SerialCommandTests : IDisposable
     {
         if (OperatingSystem.IsWindows() || Environment.UserName != "root")
             return; // Needs root to make the port another user's and run the CLI as that user (CI runs as root).
-        if (!NobodyCanRead(CliProcess.CliPath))
+        if (!NobodyCanRead(CliProcess.NativePath ?? CliProcess.DllPath))
             return; // A checkout under a private home folder: the other user cannot start the CLI at all.
         await using PtyPair pty = await PtyPair.StartAsync();
         File.SetUnixFileMode(pty.Near, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        await using CliProcess cli = CliProcess.StartWith("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "dotnet", CliProcess.CliPath, "serial", pty.Near],
+        await using CliProcess cli = CliProcess.StartWith("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", .. CliProcess.Command("serial", pty.Near)],
             env: new Dictionary<string, string> { ["HOME"] = "/tmp", ["DOTNET_CLI_HOME"] = "/tmp" });
         cli.StandardInput.Close();
         Assert.Equal(4, await cli.WaitForExitAsync(Wait));

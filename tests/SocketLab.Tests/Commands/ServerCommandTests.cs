@@ -58,8 +58,8 @@ public class ServerCommandTests
     public async Task A_terminal_that_never_reads_does_not_stall_the_echo()
     {
         // stdout is a pipe nobody reads: it fills after 64 KiB and the display blocks, the sockets must not.
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string a in new[] { CliProcess.CliPath, "server", "--port", "0", "--bind", "127.0.0.1", "--hex" })
+        var psi = new System.Diagnostics.ProcessStartInfo(CliProcess.Program) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (string a in CliProcess.Command("server", "--port", "0", "--bind", "127.0.0.1", "--hex")[1..])
             psi.ArgumentList.Add(a);
         using var process = System.Diagnostics.Process.Start(psi)!;
         try

@@ -10,8 +10,26 @@ namespace SocketLab.Tests.Infrastructure;
 /// <summary>The built socketlab CLI running as a real process, with its output captured line by line.</summary>
 public sealed partial class CliProcess : IAsyncDisposable
 {
-    public static string CliPath { get; } = typeof(CliProcess).Assembly
+    /// <summary>The built socketlab.dll, run with dotnet.</summary>
+    public static string DllPath { get; } = typeof(CliProcess).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "SocketLabCli").Value!;
+
+    /// <summary>A socketlab executable to test instead of the dll (SOCKETLAB_CLI, e.g. the NativeAOT release binary), so the shipped file is the tested one.</summary>
+    public static string? NativePath { get; } = Environment.GetEnvironmentVariable("SOCKETLAB_CLI") is { Length: > 0 } path
+        ? File.Exists(path) ? path : throw new InvalidOperationException($"SOCKETLAB_CLI names no file: '{path}' (give an absolute path)")
+        : null;
+
+    /// <summary>The name help text shows in 'Usage:' (the executable's file name, as the user typed it).</summary>
+    public static string HelpName => NativePath is { } native ? Path.GetFileNameWithoutExtension(native) : "socketlab";
+
+    /// <summary>The program that runs the CLI: the native binary, else dotnet.</summary>
+    public static string Program => NativePath ?? "dotnet";
+
+    /// <summary>The whole command line for the CLI with <paramref name="args"/>: [program, (dll,) args...].</summary>
+    public static string[] Command(params string[] args) => NativePath is { } native ? [native, .. args] : ["dotnet", DllPath, .. args];
+
+    /// <summary>The CLI quoted for a shell command line (without arguments).</summary>
+    public static string ShellCommand => string.Join(' ', Command().Select(a => $"'{a}'"));
 
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
@@ -26,7 +44,7 @@ public sealed partial class CliProcess : IAsyncDisposable
     public static CliProcess Start(params string[] args) => Start(args, redirectStdin: true);
 
     public static CliProcess Start(string[] args, bool redirectStdin, IDictionary<string, string>? env = null) =>
-        StartWith("dotnet", [CliPath, .. args], redirectStdin, env);
+        StartWith(Program, Command(args)[1..], redirectStdin, env);
 
     /// <summary>Runs another program (e.g. prlimit wrapping the CLI) with the same capture.</summary>
     public static CliProcess StartWith(string program, string[] args, bool redirectStdin = true, IDictionary<string, string>? env = null)
