@@ -5,6 +5,7 @@ using SocketLab.Cli.Commands;
 using SocketLab.Core.Net;
 
 SocketEngineSettings.Apply(args);
+BundledNativeLibraries.Install();
 
 RootCommand root = CommandTable.Root("SocketLab: the mPython board's TCP server and client, and the phone's Network Test Utility, on a PC", args);
 
