@@ -31,21 +31,23 @@ public static class EchoBench
     /// Runs the bench. Throws <see cref="NetworkException"/> when not one connection could be opened;
     /// every other failure is counted in the result. Cancelling ends the measured time early.
     /// </summary>
-    public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default, HdrIntervalLog? hdrLog = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Connections, 1);
+        if (options.Rate is not null && (options.Udp || !UsesEpoll(options)))
+            throw new ArgumentException("an open-loop rate needs the epoll or uring engine (plain TCP on Linux)", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Idle);
         if (options.Udp)
-            return await RunUdpAsync(options, progress, cancellationToken).ConfigureAwait(false);
+            return await RunUdpAsync(options, progress, cancellationToken, hdrLog).ConfigureAwait(false);
 
         bool epoll = UsesEpoll(options);
         var run = new BenchRun(options);
         bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
         Opened idle = await OpenAsync(options, options.Idle, i => spread ? new IPAddress([127, 0, 0, (byte)(2 + i % IdleSourceAddresses)]) : null, cancellationToken).ConfigureAwait(false);
         Opened active = epoll
-            ? await EpollConnector.OpenAsync(options.Target, options.Connections, options.ConnectConcurrency, options.ConnectTimeout, cancellationToken).ConfigureAwait(false)
+            ? await EpollConnector.OpenAsync(options, cancellationToken).ConfigureAwait(false)
             : await OpenAsync(options, options.Connections, _ => null, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -67,9 +69,11 @@ public static class EchoBench
                 BenchConnection[] perConnection = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize, tls[i])).ToArray();
                 (connections, start) = (perConnection, () => perConnection.Select(c => c.RunAsync()).ToArray());
             }
+            await WaitForStartAsync(options, cancellationToken).ConfigureAwait(false);
             Task[] loops = [];
-            Measured measured = await SampleAsync(run, connections, () => loops = start(), progress, cancellationToken).ConfigureAwait(false);
+            Measured measured = await SampleAsync(run, connections, () => loops = start(), progress, hdrLog, cancellationToken).ConfigureAwait(false);
             await DrainAsync(run, connections, loops).ConfigureAwait(false);
+            TakeStragglers(run, measured, hdrLog);
             int idleEchoed = await CheckIdleAsync(run.Pattern, idle.Sockets, options.DrainTimeout).ConfigureAwait(false);
 
             return new BenchResult
@@ -90,6 +94,9 @@ public static class EchoBench
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
                 GeneratorCpu = measured.Cpu,
+                Engine = epoll ? "epoll" : "async",
+                AskedMessages = measured.Asked,
+                MeasuredFrom = measured.From,
             };
         }
         finally
@@ -117,7 +124,7 @@ public static class EchoBench
     /// counted. No drain: an echo is checked when it arrives, and datagrams still in flight at the end
     /// are neither echoed nor lost, so the sockets are closed as soon as the measured time is over.
     /// </summary>
-    private static async Task<BenchResult> RunUdpAsync(BenchOptions options, Action<BenchSample>? progress, CancellationToken ct)
+    private static async Task<BenchResult> RunUdpAsync(BenchOptions options, Action<BenchSample>? progress, CancellationToken ct, HdrIntervalLog? hdrLog)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, UdpMinSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, UdpMaxSize);
@@ -132,11 +139,13 @@ public static class EchoBench
             for (int i = 0; i < options.Connections; i++)
                 sockets.Add(OpenUdp(options.Target));
             var loads = sockets.Select((s, i) => new UdpBenchSocket(i, s, run)).ToArray();
+            await WaitForStartAsync(options, ct).ConfigureAwait(false);
             Task[] loops = [];
-            Measured measured = await SampleAsync(run, loads, () => loops = loads.Select(l => l.RunAsync()).ToArray(), progress, ct).ConfigureAwait(false);
+            Measured measured = await SampleAsync(run, loads, () => loops = loads.Select(l => l.RunAsync()).ToArray(), progress, hdrLog, ct).ConfigureAwait(false);
             foreach (Socket s in sockets)
                 s.Dispose();
             await Task.WhenAll(loops).ConfigureAwait(false); // The loops never throw: failures are counted.
+            TakeStragglers(run, measured, hdrLog);
 
             DatagramCounts[] counts = loads.Select(l => l.Counts).ToArray();
             long echoed = counts.Sum(c => c.Echoed);
@@ -157,6 +166,8 @@ public static class EchoBench
                 IdleEchoed = 0,
                 Latency = measured.Latency,
                 Timeline = measured.Timeline,
+                Engine = "udp",
+                MeasuredFrom = measured.From,
                 Datagrams = new DatagramCounts(counts.Sum(c => c.Sent), echoed, counts.Sum(c => c.Lost), counts.Sum(c => c.Late), counts.Sum(c => c.Reordered), counts.Sum(c => c.Duplicated)),
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
@@ -188,15 +199,53 @@ public static class EchoBench
 
     internal sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
 
-    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu);
+    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu, long? Asked, DateTimeOffset From);
+
+    /// <summary>
+    /// Echoes counted in the last moments of the measured time but recorded after the sampler's last look:
+    /// added to the total (and the log) so the latency count equals the messages counted.
+    /// </summary>
+    private static void TakeStragglers(BenchRun run, Measured measured, HdrIntervalLog? hdrLog)
+    {
+        var rest = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
+        run.TakeInterval(rest);
+        if (rest.TotalCount == 0)
+            return;
+        measured.Latency.Add(rest);
+        rest.StartTimeStamp = rest.EndTimeStamp = (measured.From + measured.Elapsed).ToUnixTimeMilliseconds();
+        hdrLog?.Append(rest);
+    }
+
+    /// <summary>With <see cref="BenchOptions.StartAt"/>: the connections are open; the load starts at that wall-clock time.</summary>
+    private static async Task WaitForStartAsync(BenchOptions options, CancellationToken ct)
+    {
+        if (options.StartAt is not { } at)
+            return;
+        TimeSpan wait = at - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>With <see cref="BenchOptions.ConnectRate"/>: waits until connect number <paramref name="i"/> may start (counted from <paramref name="started"/>).</summary>
+    internal static TimeSpan ConnectSlot(BenchOptions options, int i, long started)
+    {
+        if (options.ConnectRate is not double rate)
+            return TimeSpan.Zero;
+        TimeSpan wait = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(started);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
 
     private static async Task<Opened> OpenAsync(BenchOptions options, int count, Func<int, IPAddress?> source, CancellationToken ct)
     {
         var sockets = new Socket?[count];
         int failures = 0;
         NetworkException? first = null;
+        long started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency, CancellationToken = ct }, async (i, token) =>
         {
+            TimeSpan slot = ConnectSlot(options, i, started);
+            if (slot > TimeSpan.Zero)
+                await Task.Delay(slot, token).ConfigureAwait(false);
             try
             {
                 sockets[i] = await ConnectAsync(options.Target, source(i), options.ConnectTimeout, token).ConfigureAwait(false);
@@ -260,7 +309,7 @@ public static class EchoBench
     /// Starts the load, then times warm-up and the measured time; samples throughput and latency every
     /// interval. Without warm-up, measuring starts before the first message.
     /// </summary>
-    private static async Task<Measured> SampleAsync(BenchRun run, IBenchLoad[] connections, Action startLoad, Action<BenchSample>? progress, CancellationToken ct)
+    private static async Task<Measured> SampleAsync(BenchRun run, IBenchLoad[] connections, Action startLoad, Action<BenchSample>? progress, HdrIntervalLog? hdrLog, CancellationToken ct)
     {
         BenchOptions options = run.Options;
         var total = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
@@ -273,11 +322,14 @@ public static class EchoBench
         TimeSpan cpu = TimeSpan.Zero;
         long lastCount = 0;
         long lastTick = started;
+        DateTimeOffset from = DateTimeOffset.UtcNow;
+        DateTimeOffset lastWall = from;
 
         void BeginMeasuring(long now)
         {
             run.TakeInterval(interval); // Drops nothing: nothing is recorded before measuring.
             measureFrom = now;
+            from = lastWall = DateTimeOffset.UtcNow;
             gen0 = GC.CollectionCount(0);
             allocated = GC.GetTotalAllocatedBytes();
             cpu = Environment.CpuUsage.TotalTime;
@@ -286,6 +338,7 @@ public static class EchoBench
 
         if (options.Warmup <= TimeSpan.Zero)
             BeginMeasuring(started);
+        run.Schedule?.Start(started);
         startLoad();
         using var timer = new PeriodicTimer(options.SampleInterval);
         while (true)
@@ -310,6 +363,14 @@ public static class EchoBench
             long lost = connections.Sum(c => c.Lost);
             run.TakeInterval(interval);
             total.Add(interval);
+            DateTimeOffset wall = DateTimeOffset.UtcNow;
+            if (measuring && hdrLog is not null)
+            {
+                interval.StartTimeStamp = lastWall.ToUnixTimeMilliseconds();
+                interval.EndTimeStamp = wall.ToUnixTimeMilliseconds();
+                hdrLog.Append(interval);
+            }
+            lastWall = wall;
             double seconds = Stopwatch.GetElapsedTime(lastTick, now).TotalSeconds;
             var sample = new BenchSample(
                 measuring ? Stopwatch.GetElapsedTime(measureFrom, now) : Stopwatch.GetElapsedTime(started, now) - options.Warmup,
@@ -317,7 +378,12 @@ public static class EchoBench
                 count - lastCount,
                 seconds > 0 ? (count - lastCount) / seconds : 0,
                 interval.TotalCount > 0 ? interval.GetValueAtPercentile(99) / 1000.0 : 0,
-                connections.Length) { Lost = lost };
+                connections.Length)
+            {
+                Lost = lost,
+                Errors = run.Errors,
+                AskedPerSecond = run.Schedule is { } schedule && seconds > 0 ? schedule.DueBetween(lastTick, now) / seconds : null,
+            };
             timeline.Add(sample);
             progress?.Invoke(sample);
             lastCount = count;
@@ -326,7 +392,8 @@ public static class EchoBench
             if (ending)
             {
                 return new Measured(Stopwatch.GetElapsedTime(measureFrom, now), total, timeline,
-                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated, Environment.CpuUsage.TotalTime - cpu);
+                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated, Environment.CpuUsage.TotalTime - cpu,
+                    run.Schedule?.DueBetween(measureFrom, now), from);
             }
             if (!measuring && Stopwatch.GetElapsedTime(started, now) >= options.Warmup)
                 BeginMeasuring(now);

@@ -15,20 +15,19 @@ internal sealed class EpollBenchConnection : IBenchLoad
 {
     private readonly BenchRun _run;
     private readonly EchoTally _tally;
+    private readonly SendWindow _window;
     private readonly int _size;
-    private readonly int _depth;
     private readonly byte[] _buffer;
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _committed;  // bytes of whole messages handed to the connection
-    private long _sent;       // of those, bytes the kernel took
+    private long _sent;       // bytes of the committed messages the kernel took
 
     public EpollBenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
     {
         Socket = socket;
         _run = run;
         _tally = new EchoTally(id, run);
+        _window = new SendWindow(id, run, _tally);
         _size = run.Options.Size;
-        _depth = run.Options.Depth;
         _buffer = new byte[bufferSize];
         socket.Blocking = false; // Send/Receive return WouldBlock instead of waiting: the loop waits in epoll.
     }
@@ -45,14 +44,17 @@ internal sealed class EpollBenchConnection : IBenchLoad
     public bool IsDone => _done.Task.IsCompleted;
 
     /// <summary>True while sent bytes wait for room in the kernel: the loop then also watches for writability.</summary>
-    public bool WantsWrite => _sent < _committed;
+    public bool WantsWrite => _sent < _window.Committed;
+
+    /// <summary>Open loop: when this connection's next message falls due (<see cref="long.MaxValue"/>: not on the clock).</summary>
+    public long NextDue => _window.NextDue;
 
     /// <summary>Commits the first messages and sends them.</summary>
     public void Begin()
     {
         try
         {
-            Refill(Stopwatch.GetTimestamp());
+            _window.Refill(Stopwatch.GetTimestamp());
             Flush();
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -73,6 +75,22 @@ internal sealed class EpollBenchConnection : IBenchLoad
             {
             }
             CheckFinished();
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            Fail(ex);
+        }
+    }
+
+    /// <summary>Open loop: a message's intended time has come.</summary>
+    public void OnDue(long now)
+    {
+        if (IsDone)
+            return;
+        try
+        {
+            if (_window.Refill(now) > 0)
+                Flush();
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
@@ -112,7 +130,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
         long after = _tally.Received / _size;
         _tally.EchoedBetween(before, after, now);
         if (after > before)
-            Refill(now);
+            _window.Refill(now);
         Flush();
         return read == _buffer.Length;
     }
@@ -120,7 +138,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
     /// <summary>After the stop: done once everything sent has come back.</summary>
     public void CheckFinished()
     {
-        if (_run.Stopping && _tally.Received >= _committed && !IsDone)
+        if (_run.Stopping && _tally.Received >= _window.Committed && !IsDone)
             _done.TrySetResult();
     }
 
@@ -140,23 +158,12 @@ internal sealed class EpollBenchConnection : IBenchLoad
     private static bool IsConnectionFailure(Exception ex) =>
         ex is EchoMismatchException or EchoClosedException or SocketException or ObjectDisposedException;
 
-    /// <summary>Keeps <c>depth</c> messages in flight while the run goes on; each gets its send time now.</summary>
-    private void Refill(long now)
-    {
-        if (_run.Stopping)
-            return;
-        long messages = _committed / _size;
-        long free = _depth - (messages - _tally.Received / _size);
-        _tally.MarkSent(messages, free, now);
-        _committed += free * _size;
-    }
-
     /// <summary>Sends committed bytes until the kernel takes no more.</summary>
     private void Flush()
     {
-        while (_sent < _committed)
+        while (_sent < _window.Committed)
         {
-            int want = (int)Math.Min(_committed - _sent, EchoPattern.MaxSlice);
+            int want = (int)Math.Min(_window.Committed - _sent, EchoPattern.MaxSlice);
             int sent = Socket.SendNow(_run.Pattern.Slice(_tally.Start + _sent, want).Span);
             _sent += sent;
             if (sent < want)

@@ -103,7 +103,7 @@ public static class CommonOptions
             text => Durations.TryParse(text, out TimeSpan v) && v > TimeSpan.Zero ? (true, v) : (false, null), "a time above zero such as 500ms, 2s or 1m");
 
     /// <summary>Gives <paramref name="option"/> a parser; a value it refuses is the one-line "NAME takes WHAT, got 'TEXT'".</summary>
-    private static Option<T> Parsed<T>(Option<T> option, Func<string, (bool Ok, T Value)> parse, string what)
+    public static Option<T> Parsed<T>(Option<T> option, Func<string, (bool Ok, T Value)> parse, string what)
     {
         option.CustomParser = r =>
         {
