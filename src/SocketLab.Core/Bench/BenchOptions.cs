@@ -82,4 +82,7 @@ public enum BenchEngine
 
     /// <summary>.NET's async sockets, one loop per connection (any OS; the only one for TLS).</summary>
     Async,
+
+    /// <summary>One thread, one io_uring: multishot receives into a provided-buffer ring, sends batched per loop turn (Linux 6.0+, plain TCP).</summary>
+    Uring,
 }

@@ -90,6 +90,9 @@ public sealed record BenchResult
     /// <summary>What drove the load: "epoll", "uring", "async" or "udp" (merged logs: the workers' engines, comma-separated).</summary>
     public string Engine { get; init; } = "";
 
+    /// <summary>Why the engine is not the one <c>auto</c> prefers (io_uring refused here), or null.</summary>
+    public string? EngineNote { get; init; }
+
     /// <summary>Open loop: messages the schedule asked for in the measured time (null for closed-loop runs).</summary>
     public long? AskedMessages { get; init; }
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using HdrHistogram;
 using SocketLab.Core.Net;
+using SocketLab.Core.Uring;
 
 namespace SocketLab.Core.Bench;
 
@@ -34,7 +35,7 @@ public static class EchoBench
     public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default, HdrIntervalLog? hdrLog = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Connections, 1);
-        if (options.Rate is not null && (options.Udp || !UsesEpoll(options)))
+        if (options.Rate is not null && (options.Udp || EngineFor(options) == BenchEngine.Async))
             throw new ArgumentException("an open-loop rate needs the epoll or uring engine (plain TCP on Linux)", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
@@ -42,7 +43,8 @@ public static class EchoBench
         if (options.Udp)
             return await RunUdpAsync(options, progress, cancellationToken, hdrLog).ConfigureAwait(false);
 
-        bool epoll = UsesEpoll(options);
+        BenchEngine engine = EngineFor(options);
+        bool epoll = engine != BenchEngine.Async; // Both own loops open their connections without .NET's async sockets.
         var run = new BenchRun(options);
         bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
         Opened idle = await OpenAsync(options, options.Idle, i => spread ? new IPAddress([127, 0, 0, (byte)(2 + i % IdleSourceAddresses)]) : null, cancellationToken).ConfigureAwait(false);
@@ -58,7 +60,12 @@ public static class EchoBench
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
             IBenchLoad[] connections;
             Func<Task[]> start;
-            if (epoll)
+            if (engine == BenchEngine.Uring)
+            {
+                var loop = new UringBenchLoop(run, active.Sockets, bufferSize);
+                (connections, start) = (loop.Connections, loop.Start);
+            }
+            else if (epoll)
             {
                 var loop = new EpollBenchLoop(run, active.Sockets, bufferSize);
                 (connections, start) = (loop.Connections, loop.Start);
@@ -94,7 +101,8 @@ public static class EchoBench
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
                 GeneratorCpu = measured.Cpu,
-                Engine = epoll ? "epoll" : "async",
+                Engine = engine.ToString().ToLowerInvariant(),
+                EngineNote = EngineNote(options),
                 AskedMessages = measured.Asked,
                 MeasuredFrom = measured.From,
             };
@@ -109,15 +117,32 @@ public static class EchoBench
     /// <summary>Whether <see cref="BenchEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
     public static bool EpollAvailable => Epoll.IsSupported;
 
-    /// <summary>Whether a TCP run goes through <see cref="EpollBenchLoop"/>; asking for epoll where it cannot run is an error.</summary>
-    public static bool UsesEpoll(BenchOptions options) => options.Engine switch
+    /// <summary>Whether the uring engine can run here; when not, <see cref="UringSupport.Unavailable"/> says why.</summary>
+    public static bool UringAvailable => UringSupport.IsAvailable;
+
+    /// <summary>
+    /// The engine a TCP run uses: the one asked for (an error where it cannot run), or for <see cref="BenchEngine.Auto"/>
+    /// uring where the kernel allows it, else epoll on Linux, else (and for TLS) async sockets.
+    /// </summary>
+    public static BenchEngine EngineFor(BenchOptions options) => options.Engine switch
     {
-        BenchEngine.Async => false,
+        BenchEngine.Async => BenchEngine.Async,
+        BenchEngine.Uring when options.Tls is not null || options.Udp => throw new ArgumentException("the uring engine runs plain TCP only, not TLS or UDP", nameof(options)),
+        BenchEngine.Uring when UringSupport.Unavailable is { } why => throw new ArgumentException($"the uring engine cannot run here: {why}", nameof(options)),
+        BenchEngine.Uring => BenchEngine.Uring,
         BenchEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
             options.Tls is not null ? "the epoll engine runs plain TCP only, not TLS" : "the epoll engine needs Linux on x64 or arm64", nameof(options)),
-        BenchEngine.Epoll => true,
-        _ => EpollBenchLoop.CanRun(options),
+        BenchEngine.Epoll => BenchEngine.Epoll,
+        _ when UringBenchLoop.CanRun(options) => BenchEngine.Uring,
+        _ => EpollBenchLoop.CanRun(options) ? BenchEngine.Epoll : BenchEngine.Async,
     };
+
+    /// <summary>
+    /// Why <see cref="BenchEngine.Auto"/> did not pick uring on Linux for this run (one line for the report), or null.
+    /// </summary>
+    public static string? EngineNote(BenchOptions options) =>
+        options.Engine == BenchEngine.Auto && EngineFor(options) == BenchEngine.Epoll && UringSupport.Unavailable is { } why
+            ? $"io_uring unavailable: {why}" : null;
 
     /// <summary>
     /// The UDP bench: one connected socket per "connection", datagrams numbered and checked, losses

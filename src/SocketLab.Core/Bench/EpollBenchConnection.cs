@@ -18,7 +18,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
     private readonly SendWindow _window;
     private readonly int _size;
     private readonly byte[] _buffer;
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConnectionEnd _end;
     private long _sent;       // bytes of the committed messages the kernel took
 
     public EpollBenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
@@ -27,6 +27,7 @@ internal sealed class EpollBenchConnection : IBenchLoad
         _run = run;
         _tally = new EchoTally(id, run);
         _window = new SendWindow(id, run, _tally);
+        _end = new ConnectionEnd(run, _tally);
         _size = run.Options.Size;
         _buffer = new byte[bufferSize];
         socket.Blocking = false; // Send/Receive return WouldBlock instead of waiting: the loop waits in epoll.
@@ -39,9 +40,9 @@ internal sealed class EpollBenchConnection : IBenchLoad
     public long Measured => _tally.Measured;
 
     /// <summary>Completes when the connection has finished (all its echoes checked, or failed); never faults.</summary>
-    public Task RunAsync() => _done.Task;
+    public Task RunAsync() => _end.Task;
 
-    public bool IsDone => _done.Task.IsCompleted;
+    public bool IsDone => _end.IsDone;
 
     /// <summary>True while sent bytes wait for room in the kernel: the loop then also watches for writability.</summary>
     public bool WantsWrite => _sent < _window.Committed;
@@ -136,23 +137,10 @@ internal sealed class EpollBenchConnection : IBenchLoad
     }
 
     /// <summary>After the stop: done once everything sent has come back.</summary>
-    public void CheckFinished()
-    {
-        if (_run.Stopping && _tally.Received >= _window.Committed && !IsDone)
-            _done.TrySetResult();
-    }
+    public void CheckFinished() => _end.CheckFinished(_window.Committed);
 
     /// <summary>Ends a connection the loop gives up on (the drain time ran out).</summary>
-    public void Fail(Exception ex)
-    {
-        if (IsDone)
-            return;
-        if (ex is EchoMismatchException mismatch)
-            _run.ReportMismatch(mismatch.Mismatch);
-        else
-            _run.ReportError(_tally.Describe(ex));
-        _done.TrySetResult();
-    }
+    public void Fail(Exception ex) => _end.Fail(ex);
 
     // No delegate per event (a lambda capturing this would allocate one per message).
     private static bool IsConnectionFailure(Exception ex) =>

@@ -44,7 +44,7 @@ public static class BenchCommand
         }, text => Rates.TryParseWallClock(text, out DateTimeOffset at) ? (true, at) : (false, null), "a time such as 2026-12-01T20:00:00Z or Unix seconds");
         Option<FileInfo?> hdrLog = new("--hdr-log") { Description = "Also write the latency as an HdrHistogram interval log to FILE (merge logs with 'socketlab bench merge')", HelpName = "FILE" };
         var tls = new ClientTlsOptionSet();
-        Option<BenchEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", BenchEngine.Auto);
+        Option<BenchEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; uring: one thread on io_uring, Linux 6.0+, plain TCP; async: .NET async sockets)", BenchEngine.Auto);
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
@@ -88,6 +88,10 @@ public static class BenchCommand
                 r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
             else if (CommonOptions.Given(r, engine) is BenchEngine.Epoll && !EchoBench.EpollAvailable)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
+            else if (CommonOptions.Given(r, engine) is BenchEngine.Uring && (isUdp || r.GetResult(tls.Tls) is not null))
+                r.AddError("--engine uring runs plain TCP only: not with --udp or --tls");
+            else if (CommonOptions.Given(r, engine) is BenchEngine.Uring && Core.Uring.UringSupport.Unavailable is { } why)
+                r.AddError($"--engine uring cannot run here: {why}; use --engine epoll");
             else if (isUdp && CommonOptions.Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
             else if ((r.GetResult(rate) is not null || r.GetResult(rateSearch) is not null) && (isUdp || r.GetResult(tls.Tls) is not null || CommonOptions.Given(r, engine) is BenchEngine.Async))

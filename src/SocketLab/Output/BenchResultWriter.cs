@@ -24,8 +24,8 @@ public static class BenchResultWriter
             ? string.Create(Inv, $"{o.Connections} UDP sockets x {o.Size} B, {Mode(o)}, {o.Timeout.TotalSeconds:0.###} s timeout")
             : string.Create(Inv, $"{o.Connections} connections x {o.Size} B, {Mode(o)}");
 
-    /// <summary>What drove the load: "epoll" or "async" for TCP, "udp" for datagrams.</summary>
-    public static string Engine(BenchOptions o) => o.Udp ? "udp" : EchoBench.UsesEpoll(o) ? "epoll" : "async";
+    /// <summary>What drove the load: "uring", "epoll" or "async" for TCP, "udp" for datagrams.</summary>
+    public static string Engine(BenchOptions o) => o.Udp ? "udp" : EchoBench.EngineFor(o).ToString().ToLowerInvariant();
 
     /// <summary>The rate's unit: messages over TCP, datagrams over UDP.</summary>
     public static string RateUnit(BenchOptions o) => o.Udp ? "datagrams/s" : "msg/s";
@@ -66,7 +66,8 @@ public static class BenchResultWriter
             t.Append(Inv, $"connected  {r.Connected} of {o.Connections}; connect failures {r.ConnectFailures}; errors {r.Errors}\n");
         if (o.Idle > 0)
             t.Append(Inv, $"idle       {r.IdleEchoed} of {o.Idle} idle connections still echoed at the end\n");
-        t.Append(Inv, $"generator  {EngineOf(r)}, {r.GeneratorCpu.TotalSeconds:0.##} s CPU, {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
+        string note = r.EngineNote is null ? "" : $" ({r.EngineNote})";
+        t.Append(Inv, $"generator  {EngineOf(r)}{note}, {r.GeneratorCpu.TotalSeconds:0.##} s CPU, {r.Gen0Collections} gen0 GCs, {r.AllocatedBytes:N0} bytes allocated while measuring\n");
         byte[] bytes = Encoding.UTF8.GetBytes(t.ToString());
         stdout.Write(bytes);
         stdout.Flush();
@@ -127,6 +128,8 @@ public static class BenchResultWriter
             w.WriteEndObject();
             w.WriteStartObject("generator");
             w.WriteString("engine", EngineOf(r));
+            if (r.EngineNote is not null)
+                w.WriteString("note", r.EngineNote);
             w.WriteNumber("gen0_collections", r.Gen0Collections);
             w.WriteNumber("allocated_bytes", r.AllocatedBytes);
             w.WriteNumber("cpu_s", Math.Round(r.GeneratorCpu.TotalSeconds, 3));

@@ -24,28 +24,36 @@ public class OpenLoopBenchTests
         SampleInterval = TimeSpan.FromMilliseconds(100),
     };
 
-    [Fact]
-    public async Task A_rate_the_server_keeps_up_with_is_sent_at_that_rate_and_every_echo_is_counted()
+    public static TheoryData<BenchEngine> OwnLoops() =>
+        new(EchoBench.UringAvailable ? [BenchEngine.Epoll, BenchEngine.Uring] : [BenchEngine.Epoll]);
+
+    [Theory]
+    [MemberData(nameof(OwnLoops))]
+    public async Task A_rate_the_server_keeps_up_with_is_sent_at_that_rate_and_every_echo_is_counted(BenchEngine engine)
     {
         await using var server = new LoopbackServer();
-        BenchResult r = await EchoBench.RunAsync(OpenLoop(server.EndPoint, 2000)).WaitAsync(Limit);
+        BenchResult r = await EchoBench.RunAsync(OpenLoop(server.EndPoint, 2000) with { Engine = engine }).WaitAsync(Limit);
 
         Assert.True(r.Ok, r.FirstError);
         double asked = Assert.IsType<double>(r.AskedPerSecond);
         Assert.InRange(asked, 1900, 2100);                       // The schedule asked for the rate set.
-        Assert.InRange(r.MessagesPerSecond, asked * 0.8, asked * 1.1); // Open loop: not as fast as the server goes.
+        // Open loop: not as fast as the server goes. (A little above: echoes of messages due in the warm-up
+        // that a busy machine delayed complete in the measured time; none can be sent before its time.)
+        Assert.InRange(r.MessagesPerSecond, asked * 0.8, asked * 1.25);
+        Assert.True(r.Messages <= r.AskedMessages + (long)(2000 * r.Options.Warmup.TotalSeconds) + r.Options.Connections);
         Assert.Equal(r.Messages, r.Latency.TotalCount);
         Assert.All(r.Timeline.Where(s => s.Measuring), s => Assert.NotNull(s.AskedPerSecond));
     }
 
-    [Fact]
-    public async Task A_server_that_stalls_is_charged_for_every_message_meant_to_go_meanwhile()
+    [Theory]
+    [MemberData(nameof(OwnLoops))]
+    public async Task A_server_that_stalls_is_charged_for_every_message_meant_to_go_meanwhile(BenchEngine engine)
     {
         // 500 messages a second on 2 connections = 8,000 bytes a second each: the stall comes about 0.6 s in,
         // inside the measured time. Measured from the write, only the message in flight would show the
         // stall (depth 1); measured from the intended times, the ~200 messages meant for those 400 ms do.
         await using var server = FaultyEchoServer.Stalling(at: 4800, TimeSpan.FromMilliseconds(400));
-        BenchResult r = await EchoBench.RunAsync(OpenLoop(server.EndPoint, 500) with { Connections = 2 }).WaitAsync(Limit);
+        BenchResult r = await EchoBench.RunAsync(OpenLoop(server.EndPoint, 500) with { Connections = 2, Engine = engine }).WaitAsync(Limit);
 
         Assert.True(r.Ok, r.FirstError);
         long slow = r.Latency.TotalCount - CountBelow(r.Latency, TimeSpan.FromMilliseconds(100));
