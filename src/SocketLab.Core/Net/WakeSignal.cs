@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SocketLab.Core.Net;
 
@@ -11,22 +12,38 @@ internal sealed partial class WakeSignal : IDisposable
     private const int NonBlocking = 0x800;
     private const int CloseOnExec = 0x80000;
 
-    private int _disposed;
+    // Held as a SafeHandle so that a Set racing with Dispose never writes to a descriptor number reused meanwhile.
+    private readonly SafeFileHandle _handle;
 
     public WakeSignal()
     {
         Handle = eventfd(0, NonBlocking | CloseOnExec);
         if (Handle < 0)
             throw new IOException($"eventfd failed (errno {Marshal.GetLastPInvokeError()})");
+        _handle = new SafeFileHandle(Handle, ownsHandle: true);
     }
 
     /// <summary>The descriptor to watch for <see cref="Epoll.In"/>.</summary>
     public int Handle { get; }
 
+    /// <summary>Wakes the loop; does nothing once disposed.</summary>
     public void Set()
     {
-        ulong one = 1;
-        _ = write(Handle, ref one, sizeof(ulong));
+        bool referenced = false;
+        try
+        {
+            _handle.DangerousAddRef(ref referenced);
+            ulong one = 1;
+            _ = write(Handle, ref one, sizeof(ulong));
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            if (referenced)
+                _handle.DangerousRelease();
+        }
     }
 
     /// <summary>Clears the signal (the loop calls this when woken).</summary>
@@ -36,11 +53,7 @@ internal sealed partial class WakeSignal : IDisposable
         _ = read(Handle, ref count, sizeof(ulong));
     }
 
-    public void Dispose()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-            _ = close(Handle);
-    }
+    public void Dispose() => _handle.Dispose();
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int eventfd(uint initval, int flags);
@@ -50,7 +63,4 @@ internal sealed partial class WakeSignal : IDisposable
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint read(int fd, ref ulong value, nint count);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }

@@ -3,28 +3,34 @@ using System.Collections.Concurrent;
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
-/// Closes connections that have been idle too long. One timer scans every watched connection
-/// twice a second, so the echo path only stores a timestamp and never resets a timer.
+/// Closes connections that have been idle too long. One timer scans every watched connection twice a second,
+/// so the echo path only stores a timestamp and never resets a timer. A server owns one for all its
+/// connections; a connection run on its own (a client) makes its own. Disposing stops the timer.
 /// </summary>
-internal static class IdleWatchdog
+internal sealed class IdleWatchdog : IDisposable
 {
-    private static readonly ConcurrentDictionary<TcpConnection, byte> Watched = new();
-    private static readonly Timer Scanner = new(_ => Scan(), null, Timeout.Infinite, Timeout.Infinite);
-    private static int _started;
+    private readonly ConcurrentDictionary<TcpConnection, byte> _watched = new();
+    private readonly Timer _scanner;
+    private int _started;
 
-    public static void Watch(TcpConnection connection)
+    public IdleWatchdog() => _scanner = new Timer(static state => ((IdleWatchdog)state!).Scan(), this, Timeout.Infinite, Timeout.Infinite);
+
+    public void Watch(TcpConnection connection)
     {
-        Watched[connection] = 0;
+        _watched[connection] = 0;
         if (Interlocked.Exchange(ref _started, 1) == 0)
-            Scanner.Change(500, 500);
+        {
+            try { _scanner.Change(500, 500); }
+            catch (ObjectDisposedException) { }
+        }
     }
 
-    public static void Forget(TcpConnection connection) => Watched.TryRemove(connection, out _);
+    public void Forget(TcpConnection connection) => _watched.TryRemove(connection, out _);
 
-    private static void Scan()
+    private void Scan()
     {
         long now = Environment.TickCount64;
-        foreach (TcpConnection c in Watched.Keys)
+        foreach (TcpConnection c in _watched.Keys)
         {
             if (now - c.LastActivityTicks > (long)c.IdleTimeout.TotalMilliseconds)
             {
@@ -33,4 +39,6 @@ internal static class IdleWatchdog
             }
         }
     }
+
+    public void Dispose() => _scanner.Dispose();
 }

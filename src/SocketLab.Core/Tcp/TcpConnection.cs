@@ -8,57 +8,52 @@ using SocketLab.Core.Tls;
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
-/// One TCP connection (optionally TLS): a receive loop that (optionally) echoes every byte back
-/// before reading more, plus ordered sends from other callers. Reading waits for the echo to be
-/// written, so a peer that sends but never reads is slowed down by TCP itself and the memory held
-/// stays at one buffer.
+/// One TCP connection (optionally TLS), whichever engine drives it: its identity, counters, observer, echo
+/// switch, bounded send queue and the close protocol. Reading and echoing are done by a driver — the async
+/// receive loop (<see cref="AsyncReceiveLoop"/>, clients and the async engine) or an epoll loop
+/// (<see cref="EpollDriver"/>) — over a <see cref="ConnectionIo"/> (plain socket or TLS). Reading waits for
+/// the echo to be written, so a peer that sends but never reads is slowed down by TCP itself and the memory
+/// held stays at one buffer. Its life is <see cref="ConnectionState"/>.
 /// </summary>
-public sealed partial class TcpConnection : IAsyncDisposable
+public sealed class TcpConnection : IAsyncDisposable
 {
-    private readonly Socket _socket;
     private readonly TcpConnectionOptions _options;
-    private readonly IConnectionObserver _observer;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly CancellationTokenSource _closing = new();   // stops reading
     private readonly TlsServerOptions? _tlsServer;
-    private Stream? _stream;
+    private IdleWatchdog? _watchdog;
+    private bool _ownsWatchdog;
+    private IConnectionDriver? _driver;
     private long _bytesIn;
     private long _bytesOut;
     private long _pendingSendBytes;
     private long _lastActivity = Environment.TickCount64;
-    private int _closeReported;
+    private int _state;
+    private int _completed;
+    private CloseReason _closeReason;
+    private string? _closeDetail;
     private volatile bool _echo;
     private volatile bool _idle;
     private volatile bool _aborted;   // Abort() was called: writes stop too (the socket is gone)
     private volatile bool _rearm;     // Echo was set to true: the loop guard forgets its run
-    private EchoLoopGuard? _guard;    // Made at the first short echo: a connection that never echoes one holds none.
-    private readonly bool _plain;     // No TLS: reads and writes try the socket directly first
-    private readonly bool _dontWait;  // ... with recv/send(MSG_DONTWAIT) (Linux), not .NET's non-blocking mode
 
     /// <summary>Wraps a connected socket; pass an authenticated <see cref="SslStream"/> as <c>stream</c> for TLS.</summary>
     public TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream = null)
-        : this(id, socket, options, observer, stream, tlsServer: null)
+        : this(id, socket, options, observer, stream, tlsServer: null, watchdog: null)
     {
     }
 
-    internal TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream, TlsServerOptions? tlsServer)
+    internal TcpConnection(long id, Socket socket, TcpConnectionOptions options, IConnectionObserver observer, Stream? stream, TlsServerOptions? tlsServer, IdleWatchdog? watchdog)
     {
         Id = id;
-        _socket = socket;
         _options = options;
-        _observer = observer;
-        _stream = stream;
+        Observer = observer;
         _tlsServer = tlsServer;
+        _watchdog = watchdog;
         _echo = options.Echo;
         socket.NoDelay = options.NoDelay;
-        // A plain socket's echo path reads and writes directly, going async only when the kernel is not ready.
-        // That skips the async machinery per message, and a connection whose writes never wait never allocates a
-        // send operation (~300 B that .NET keeps per socket). On Linux each call says MSG_DONTWAIT; elsewhere
-        // the socket is made non-blocking. TLS streams need a blocking socket (NetworkStream requires it).
-        _plain = stream is null && tlsServer is null;
-        _dontWait = _plain && OperatingSystem.IsLinux();
-        if (_plain && !_dontWait)
-            socket.Blocking = false;
+        Io = stream is null && tlsServer is null ? new SocketIo(socket, options.PortableSockets) : new TlsStreamIo(socket, stream);
+        _state = (int)(tlsServer is null ? ConnectionState.Open : ConnectionState.Handshaking);
         RemoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         ConnectedAt = DateTimeOffset.Now;
@@ -77,11 +72,14 @@ public sealed partial class TcpConnection : IAsyncDisposable
     public long BytesIn => Interlocked.Read(ref _bytesIn);
     public long BytesOut => Interlocked.Read(ref _bytesOut);
 
+    /// <summary>Where the connection is in its life.</summary>
+    public ConnectionState State => (ConnectionState)Volatile.Read(ref _state);
+
     /// <summary>Bytes posted with <see cref="Post"/> and not yet written.</summary>
     public long PendingSendBytes => Interlocked.Read(ref _pendingSendBytes);
 
     /// <summary>True when the connection runs over TLS.</summary>
-    public bool IsTls => _stream is SslStream || _tlsServer is not null;
+    public bool IsTls => Io.IsTls;
 
     /// <summary>
     /// Whether received bytes are sent back; can be switched while running. The echo loop guard sets it to false
@@ -99,122 +97,104 @@ public sealed partial class TcpConnection : IAsyncDisposable
         }
     }
 
+    // What the drivers share (internal): the I/O, the observer, the options and the loop guard.
+    internal ConnectionIo Io { get; }
+    internal IConnectionObserver Observer { get; }
+    internal TcpConnectionOptions Options => _options;
+    internal EchoLoopGuard? Guard { get; private set; }   // Made at the first short echo: a connection that never echoes one holds none.
+    internal CancellationToken Reading => _closing.Token;
+    internal bool Aborted => _aborted;
+    internal bool CloseAsked => _closing.IsCancellationRequested;
     internal long LastActivityTicks => Interlocked.Read(ref _lastActivity);
     internal TimeSpan IdleTimeout => _options.IdleTimeout;
 
-    private bool IsWatchedForIdle => _options.IdleTimeout > TimeSpan.Zero && _options.IdleTimeout != Timeout.InfiniteTimeSpan;
-
-    /// <summary>The receive loop started by <see cref="Start"/>; null before.</summary>
-    internal Task? Running { get => _loop is null ? _running : LoopRunning; private set => _running = value; }
-
-    private Task? _running;
+    /// <summary>Completes when the connection has closed and been reported; null before it started.</summary>
+    internal Task? Running => _driver?.Running;
 
     /// <summary>
     /// Runs the receive loop until the peer closes, the connection fails or <see cref="Close"/> is called.
     /// Never throws for network failures: the outcome goes to <see cref="IConnectionObserver.OnClosed"/>.
     /// </summary>
-    public Task RunAsync() => RunCoreAsync(finished: null);
-
-    /// <summary>
-    /// For a server: runs the receive loop off the caller's thread, then calls <paramref name="finished"/>.
-    /// One state machine per connection (not a wrapper around <see cref="RunAsync"/>): an idle connection's
-    /// memory is mostly such objects.
-    /// </summary>
-    internal void Start(Action<TcpConnection> finished) => Running = RunCoreAsync(finished);
-
-    private async Task RunCoreAsync(Action<TcpConnection>? finished)
+    public Task RunAsync()
     {
-        try
-        {
-            if (finished is not null)
-                await Task.Yield(); // Off the accept loop.
-            if (_tlsServer is not null)
-            {
-                string? failure = await TlsHandshake.AcceptAsync(_socket, _tlsServer, _closing.Token, s => _stream = s).ConfigureAwait(false);
-                if (failure is not null)
-                {
-                    Dispose(graceful: false);
-                    ReportClosed(CloseReason.HandshakeFailed, failure);
-                    return;
-                }
-            }
-            bool watched = IsWatchedForIdle;
-            if (watched)
-                IdleWatchdog.Watch(this);
-            _observer.OnConnected(this);
-            CloseReason reason = CloseReason.RemoteClosed;
-            string? detail = null;
-            CancellationToken reading = _closing.Token;
-            try
-            {
-                while (true)
-                {
-                    if (_guard is { Probing: true })
-                        await ProbeAsync(ReceiveAsync(Memory<byte>.Empty, reading)).ConfigureAwait(false);
-                    else if (_options.WaitForDataBeforeAllocatingBuffer)
-                        await ReceiveAsync(Memory<byte>.Empty, reading).ConfigureAwait(false);
-
-                    byte[] buffer = ArrayPool<byte>.Shared.Rent(_options.ReceiveBufferSize);
-                    try
-                    {
-                        int read = _plain && _options.WaitForDataBeforeAllocatingBuffer
-                            ? ReceiveNow(buffer)
-                            : await ReceiveAsync(buffer.AsMemory(), reading).ConfigureAwait(false);
-                        if (read < 0)
-                            continue; // Woken without data after all: wait again.
-                        if (read == 0)
-                            break;
-                        Interlocked.Add(ref _bytesIn, read);
-                        Volatile.Write(ref _lastActivity, Environment.TickCount64);
-                        _observer.OnReceived(this, buffer.AsSpan(0, read));
-                        // The echo finishes even when a graceful close begins meanwhile: only an abort stops it.
-                        if (_echo && !WithholdForProbe(buffer.AsSpan(0, read)))
-                            await WriteAsync(buffer.AsMemory(0, read), CancellationToken.None).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                    }
-                }
-            }
-            catch (Exception ex) when (IsClosing(ex))
-            {
-                reason = ClosedByUsReason;
-            }
-            catch (Exception ex) when (ex is SocketException or IOException)
-            {
-                reason = CloseReason.Reset;
-                detail = Describe(ex);
-            }
-            finally
-            {
-                if (watched)
-                    IdleWatchdog.Forget(this);
-                _guard?.DropWithheld();
-                await FinishAsync(reason).ConfigureAwait(false);
-                ReportClosed(reason, detail);
-            }
-        }
-        finally
-        {
-            finished?.Invoke(this);
-        }
+        var loop = new AsyncReceiveLoop(this);
+        _driver = loop;
+        return loop.RunAsync(finished: null);
     }
 
+    /// <summary>For a server on the async engine: runs the receive loop off the caller's thread, then calls <paramref name="finished"/>.</summary>
+    internal void Start(Action<TcpConnection> finished)
+    {
+        var loop = new AsyncReceiveLoop(this);
+        _driver = loop;
+        loop.Start(finished);
+    }
+
+    /// <summary>For a server on the epoll engine: reports the connection, then hands it to <paramref name="loop"/>.</summary>
+    internal void StartOn(EpollServerLoop loop, Action<TcpConnection> finished)
+    {
+        var driver = new EpollDriver(this, loop, finished);
+        _driver = driver;
+        driver.Start();
+    }
+
+    /// <summary>The TLS server handshake, if this connection has one: null when done (or none), else why it failed.</summary>
+    internal async Task<string?> HandshakeAsync()
+    {
+        if (_tlsServer is null)
+            return null;
+        string? failure = await ((TlsStreamIo)Io).AcceptAsync(_tlsServer, _closing.Token).ConfigureAwait(false);
+        if (failure is null)
+            Interlocked.CompareExchange(ref _state, (int)ConnectionState.Open, (int)ConnectionState.Handshaking);
+        return failure;
+    }
+
+    /// <summary>Starts the idle timeout's watch (when one is set): the server's watchdog, or one of its own.</summary>
+    internal void WatchIdle()
+    {
+        if (_options.IdleTimeout <= TimeSpan.Zero || _options.IdleTimeout == Timeout.InfiniteTimeSpan)
+            return;
+        if (_watchdog is null)
+        {
+            _watchdog = new IdleWatchdog();
+            _ownsWatchdog = true;
+        }
+        _watchdog.Watch(this);
+    }
+
+    internal void ForgetIdle()
+    {
+        _watchdog?.Forget(this);
+        if (_ownsWatchdog)
+            _watchdog!.Dispose();
+    }
+
+    /// <summary>Counts and reports bytes just read (before any echo).</summary>
+    internal void Received(ReadOnlySpan<byte> data)
+    {
+        Interlocked.Add(ref _bytesIn, data.Length);
+        Touch();
+        Observer.OnReceived(this, data);
+    }
+
+    internal void Touch() => Volatile.Write(ref _lastActivity, Environment.TickCount64);
+
+    internal void CountSent(int bytes) => Interlocked.Add(ref _bytesOut, bytes);
+
     /// <summary>
-    /// The loop guard's look at a read about to be echoed (receive path only). True when it completes a run of
-    /// copies: the echo is held back for a probe instead of sent. No allocation per message.
+    /// The loop guard's look at a read about to be echoed. True when it completes a run of copies: the echo is
+    /// held back for a probe instead of sent. No allocation per message.
     /// </summary>
-    private bool WithholdForProbe(ReadOnlySpan<byte> data)
+    internal bool WithholdForProbe(ReadOnlySpan<byte> data)
     {
         if (!_options.EchoLoopGuard)
             return false;
-        EchoLoopGuard? guard = _guard;
+        EchoLoopGuard? guard = Guard;
         if (guard is null)
         {
             if (data.Length > EchoLoopInfo.MaxPayloadLength)
                 return false;
-            guard = _guard = new EchoLoopGuard();
+            guard = Guard = new EchoLoopGuard();
         }
         if (_rearm)
         {
@@ -229,77 +209,39 @@ public sealed partial class TcpConnection : IAsyncDisposable
     }
 
     /// <summary>
-    /// Async engine and clients: a probe is on, and <paramref name="ready"/> is the zero-byte read that says the
-    /// peer sent more. Whatever comes first decides: more data (or the end of the stream) means the peer sends on
-    /// its own, so the held echo goes out before anything newer; the probe's time running out means a loop.
-    /// </summary>
-    private async Task ProbeAsync(ValueTask<int> ready)
-    {
-        EchoLoopGuard guard = _guard!;
-        Task<int> data = ready.AsTask();
-        bool loop = await Task.WhenAny(data, Task.Delay(guard.ProbeTimeout)).ConfigureAwait(false) != data;
-        byte[] held;
-        int length;
-        if (loop)
-        {
-            held = TripLoop(guard, out length);
-        }
-        else
-        {
-            try
-            {
-                await data.ConfigureAwait(false);
-            }
-            catch
-            {
-                guard.DropWithheld();
-                throw;
-            }
-            held = guard.Clear(out length);
-        }
-        try
-        {
-            await WriteAsync(held.AsMemory(0, length), CancellationToken.None).ConfigureAwait(false);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(held);
-        }
-        await data.ConfigureAwait(false);
-    }
-
-    /// <summary>
     /// The probe found a loop: echo off for this connection and the observer told. Returns the held echo, which
     /// the caller sends as the last one (rent from the shared pool).
     /// </summary>
-    private byte[] TripLoop(EchoLoopGuard guard, out int length)
+    internal byte[] TripLoop(EchoLoopGuard guard, out int length)
     {
         EchoLoopInfo loop = guard.Trip(out byte[] held, out length);
         _echo = false;
-        _observer.OnEchoLoop(this, loop);
+        Observer.OnEchoLoop(this, loop);
         return held;
     }
 
-    /// <summary>Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.</summary>
+    /// <summary>
+    /// Sends bytes to the peer, in order with echoes and other sends. Completes when the kernel took them all.
+    /// Throws <see cref="ConnectionClosedException"/> when the connection has closed or fails meanwhile.
+    /// </summary>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default)
     {
+        ThrowIfGone();
         try
         {
-            if (_aborted)
-                throw new OperationCanceledException("the connection was aborted");
             await WriteAsync(data, cancellationToken, reportSent: true).ConfigureAwait(false);
         }
-        catch (Exception ex) when (_aborted && ex is SocketException or IOException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException
+                                   || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            // What an abort does to a send in progress, told the way cancellation is.
-            throw new OperationCanceledException("the connection was aborted", ex);
+            throw Closed(ex);
         }
     }
 
     /// <summary>
     /// Queues a send without waiting for it. Returns false, sending nothing, when more than
     /// <see cref="TcpConnectionOptions.MaxPendingSendBytes"/> would be waiting for a peer that does not read.
-    /// Failures are not thrown: the receive loop reports how the connection ended.
+    /// Failures are not thrown: the driver reports how the connection ended.
     /// </summary>
     public bool Post(ReadOnlyMemory<byte> data)
     {
@@ -318,7 +260,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
         {
             await SendAsync(data).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException)
+        catch (ConnectionClosedException)
         {
         }
         finally
@@ -327,51 +269,74 @@ public sealed partial class TcpConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops sending (TLS close_notify, then FIN): the peer reads end-of-stream and can still send to us.</summary>
+    /// <summary>
+    /// Stops sending (TLS close_notify, then FIN): the peer reads end-of-stream and can still send to us. Sends
+    /// in progress finish first (at most <see cref="DrainTimeout"/>; a peer that does not read them gets no FIN).
+    /// Throws <see cref="ConnectionClosedException"/> when the connection has closed or fails meanwhile.
+    /// </summary>
     public async Task ShutdownSendAsync()
     {
+        ThrowIfGone();
         try
         {
             if (!await _sendLock.WaitAsync(DrainTimeout).ConfigureAwait(false))
                 return;
             try
             {
-                if (_stream is SslStream ssl)
-                    await ssl.ShutdownAsync().WaitAsync(DrainTimeout).ConfigureAwait(false);
-                _socket.Shutdown(SocketShutdown.Send);
+                await Io.CloseNotifyAsync(DrainTimeout).ConfigureAwait(false);
+                Io.Socket.Shutdown(SocketShutdown.Send);
             }
             finally
             {
                 _sendLock.Release();
             }
         }
-        catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException)
+        catch (TimeoutException)
         {
         }
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            throw Closed(ex);
+        }
+    }
+
+    private void ThrowIfGone()
+    {
+        if (_aborted || State == ConnectionState.Closed)
+            throw Closed(null);
+    }
+
+    /// <summary>Why a send cannot go: how the connection ended if it has, else what the network said.</summary>
+    private ConnectionClosedException Closed(Exception? ex)
+    {
+        if (State == ConnectionState.Closed)
+            return new ConnectionClosedException(_closeReason, _closeDetail, ex);
+        if (_aborted || _closing.IsCancellationRequested || ex is null or ObjectDisposedException or OperationCanceledException)
+            return new ConnectionClosedException(ClosedByUsReason, null, ex);
+        return new ConnectionClosedException(CloseReason.Reset, Describe(ex), ex);
     }
 
     /// <summary>
     /// Closes from this side, gracefully: reading stops, an echo being written is finished, then
-    /// the peer gets FIN. The receive loop ends with <see cref="CloseReason.LocalClosed"/>.
+    /// the peer gets FIN. The driver ends with <see cref="CloseReason.LocalClosed"/>.
     /// </summary>
     public void Close()
     {
         Cancel(_closing);
-        _loop?.Post(this, EpollRequest.Close);
+        _driver?.CloseRequested();
     }
 
     /// <summary>Closes at once with RST instead of FIN, dropping anything unsent.</summary>
     public void Abort()
     {
         _aborted = true;
-        try { _socket.LingerState = new LingerOption(true, 0); }
+        try { Io.Socket.LingerState = new LingerOption(true, 0); }
         catch (Exception ex) when (IsClosing(ex) || ex is SocketException) { }
         Cancel(_closing);
         // Closing the socket fails a write in progress at once (TLS ones too, underneath), so a peer that does
         // not read cannot hold it. A token per write would cost every connection a second CancellationTokenSource.
-        _socket.Dispose();
-        if (_loop is not null && _loopState != LoopState.Ended)
-            _loop.Post(this, EpollRequest.Close);
+        Io.Socket.Dispose();
+        _driver?.CloseRequested();
     }
 
     internal void CloseIdle()
@@ -386,42 +351,29 @@ public sealed partial class TcpConnection : IAsyncDisposable
         catch (ObjectDisposedException) { }
     }
 
-    /// <summary>Bytes read, 0 at end of stream, −1 when nothing is waiting (plain sockets only).</summary>
-    private int ReceiveNow(Span<byte> buffer) =>
-        _dontWait ? DontWaitSocket.ReceiveNow(_socket.SafeHandle, buffer) : _socket.ReceiveNow(buffer);
+    // The send lock orders echoes and sends; the epoll driver takes it without waiting, or waits off its loop.
+    internal bool TryTakeSendLock() => _sendLock.Wait(0);
+    internal Task TakeSendLockAsync() => _sendLock.WaitAsync();
+    internal void ReleaseSendLock() => _sendLock.Release();
 
-    /// <summary>Bytes the kernel took, 0 when its buffer is full (plain sockets only).</summary>
-    private int SendNow(ReadOnlySpan<byte> data) =>
-        _dontWait ? DontWaitSocket.SendNow(_socket.SafeHandle, data) : _socket.SendNow(data);
-
-    private ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken ct) =>
-        _stream is null ? _socket.ReceiveAsync(buffer, SocketFlags.None, ct) : _stream.ReadAsync(buffer, ct);
-
-    private async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct, bool reportSent = false)
+    /// <summary>Writes all of <paramref name="data"/> in order with other writers; the echo path and sends.</summary>
+    internal async ValueTask WriteAsync(ReadOnlyMemory<byte> data, CancellationToken ct, bool reportSent = false)
     {
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
             // Reported in wire order, before the bytes leave: a transcript never shows a reply before the send that caused it.
             if (reportSent)
-                _observer.OnSent(this, data.Span);
-            if (_stream is not null)
+                Observer.OnSent(this, data.Span);
+            while (!data.IsEmpty)
             {
-                await _stream.WriteAsync(data, ct).ConfigureAwait(false);
-                Interlocked.Add(ref _bytesOut, data.Length);
+                int sent = Io.SendNow(data.Span);
+                if (sent == 0)
+                    sent = await Io.SendAsync(data, ct).ConfigureAwait(false);
+                CountSent(sent);
+                data = data[sent..];
             }
-            else
-            {
-                while (!data.IsEmpty)
-                {
-                    int sent = _plain ? SendNow(data.Span) : 0;
-                    if (sent == 0)
-                        sent = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
-                    Interlocked.Add(ref _bytesOut, sent);
-                    data = data[sent..];
-                }
-            }
-            Volatile.Write(ref _lastActivity, Environment.TickCount64);
+            Touch();
         }
         finally
         {
@@ -429,12 +381,29 @@ public sealed partial class TcpConnection : IAsyncDisposable
         }
     }
 
-    private async Task FinishAsync(CloseReason reason)
+    /// <summary>Open (or Handshaking) → Closing: reading has stopped.</summary>
+    internal void BeginClosing()
     {
+        int state = Volatile.Read(ref _state);
+        while (state < (int)ConnectionState.Closing)
+        {
+            int seen = Interlocked.CompareExchange(ref _state, (int)ConnectionState.Closing, state);
+            if (seen == state)
+                return;
+            state = seen;
+        }
+    }
+
+    /// <summary>
+    /// The close protocol once reading has stopped: queued sends drain (bounded: a peer that never reads gets RST),
+    /// TLS says close_notify, and when we close first, FIN then read-to-FIN (<see cref="LingerAsync"/>).
+    /// </summary>
+    internal async Task FinishAsync(CloseReason reason)
+    {
+        BeginClosing();
         bool graceful = reason != CloseReason.Reset && !_aborted;
         if (graceful)
         {
-            // Let sends already queued go out first (bounded: a peer that never reads gets RST), then FIN.
             bool drained = false;
             try
             {
@@ -450,10 +419,10 @@ public sealed partial class TcpConnection : IAsyncDisposable
                 graceful = false;
             }
         }
-        if (graceful && _stream is SslStream ssl)
+        if (graceful && Io.IsTls)
         {
-            try { await ssl.ShutdownAsync().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
-            catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException) { }
+            try { await Io.CloseNotifyAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            catch (Exception ex) when (IsClosing(ex) || ex is SocketException or IOException or TimeoutException or InvalidOperationException) { }
         }
         if (graceful && reason != CloseReason.RemoteClosed)
             await LingerAsync().ConfigureAwait(false);
@@ -471,8 +440,8 @@ public sealed partial class TcpConnection : IAsyncDisposable
         byte[] sink = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            _socket.Shutdown(SocketShutdown.Send);
-            while (await _socket.ReceiveAsync(sink.AsMemory(), SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
+            Io.Socket.Shutdown(SocketShutdown.Send);
+            while (await Io.Socket.ReceiveAsync(sink.AsMemory(), SocketFlags.None, deadline.Token).ConfigureAwait(false) > 0)
             {
             }
         }
@@ -483,42 +452,47 @@ public sealed partial class TcpConnection : IAsyncDisposable
         }
     }
 
-    private void Dispose(bool graceful)
+    internal void Dispose(bool graceful)
     {
         if (graceful)
         {
-            try { _socket.Shutdown(SocketShutdown.Both); }
+            try { Io.Socket.Shutdown(SocketShutdown.Both); }
             catch (Exception ex) when (IsClosing(ex) || ex is SocketException) { }
         }
-        _stream?.Dispose();
-        _socket.Dispose();
+        Io.Dispose();
     }
 
     /// <summary>How a connection we closed ended: by the idle timeout, or otherwise by us.</summary>
-    private CloseReason ClosedByUsReason => _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
+    internal CloseReason ClosedByUsReason => _idle ? CloseReason.IdleTimeout : CloseReason.LocalClosed;
 
-    private bool IsClosing(Exception ex) =>
+    /// <summary>Whether a failure is only our own close (or abort) reaching a call in progress.</summary>
+    internal bool IsClosing(Exception ex) =>
         ex is ObjectDisposedException
         || (ex is OperationCanceledException or SocketException or IOException && (_closing.IsCancellationRequested || _aborted));
 
-    private static string Describe(Exception ex) => ex switch
+    internal static string Describe(Exception ex) => ex switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionReset } => "connection reset by peer",
         IOException { InnerException: SocketException inner } => Describe(inner),
         _ => ex.Message,
     };
 
-    private void ReportClosed(CloseReason reason, string? detail)
+    /// <summary>→ Closed: the observer hears how the connection ended, exactly once.</summary>
+    internal void Complete(CloseReason reason, string? detail)
     {
-        if (Interlocked.Exchange(ref _closeReported, 1) == 0)
-            _observer.OnClosed(this, reason, detail);
+        if (Interlocked.Exchange(ref _completed, 1) != 0)
+            return;
+        _closeReason = reason;
+        _closeDetail = detail;
+        Volatile.Write(ref _state, (int)ConnectionState.Closed);
+        Observer.OnClosed(this, reason, detail);
     }
 
     internal void Reject(string detail)
     {
         Abort();
         Dispose(graceful: false);
-        ReportClosed(CloseReason.Rejected, detail);
+        Complete(CloseReason.Rejected, detail);
     }
 
     public ValueTask DisposeAsync()
@@ -531,7 +505,7 @@ public sealed partial class TcpConnection : IAsyncDisposable
     {
         Abort();
         Dispose(graceful: false);
-        _guard?.Dispose();
+        Guard?.Dispose();
         _closing.Dispose();
         _sendLock.Dispose();
     }

@@ -39,6 +39,13 @@ public sealed record TcpConnectionOptions
 
     public const long DefaultMaxPendingSendBytes = 1024 * 1024;
 
+    /// <summary>
+    /// Use only the socket calls every OS has: .NET's non-blocking mode instead of Linux's <c>MSG_DONTWAIT</c>, and
+    /// for a server the async engine instead of epoll. That is the path Windows and macOS always run; setting it on
+    /// Linux tests that path (the CLI sets it when <c>SOCKETLAB_PORTABLE_SOCKETS=1</c>). Default false.
+    /// </summary>
+    public bool PortableSockets { get; init; }
+
     /// <summary>Close a connection after this long with nothing received or sent. Default: never.</summary>
     public TimeSpan IdleTimeout { get; init; } = Timeout.InfiniteTimeSpan;
 

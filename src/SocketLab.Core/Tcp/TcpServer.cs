@@ -28,6 +28,9 @@ public sealed class TcpServer : IAsyncDisposable
 
     private readonly Action<TcpConnection> _finished;
     private TaskCompletionSource? _served;
+    private EpollLoopGroup? _loops;        // The epoll engine's threads: given in the options, or made (and owned) here.
+    private EpollLoopGroup? _ownedLoops;
+    private IdleWatchdog? _watchdog;       // Made when connections have an idle timeout; one timer for all of them.
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
     {
@@ -52,7 +55,7 @@ public sealed class TcpServer : IAsyncDisposable
     public event Action<string>? Warning;
 
     /// <summary>Whether <see cref="TcpServerEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
-    public static bool IsEpollSupported => EpollServerLoop.IsSupported;
+    public static bool IsEpollSupported => EpollLoopGroup.IsSupported;
 
     /// <summary>The engine serving connections, <see cref="TcpServerEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
     public TcpServerEngine Engine { get; private set; }
@@ -64,8 +67,6 @@ public sealed class TcpServer : IAsyncDisposable
     public void Start()
     {
         Engine = ResolveEngine(_options);
-        if (Engine == TcpServerEngine.Epoll && _options.BusyPoll > TimeSpan.Zero)
-            EpollServerLoop.AskBusyPoll(_options.BusyPoll);
         IPAddress address = _options.BindAddress;
         try
         {
@@ -76,19 +77,28 @@ public sealed class TcpServer : IAsyncDisposable
             _listener = Listen(IPAddress.Any); // No IPv6 here: every IPv4 interface instead.
         }
         _fdBudget = Net.FileDescriptorBudget.ConnectionsAvailable() ?? 0;
+        if (Engine == TcpServerEngine.Epoll)
+            _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
+        TimeSpan idle = _options.Connection.IdleTimeout;
+        if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
+            _watchdog = new IdleWatchdog();
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     private static TcpServerEngine ResolveEngine(TcpServerOptions options) => options.Engine switch
     {
-        TcpServerEngine.Auto => options.Tls is null && EpollServerLoop.IsSupported ? TcpServerEngine.Epoll : TcpServerEngine.Async,
+        TcpServerEngine.Auto => options.Tls is null && !options.Connection.PortableSockets && EpollLoopGroup.IsSupported ? TcpServerEngine.Epoll : TcpServerEngine.Async,
         TcpServerEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
-        TcpServerEngine.Epoll when !EpollServerLoop.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
+        TcpServerEngine.Epoll when options.Connection.PortableSockets => throw new NotSupportedException("the epoll engine is Linux's own; portable sockets run on the async engine"),
+        TcpServerEngine.Epoll when !EpollLoopGroup.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
         TcpServerEngine epollOrAsync => epollOrAsync,
     };
 
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
     public int ConnectionBudget => _fdBudget;
+
+    private const int LinuxSolSocket = 1;     // SOL_SOCKET in <asm-generic/socket.h>
+    private const int LinuxSoReuseAddr = 2;   // SO_REUSEADDR
 
     private Socket Listen(IPAddress address)
     {
@@ -98,10 +108,10 @@ public sealed class TcpServer : IAsyncDisposable
             if (address.AddressFamily == AddressFamily.InterNetworkV6)
                 listener.DualMode = true;
             // As Go, Node and ncat do: a restarted server can listen at once although its last clients'
-            // connections still sit in TIME_WAIT. Only SO_REUSEADDR (SOL_SOCKET 1, option 2), so Linux
-            // still refuses a second listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
+            // connections still sit in TIME_WAIT. Only SO_REUSEADDR, so Linux still refuses a second
+            // listener; .NET's ReuseAddress would add SO_REUSEPORT and allow one.
             if (OperatingSystem.IsLinux())
-                listener.SetRawSocketOption(1, 2, BitConverter.GetBytes(1));
+                listener.SetRawSocketOption(LinuxSolSocket, LinuxSoReuseAddr, BitConverter.GetBytes(1));
             listener.Bind(new IPEndPoint(address, _options.Port));
             listener.Listen(_options.Backlog);
             return listener;
@@ -195,7 +205,7 @@ public sealed class TcpServer : IAsyncDisposable
             TcpConnection connection;
             try
             {
-                connection = new TcpConnection(id, socket, _options.Connection, _observer, stream: null, _options.Tls);
+                connection = new TcpConnection(id, socket, _options.Connection, _observer, stream: null, _options.Tls, _watchdog);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
@@ -234,8 +244,8 @@ public sealed class TcpServer : IAsyncDisposable
             _connections[id] = connection;
             TaskCompletionSource? served = _options.OneClientAtATime ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             _served = served;
-            if (Engine == TcpServerEngine.Epoll)
-                connection.StartOnLoop(EpollServerLoop.Next(), _finished);
+            if (_loops is not null)
+                connection.StartOn(_loops.Next(), _finished);
             else
                 connection.Start(_finished);
             if (served is null)
@@ -261,9 +271,12 @@ public sealed class TcpServer : IAsyncDisposable
         _served?.TrySetResult();
     }
 
+    /// <summary>Stops (see <see cref="StopAsync"/>), then ends what the server owns: its epoll threads and idle timer.</summary>
     public async ValueTask DisposeAsync()
     {
         await StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
+        _ownedLoops?.Dispose();
+        _watchdog?.Dispose();
         _stopping.Dispose();
     }
 }

@@ -47,13 +47,19 @@ public sealed record TcpServerOptions
     /// Epoll engine only: after traffic, keep polling for more this long before sleeping. A message that arrives
     /// meanwhile is served without a wake-up (for this side and for the sender, which then need not wake it):
     /// one busy client's round trip drops to about a third. The cost is the polling: measured +1 % of a core
-    /// for a client talking at 1 kHz, +6 % for ten of them. The process's loops use the longest any server
-    /// asked for. Default <see cref="DefaultBusyPoll"/>; <see cref="TimeSpan.Zero"/> sleeps at once.
+    /// for a client talking at 1 kHz, +6 % for ten of them. Applies to the loops this server makes; a
+    /// <see cref="LoopGroup"/> given has its own. Default <see cref="DefaultBusyPoll"/>; <see cref="TimeSpan.Zero"/> sleeps at once.
     /// </summary>
     public TimeSpan BusyPoll { get; init; } = DefaultBusyPoll;
 
     /// <summary>50 µs: nearly all of the latency gain of longer polls (200 µs) at a seventh of their CPU for a chatty client.</summary>
     public static readonly TimeSpan DefaultBusyPoll = TimeSpan.FromMicroseconds(50);
+
+    /// <summary>
+    /// Epoll engine only: the loop threads to serve on, shared with other servers; the caller disposes it.
+    /// Default null: the server makes its own (<see cref="BusyPoll"/>, one thread per core) and ends them when disposed.
+    /// </summary>
+    public EpollLoopGroup? LoopGroup { get; init; }
 
     /// <summary>On stop, how long connections get to finish what they owe before they are reset. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);

@@ -37,7 +37,7 @@ public static class SessionApi
             {
                 return Refused(ex.Notice, ex.Conflict ? 409 : 400);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            catch (SocketLab.Core.Tcp.ConnectionClosedException ex)
             {
                 // The peer went away mid-send; its receive loop logs why.
                 return Refused(Notice.SendAborted(ex.Message), 409);

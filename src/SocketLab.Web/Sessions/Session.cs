@@ -290,15 +290,20 @@ public abstract class Session : IAsyncDisposable
             if (Rules.Any && Rules.Answer(frame, text ?? encoding.GetString(frame), encoding, now, Macros) is { } reply)
                 replies.Add(reply);
         }
+        if (_framing.IsRaw)
+        {
+            Message(data, chunkText);
+            return replies;
+        }
+        // One framer per peer, fed under its own lock: a peer whose rules are slow holds up no other peer.
+        IFrameDecoder? framer;
         lock (_ruleFramers)
         {
-            if (_framing.IsRaw)
-            {
-                Message(data, chunkText);
-                return replies;
-            }
-            if (!_ruleFramers.TryGetValue(peer, out IFrameDecoder? framer))
+            if (!_ruleFramers.TryGetValue(peer, out framer))
                 _ruleFramers[peer] = framer = _framing.CreateDecoder(64 * 1024);
+        }
+        lock (framer)
+        {
             try
             {
                 framer.Feed(data, frame => Message(frame, null));
@@ -395,7 +400,7 @@ public abstract class Session : IAsyncDisposable
             }
             catch (OperationCanceledException) { }
             catch (SessionException ex) { Fail(Notice.RepeatStopped(ex.Notice)); }
-            catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException or ObjectDisposedException) { Fail(Notice.RepeatStopped(Notice.SendAborted(ex.Message))); }
+            catch (SocketLab.Core.Tcp.ConnectionClosedException ex) { Fail(Notice.RepeatStopped(Notice.SendAborted(ex.Message))); }
             finally
             {
                 // Stopped by the user (StopRepeat took it) or ran out: either way nothing repeats now,

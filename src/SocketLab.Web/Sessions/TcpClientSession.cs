@@ -112,7 +112,7 @@ public sealed class TcpClientSession(string id, SessionServices services)
                 if (greeting is { Length: > 0 })
                 {
                     try { await connection.SendAsync(Encoding.GetBytes(greeting), ct).ConfigureAwait(false); }
-                    catch (Exception ex) when (ex is SocketException or ObjectDisposedException) { }
+                    catch (ConnectionClosedException) { }
                 }
                 await receiving.ConfigureAwait(false);
                 _connection = null;

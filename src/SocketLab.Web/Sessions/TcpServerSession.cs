@@ -47,6 +47,10 @@ public sealed class TcpServerSession(string id, SessionServices services)
         {
             BindAddress = address,
             Port = request.Port.Value,
+            // Decoding, the log, OLED redraws and the user's rule regexes run in the observer: on the async engine a
+            // slow one holds up only its own connection, where on an epoll loop it would hold up every connection
+            // that loop serves. The page serves a few devices, not thousands, so epoll's savings do not matter here.
+            Engine = TcpServerEngine.Async,
             Connection = new TcpConnectionOptions { Echo = request.Echo ?? false },
         };
         var server = request.Board

@@ -72,9 +72,12 @@ public abstract class TcpSessionBase(string id, SessionKind kind, SessionService
     protected static async Task SendQuietlyAsync(TcpConnection connection, byte[] data, CancellationToken cancellationToken = default)
     {
         try { await connection.SendAsync(data, cancellationToken).ConfigureAwait(false); }
-        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException or OperationCanceledException)
+        catch (ConnectionClosedException)
         {
             // The connection is closing; its receive loop reports why.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
     }
 }

@@ -14,6 +14,15 @@ public static class SocketEngineSettings
     /// </summary>
     public const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 
+    /// <summary>
+    /// Set to 1, connections use only the socket calls every OS has and servers the async engine
+    /// (<see cref="SocketLab.Core.Tcp.TcpConnectionOptions.PortableSockets"/>): the path Windows and macOS run,
+    /// forced on Linux so that the tests can run it.
+    /// </summary>
+    public const string PortableSocketsVariable = "SOCKETLAB_PORTABLE_SOCKETS";
+
+    public static bool PortableSockets => Environment.GetEnvironmentVariable(PortableSocketsVariable) == "1";
+
     private static readonly string[] InlineCommands = ["server", "client", "bench"];
 
     public static void Apply(string[] args)

@@ -185,7 +185,7 @@ public static class ClientCommand
 
             failures = 0;
             var watcher = new ClientObserver(observer);
-            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout };
+            var connectionOptions = new TcpConnectionOptions { Echo = s.Echo, EchoLoopGuard = s.LoopGuard, IdleTimeout = s.IdleTimeout, PortableSockets = SocketEngineSettings.PortableSockets };
             var connection = new TcpConnection(attempt, socket, s.BoardStrict ? connectionOptions.AsBoardReads() : connectionOptions, watcher, stream);
             if (!display.Json && s.Reconnect)
                 sink.Error($"connected to {EndpointText.HostPort(connection.RemoteEndPoint)}");
@@ -197,9 +197,12 @@ public static class ClientCommand
                 if (greeting is not null)
                     await connection.SendAsync(greeting, stop).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            catch (ConnectionClosedException)
             {
                 // The receive loop reports how the connection ended.
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
             }
             Task pump = stdin is null ? Task.CompletedTask : PumpAsync(stdin, connection, sink, input, linked.Token);
             Task scripted = s.Sends.Any ? SendScriptedAsync(s.Sends, connection, sink, input, linked.Token) : Task.CompletedTask;
@@ -300,9 +303,16 @@ public static class ClientCommand
             if (plan.File is { } path)
                 await SendFileAsync(path, plan, connection, sink, ct).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException or IOException)
+        catch (ConnectionClosedException)
         {
-            // Stopped, or the connection ended (its receive loop says how).
+            // The connection ended: its receive loop says how.
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (IOException ex)
+        {
+            sink.Error($"--send-file: {ex.Message}");
         }
     }
 
@@ -347,7 +357,10 @@ public static class ClientCommand
             // End of input: half-close, and keep showing what the server still sends.
             await connection.ShutdownSendAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        catch (ConnectionClosedException)
+        {
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }

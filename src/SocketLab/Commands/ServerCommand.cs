@@ -78,6 +78,7 @@ public static class ServerCommand
                     Echo = !r.GetValue(noEcho),
                     EchoLoopGuard = !r.GetValue(noLoopGuard),
                     IdleTimeout = r.GetValue(idleTimeout) is { } idle && idle > TimeSpan.Zero ? idle : Timeout.InfiniteTimeSpan,
+                    PortableSockets = SocketEngineSettings.PortableSockets,
                 },
             };
             if (asBoard)

@@ -92,9 +92,10 @@ public class EchoLoopTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task A_peer_that_echoes_too_is_cut_off_and_every_byte_is_still_reported(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task A_peer_that_echoes_too_is_cut_off_and_every_byte_is_still_reported(ServerEngine engine)
     {
         var watcher = new LoopWatcher();
         await using var server = new LoopbackServer(observer: watcher, engine: engine);
@@ -130,9 +131,10 @@ public class EchoLoopTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Without_the_guard_the_loop_goes_on(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Without_the_guard_the_loop_goes_on(ServerEngine engine)
     {
         var watcher = new LoopWatcher();
         await using var server = new LoopbackServer(new TcpConnectionOptions { EchoLoopGuard = false }, observer: watcher, engine: engine);
@@ -150,9 +152,10 @@ public class EchoLoopTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task A_peer_repeating_itself_on_its_own_gets_every_echo(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task A_peer_repeating_itself_on_its_own_gets_every_echo(ServerEngine engine)
     {
         // bench/soak_hostile.py's dribbler sends "." every 100 ms; a sensor repeats its reading. Faster here.
         var watcher = new LoopWatcher();
@@ -175,9 +178,10 @@ public class EchoLoopTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Zeros_streamed_in_equal_small_pieces_come_back_byte_exact(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Zeros_streamed_in_equal_small_pieces_come_back_byte_exact(ServerEngine engine)
     {
         var watcher = new LoopWatcher();
         await using var server = new LoopbackServer(observer: watcher, engine: engine);

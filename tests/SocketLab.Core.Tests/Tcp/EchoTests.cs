@@ -10,11 +10,13 @@ public class EchoTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData(true, TcpServerEngine.Epoll)]
-    [InlineData(false, TcpServerEngine.Epoll)]
-    [InlineData(true, TcpServerEngine.Async)]
-    [InlineData(false, TcpServerEngine.Async)]
-    public async Task Echo_is_byte_exact_for_many_clients_under_random_chunking(bool waitForData, TcpServerEngine engine)
+    [InlineData(true, ServerEngine.Epoll)]
+    [InlineData(false, ServerEngine.Epoll)]
+    [InlineData(true, ServerEngine.Async)]
+    [InlineData(true, ServerEngine.Portable)]
+    [InlineData(false, ServerEngine.Async)]
+    [InlineData(false, ServerEngine.Portable)]
+    public async Task Echo_is_byte_exact_for_many_clients_under_random_chunking(bool waitForData, ServerEngine engine)
     {
         await using var server = new LoopbackServer(new TcpConnectionOptions { WaitForDataBeforeAllocatingBuffer = waitForData, ReceiveBufferSize = 4096 }, engine: engine);
         var clients = Enumerable.Range(0, 24).Select(i => RoundTripAsync(server, seed: i, length: 20_000 + i * 37_013));
@@ -56,9 +58,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Half_close_gets_every_byte_back_then_end_of_stream(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Half_close_gets_every_byte_back_then_end_of_stream(ServerEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket socket = await server.ConnectAsync();
@@ -79,9 +82,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task No_echo_server_sends_nothing_back_but_still_reads(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task No_echo_server_sends_nothing_back_but_still_reads(ServerEngine engine)
     {
         var seen = new RecordingObserver();
         await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen, engine: engine);
@@ -95,9 +99,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Server_sends_to_one_client_or_to_all(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Server_sends_to_one_client_or_to_all(ServerEngine engine)
     {
         var seen = new RecordingObserver();
         await using var server = new LoopbackServer(new TcpConnectionOptions { Echo = false }, observer: seen, engine: engine);
@@ -116,9 +121,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working(ServerEngine engine)
     {
         var seen = new RecordingObserver();
         await using var server = new LoopbackServer(maxClients: 2, observer: seen, engine: engine);
@@ -143,9 +149,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Stop_closes_every_connection_and_counts_bytes(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Stop_closes_every_connection_and_counts_bytes(ServerEngine engine)
     {
         var server = new LoopbackServer(engine: engine);
         using Socket a = await server.ConnectAsync();
@@ -162,9 +169,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Connections_arriving_in_bursts_are_all_served(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Connections_arriving_in_bursts_are_all_served(ServerEngine engine)
     {
         // Each accept hands the connection to a loop from another thread, racing the loop as it takes earlier
         // ones. The newest connection of a quiet burst is the one a lost wake-up would strand: nothing else
@@ -193,9 +201,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(ServerEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket client = await server.ConnectAsync();
@@ -235,9 +244,10 @@ public class EchoTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task An_observer_that_throws_ends_only_its_own_connection(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task An_observer_that_throws_ends_only_its_own_connection(ServerEngine engine)
     {
         var observer = new ThrowingObserver();
         await using var server = new LoopbackServer(observer: observer, engine: engine);

@@ -11,9 +11,10 @@ public class LimitsTests
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Idle_connections_are_closed_and_busy_ones_are_not(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Idle_connections_are_closed_and_busy_ones_are_not(ServerEngine engine)
     {
         var closed = new ClosedReasons();
         await using var server = new LoopbackServer(new TcpConnectionOptions { IdleTimeout = TimeSpan.FromSeconds(2) }, observer: closed, engine: engine);
@@ -63,9 +64,10 @@ public class LimitsTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(ServerEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket hog = await server.ConnectAsync();
@@ -95,20 +97,29 @@ public class LimitsTests
         await hogging;
         Assert.InRange(pushed, 1, 64L * 1024 * 1024); // Stalled by TCP, far below 30 s of loopback speed.
 
-        // Posted sends to it are refused past the bound instead of piling up.
+        // Posted sends to it are refused past the bound instead of piling up. How many are taken first depends on
+        // what the kernel still holds for it: its send buffer grows up to tcp_wmem's maximum (4 MiB here) when the
+        // server drained the hog's last data before it stalled, which a loaded machine makes likely. Past that,
+        // at most the bound (1 MiB) waits in memory, and then posts are refused.
         TcpConnection hogConnection = server.Server.Connections.OrderBy(c => c.Id).First();
         Assert.Equal(((System.Net.IPEndPoint)hog.LocalEndPoint!).Port, hogConnection.RemoteEndPoint.Port);
-        int accepted = 0;
-        for (int i = 0; i < 64; i++)
-            accepted += hogConnection.Post(new byte[64 * 1024]) ? 1 : 0;
-        Assert.True(accepted is >= 1 and <= 17, $"accepted {accepted}, echo {hogConnection.Echo}, pending {hogConnection.PendingSendBytes}");
+        int accepted = 0, refused = 0;
+        for (int i = 0; i < 512 && refused < 8; i++)
+        {
+            if (hogConnection.Post(new byte[64 * 1024]))
+                accepted++;
+            else
+                refused++;
+        }
+        Assert.True(accepted >= 1 && refused == 8, $"accepted {accepted}, refused {refused} of 512 × 64 KiB, pending {hogConnection.PendingSendBytes}");
         Assert.True(hogConnection.PendingSendBytes <= TcpConnectionOptions.DefaultMaxPendingSendBytes);
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(ServerEngine engine)
     {
         await using var server = new LoopbackServer(engine: engine);
         using Socket deaf = await server.ConnectAsync();
@@ -124,8 +135,9 @@ public class LimitsTests
 
         connection.Abort();
         Exception? ex = await Record.ExceptionAsync(() => stuck.WaitAsync(TimeSpan.FromSeconds(5)));
-        Assert.IsAssignableFrom<OperationCanceledException>(ex);
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => connection.SendAsync(new byte[1]).AsTask());
+        Assert.Equal(CloseReason.LocalClosed, Assert.IsType<ConnectionClosedException>(ex).Reason);
+        var after = await Assert.ThrowsAsync<ConnectionClosedException>(() => connection.SendAsync(new byte[1]).AsTask());
+        Assert.Equal(CloseReason.LocalClosed, after.Reason);
         // The peer sees a reset, not an orderly end: what was unsent is dropped, as Abort says.
         byte[] sink = new byte[64 * 1024];
         SocketException reset = await Assert.ThrowsAsync<SocketException>(async () =>
@@ -136,9 +148,10 @@ public class LimitsTests
     }
 
     [Theory]
-    [InlineData(TcpServerEngine.Epoll)]
-    [InlineData(TcpServerEngine.Async)]
-    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(TcpServerEngine engine)
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Async)]
+    [InlineData(ServerEngine.Portable)]
+    public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(ServerEngine engine)
     {
         var server = new LoopbackServer(engine: engine);
         using Socket client = await server.ConnectAsync();

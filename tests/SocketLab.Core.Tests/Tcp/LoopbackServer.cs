@@ -7,13 +7,16 @@ namespace SocketLab.Core.Tests.Tcp;
 /// <summary>A real <see cref="TcpServer"/> on 127.0.0.1 and a free port, for one test.</summary>
 internal sealed class LoopbackServer : IAsyncDisposable
 {
-    public LoopbackServer(TcpConnectionOptions? connection = null, int maxClients = 0, IConnectionObserver? observer = null, TcpServerEngine engine = TcpServerEngine.Auto)
+    public LoopbackServer(TcpConnectionOptions? connection = null, int maxClients = 0, IConnectionObserver? observer = null, ServerEngine engine = ServerEngine.Auto)
     {
+        connection ??= new();
+        if (engine == ServerEngine.Portable)
+            connection = connection with { PortableSockets = true };
         Server = new TcpServer(
-            new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection ?? new(), Engine = engine },
+            new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection, Engine = engine.ToTcpServerEngine() },
             observer ?? new NullObserver());
         Server.Start();
-        Assert.Equal(engine == TcpServerEngine.Auto ? TcpServerEngine.Epoll : engine, Server.Engine);
+        Assert.Equal(engine is ServerEngine.Auto or ServerEngine.Epoll ? TcpServerEngine.Epoll : TcpServerEngine.Async, Server.Engine);
     }
 
     public TcpServer Server { get; }
@@ -29,4 +32,24 @@ internal sealed class LoopbackServer : IAsyncDisposable
     public ValueTask DisposeAsync() => Server.DisposeAsync();
 
     private sealed class NullObserver : IConnectionObserver;
+}
+
+/// <summary>The ways a test's server can run: each engine, and the async engine on the socket calls every OS has
+/// (<see cref="TcpConnectionOptions.PortableSockets"/>: what Windows and macOS run, forced on Linux).</summary>
+public enum ServerEngine
+{
+    Auto,
+    Epoll,
+    Async,
+    Portable,
+}
+
+internal static class ServerEngines
+{
+    public static TcpServerEngine ToTcpServerEngine(this ServerEngine engine) => engine switch
+    {
+        ServerEngine.Epoll => TcpServerEngine.Epoll,
+        ServerEngine.Async or ServerEngine.Portable => TcpServerEngine.Async,
+        _ => TcpServerEngine.Auto,
+    };
 }

@@ -9,8 +9,13 @@ namespace SocketLab.Tests.Commands;
 /// The server meets broken boards, half-written clients, scanners and floods. After each, it still
 /// answers, well-behaved clients got exactly their bytes, and open sockets and memory return to baseline.
 /// </summary>
-public sealed class HostilePeerTests : IAsyncLifetime
+public class HostilePeerTests : IAsyncLifetime
 {
+    /// <summary>Extra environment for the server process.</summary>
+    protected virtual IEnumerable<KeyValuePair<string, string>> ServerEnvironment => [];
+
+    protected int ServerProcessId => _server.Id;
+
     private CliProcess _server = null!;
     private int _port;
     private int _baselineSockets;
@@ -23,7 +28,7 @@ public sealed class HostilePeerTests : IAsyncLifetime
         _server = CliProcess.Start(
             ["server", "--port", "0", "--bind", "127.0.0.1", "--quiet", "--idle-timeout", "20s"],
             redirectStdin: true,
-            new Dictionary<string, string> { ["DOTNET_GCgen0size"] = "400000" });
+            new Dictionary<string, string>(ServerEnvironment) { ["DOTNET_GCgen0size"] = "400000" });
         _port = await _server.WaitForPortAsync();
         await AssertStillEchoesAsync(); // Warm up JIT and pools before the baseline.
         await Task.Delay(300);
@@ -194,5 +199,22 @@ public sealed class HostilePeerTests : IAsyncLifetime
         }));
         Assert.True(await ProcStats.WaitForSocketsAsync(limited.Id, baseline, slack: 0) <= baseline);
         held.ForEach(s => s.Dispose());
+    }
+}
+
+/// <summary>
+/// The same hostile peers against the socket path Windows and macOS run (non-blocking sockets, the async engine),
+/// forced on Linux with <c>SOCKETLAB_PORTABLE_SOCKETS=1</c>: otherwise no test would ever execute that path.
+/// </summary>
+public sealed class PortableHostilePeerTests : HostilePeerTests
+{
+    protected override IEnumerable<KeyValuePair<string, string>> ServerEnvironment => [new("SOCKETLAB_PORTABLE_SOCKETS", "1")];
+
+    [Fact]
+    public void The_server_runs_no_epoll_loop()
+    {
+        IEnumerable<string> names = Directory.GetDirectories($"/proc/{ServerProcessId}/task")
+            .Select(task => { try { return File.ReadAllText(Path.Combine(task, "comm")).Trim(); } catch (IOException) { return ""; } });
+        Assert.DoesNotContain(names, n => n.StartsWith("socketlab-epoll", StringComparison.Ordinal));
     }
 }

@@ -71,7 +71,8 @@ public class OledPanelTests
         await WaitForPanelAsync(server, panel => AnyInk(panel, 24, 8));
         await Task.Delay(300); // the last redraw
         int frames = Panels(server).Count;
-        Assert.InRange(frames, 2, 2 + (int)((elapsed.TotalMilliseconds + 300) / 50));
+        // One frame is right when the whole flood fits in one 50 ms window (a fast run); more may not come faster.
+        Assert.InRange(frames, 1, 2 + (int)((elapsed.TotalMilliseconds + 300) / 50));
         Assert.True(frames < messages / 4, $"{frames} frames for {messages} messages: redraws were not coalesced");
     }
 

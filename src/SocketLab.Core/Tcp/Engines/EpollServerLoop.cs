@@ -6,11 +6,11 @@ using SocketLab.Core.Net;
 namespace SocketLab.Core.Tcp;
 
 /// <summary>
-/// The server's epoll engine (Linux, plain TCP): one thread per core, each with a level-triggered epoll set,
-/// reading with non-blocking <c>recv</c> into one buffer shared by all its connections and echoing with
-/// <c>send</c> right there. Per message that is a read and a write plus a share of one <c>epoll_wait</c>;
-/// .NET's engine adds a read that finds nothing and its own dispatch. An idle connection holds no buffer,
-/// no task and no .NET async socket state.
+/// One thread of the server's epoll engine (Linux, plain TCP), owned by an <see cref="EpollLoopGroup"/>: a
+/// level-triggered epoll set, reading with non-blocking <c>recv</c> into one buffer shared by all its connections
+/// and echoing with <c>send</c> right there. Per message that is a read and a write plus a share of one
+/// <c>epoll_wait</c>; .NET's engine adds a read that finds nothing and its own dispatch. An idle connection holds
+/// no buffer, no task and no .NET async socket state.
 /// Only the loop's thread changes which connections it serves and what it watches for them; other
 /// threads queue a request (<see cref="Post"/>) and wake it.
 /// </summary>
@@ -18,57 +18,49 @@ internal sealed class EpollServerLoop
 {
     private const ulong WakeData = ulong.MaxValue;
 
-    private static readonly Lock Creating = new();
-    private static EpollServerLoop[]? _loops;
-    private static int _nextLoop;
-    private static long _busyPollTicks;
-
     private readonly Epoll _epoll = new(256);
     private readonly WakeSignal _wake = new();
-    private readonly ConcurrentQueue<(TcpConnection Connection, EpollRequest Request)> _requests = new();
-    private TcpConnection?[] _slots = new TcpConnection?[64];
+    private readonly ConcurrentQueue<(EpollDriver Connection, EpollRequest Request)> _requests = new();
+    private readonly long _busyPollTicks;
+    private readonly Thread _thread;
+    private EpollDriver?[] _slots = new EpollDriver?[64];
     private readonly Stack<int> _freeSlots = new();
     private int _usedSlots;
     private uint _generation;
     private int _wakePending;
+    private volatile bool _stopping;
     private byte[] _buffer = new byte[TcpConnectionOptions.DefaultReceiveBufferSize];
 
-    private EpollServerLoop(int index)
+    public EpollServerLoop(string name, TimeSpan busyPoll)
     {
+        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _epoll.Add(_wake.Handle, Epoll.In, WakeData);
-        new Thread(Run) { IsBackground = true, Name = $"socketlab epoll {index}" }.Start();
+        _thread = new Thread(Run) { IsBackground = true, Name = name };
+        _thread.Start();
     }
 
     /// <summary>Whether this machine can run the engine (Linux on x64 or arm64).</summary>
     public static bool IsSupported => Epoll.IsSupported;
 
-    /// <summary>The loop for the next connection: one per core this process may run on, taken in turn.</summary>
-    public static EpollServerLoop Next()
+    /// <summary>
+    /// Ends the loop's thread and closes its descriptors (waits for the thread). Connections still on it are
+    /// not served any more: their owner closes them first.
+    /// </summary>
+    public void Stop()
     {
-        EpollServerLoop[] loops = _loops ?? Create();
-        return loops[(int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)loops.Length)];
+        _stopping = true;
+        _wake.Set();
+        if (Thread.CurrentThread != _thread)
+            _thread.Join();
+        _wake.Dispose();
+        _epoll.Dispose();
     }
 
-    private static EpollServerLoop[] Create()
+    /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
+    public void Post(EpollDriver connection, EpollRequest request)
     {
-        lock (Creating)
-            return _loops ??= Enumerable.Range(0, Math.Clamp(Environment.ProcessorCount, 1, 64)).Select(i => new EpollServerLoop(i)).ToArray();
-    }
-
-    /// <summary>From now on every loop polls this long after traffic before it sleeps (the longest asked wins).</summary>
-    public static void AskBusyPoll(TimeSpan duration)
-    {
-        long ticks = (long)(duration.TotalSeconds * Stopwatch.Frequency);
-        for (long current = Volatile.Read(ref _busyPollTicks); ticks > current; current = Volatile.Read(ref _busyPollTicks))
-        {
-            if (Interlocked.CompareExchange(ref _busyPollTicks, ticks, current) == current)
-                break;
-        }
-    }
-
-    /// <summary>Queues a request for the loop's thread. Callable from any thread.</summary>
-    public void Post(TcpConnection connection, EpollRequest request)
-    {
+        if (_stopping)
+            return;
         _requests.Enqueue((connection, request));
         // One write per sleep: later posts see the flag until the loop has taken the queue.
         if (Interlocked.Exchange(ref _wakePending, 1) == 0)
@@ -84,7 +76,7 @@ internal sealed class EpollServerLoop
     }
 
     /// <summary>Starts serving <paramref name="c"/>: watched for reading. False when its socket is already gone.</summary>
-    public bool Add(TcpConnection c)
+    public bool Add(EpollDriver c)
     {
         int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _usedSlots++;
         if (slot == _slots.Length)
@@ -99,13 +91,13 @@ internal sealed class EpollServerLoop
     }
 
     /// <summary>Stops serving <paramref name="c"/>.</summary>
-    public void Remove(TcpConnection c)
+    public void Remove(EpollDriver c)
     {
         Watch(c, 0);
         Free(c);
     }
 
-    private void Free(TcpConnection c)
+    private void Free(EpollDriver c)
     {
         if (c.PollSlot < 0 || _slots[c.PollSlot] != c)
             return;
@@ -120,7 +112,7 @@ internal sealed class EpollServerLoop
     /// The epoll_ctl runs holding a reference on the socket's handle: a socket closed by another thread at the
     /// same moment cannot have its descriptor number reused underneath (which would change another socket's watch).
     /// </summary>
-    public bool Watch(TcpConnection c, uint events)
+    public bool Watch(EpollDriver c, uint events)
     {
         if (events == 0 && !c.PollWatched)
             return true;
@@ -154,9 +146,9 @@ internal sealed class EpollServerLoop
     private void Run()
     {
         long pollUntil = 0;
-        while (true)
+        long busyPoll = _busyPollTicks;
+        while (!_stopping)
         {
-            long busyPoll = Volatile.Read(ref _busyPollTicks);
             int ready = busyPoll > 0 && Stopwatch.GetTimestamp() < pollUntil ? _epoll.Wait(0) : _epoll.Wait(-1);
             if (ready > 0 && busyPoll > 0)
                 pollUntil = Stopwatch.GetTimestamp() + busyPoll;
@@ -170,11 +162,11 @@ internal sealed class EpollServerLoop
                     continue;
                 }
                 int slot = (int)(uint)data;
-                TcpConnection? c = slot < _usedSlots ? _slots[slot] : null;
+                EpollDriver? c = slot < _usedSlots ? _slots[slot] : null;
                 // A stale event for a connection that left (and maybe a slot since reused) is dropped.
                 if (c is null || c.PollGeneration != (uint)(data >> 32))
                     continue;
-                c.OnPolled(this, _epoll.EventsAt(e));
+                c.OnPolled();
             }
             // Also when woken with the flag already clear (a signal that arrived after the last drain): an
             // eventfd left readable would wake this level-triggered loop again and again.
@@ -185,9 +177,12 @@ internal sealed class EpollServerLoop
                 _wake.Reset();
                 Interlocked.Exchange(ref _wakePending, 0);
                 while (_requests.TryDequeue(out var request))
-                    request.Connection.OnRequest(this, request.Request);
+                    request.Connection.OnRequest(request.Request);
             }
         }
+        // Stopped: connections still here are reset and reported (their owner normally closed them all before).
+        for (int slot = 0; slot < _usedSlots; slot++)
+            _slots[slot]?.Abandon();
     }
 }
 
