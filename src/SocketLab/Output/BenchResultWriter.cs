@@ -16,7 +16,9 @@ public static class BenchResultWriter
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
-    public static string Mode(BenchOptions o) => o.Depth == 1 ? "ping-pong" : $"pipelined, depth {o.Depth}";
+    public static string Mode(BenchOptions o) => o.Rate is double rate
+        ? string.Create(Inv, $"open loop at {rate:N0} msg/s{(o.Depth > 1 ? $", depth {o.Depth}" : "")}, latency from intended send times")
+        : o.Depth == 1 ? "ping-pong" : $"pipelined, depth {o.Depth}";
 
     /// <summary>What was loaded and how: "50 connections x 512 B, ping-pong" or "50 UDP sockets x 512 B, …".</summary>
     public static string Load(BenchOptions o) =>
@@ -49,8 +51,9 @@ public static class BenchResultWriter
         t.Append(Inv, $"{(o.Udp ? "datagrams" : "messages "),-10} {r.Messages:N0} echoed and checked: {r.MessagesPerSecond:N0} {RateUnit(o)}, {r.MebibytesPerSecond:N2} MiB/s each way\n");
         if (o.Rate is not null)
         {
-            string ramp = o.Ramp > TimeSpan.Zero ? string.Create(Inv, $" (after a {o.Ramp.TotalSeconds:0.##} s ramp)") : "";
-            t.Append(Inv, $"rate       asked {r.AskedPerSecond ?? 0:N0} msg/s{ramp}, achieved {r.MessagesPerSecond:N0} msg/s ({(r.AskedPerSecond is > 0 and double a ? r.MessagesPerSecond / a * 100 : 0):0.#} %); latency from each message's intended send time\n");
+            string ramp = o.Ramp > TimeSpan.Zero ? string.Create(Inv, $", {o.Ramp.TotalSeconds:0.##} s ramp") : "";
+            double share = r.AskedPerSecond is > 0 and double a ? r.MessagesPerSecond / a * 100 : 0;
+            t.Append(Inv, $"rate       asked {r.AskedPerSecond ?? 0:N0} msg/s, achieved {r.MessagesPerSecond:N0} ({share:0.#} %){ramp}\n");
         }
         t.Append("latency us");
         foreach ((double p, string name) in Percentiles)

@@ -98,7 +98,8 @@ public class BenchCommandTests
         (code, stdout, stderr) = await CliProcess.RunAsync(Exit,
             "bench", "127.0.0.1", port.ToString(), "-c", "4", "--size", "32", "--rate", "2k/s", "-d", "500ms", "--warmup", "100ms", "--engine", "uring");
         Assert.True(code == 0, $"exit {code}: {stderr}");
-        Assert.Matches(@"rate       asked [\d,]+ msg/s, achieved [\d,]+ msg/s \([\d.]+ %\); latency from each message's intended send time", stdout);
+        Assert.Matches(@"4 connections x 32 B, open loop at 2,000 msg/s, latency from intended send times", stdout);
+        Assert.Matches(@"rate       asked [\d,]+ msg/s, achieved [\d,]+ \([\d.]+ %\)\n", stdout);
     }
 
     [Fact]
