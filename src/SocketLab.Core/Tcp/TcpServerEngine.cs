@@ -14,4 +14,10 @@ public enum TcpServerEngine
 
     /// <summary>.NET's async sockets (a receive loop per connection). Any platform, and TLS.</summary>
     Async,
+
+    /// <summary>
+    /// SocketLab's own io_uring loops, one ring per core: completions instead of readiness, echoes sent from the
+    /// buffer they arrived in, one <c>io_uring_enter</c> per loop turn. Linux 6.0+ where io_uring is allowed; plain TCP.
+    /// </summary>
+    Uring,
 }

@@ -58,6 +58,9 @@ internal sealed unsafe class ProvidedBuffers : IDisposable
     /// <summary>The bytes a completion delivered in buffer <paramref name="id"/>.</summary>
     public ReadOnlySpan<byte> Data(ushort id, int length) => new(_buffers + (long)id * BufferSize, length);
 
+    /// <summary>Where buffer <paramref name="id"/> starts (for a send from it: the buffer stays put until recycled).</summary>
+    public byte* Address(ushort id) => _buffers + (long)id * BufferSize;
+
     /// <summary>Gives buffer <paramref name="id"/> back to the kernel (seen by it after <see cref="Publish"/>).</summary>
     public void Recycle(ushort id) => Put(id);
 

@@ -37,6 +37,8 @@ internal static unsafe partial class UringNative
 
     // Opcodes.
     public const byte OpNop = 0;
+    public const byte OpPollAdd = 6;
+    public const byte OpAsyncCancel = 14;
     public const byte OpSend = 26;
     public const byte OpRecv = 27;
 
@@ -46,6 +48,10 @@ internal static unsafe partial class UringNative
 
     // sqe.ioprio for recv
     public const ushort RecvMultishot = 1 << 1;
+
+    // sqe.len for POLL_ADD: keep the poll armed (one completion per wake-up).
+    public const uint PollAddMulti = 1;
+    public const uint PollIn = 0x1;
 
     // cqe.flags
     public const uint CqeBuffer = 1u << 0;

@@ -16,7 +16,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
             new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection, Engine = engine.ToTcpServerEngine() },
             observer ?? new NullObserver());
         Server.Start();
-        Assert.Equal(engine is ServerEngine.Auto or ServerEngine.Epoll ? TcpServerEngine.Epoll : TcpServerEngine.Async, Server.Engine);
+        Assert.Equal(engine switch
+        {
+            ServerEngine.Auto or ServerEngine.Epoll => TcpServerEngine.Epoll,
+            ServerEngine.Uring => TcpServerEngine.Uring,
+            _ => TcpServerEngine.Async,
+        }, Server.Engine);
     }
 
     public TcpServer Server { get; }
@@ -42,6 +47,7 @@ public enum ServerEngine
     Epoll,
     Async,
     Portable,
+    Uring,
 }
 
 internal static class ServerEngines
@@ -49,6 +55,7 @@ internal static class ServerEngines
     public static TcpServerEngine ToTcpServerEngine(this ServerEngine engine) => engine switch
     {
         ServerEngine.Epoll => TcpServerEngine.Epoll,
+        ServerEngine.Uring => TcpServerEngine.Uring,
         ServerEngine.Async or ServerEngine.Portable => TcpServerEngine.Async,
         _ => TcpServerEngine.Auto,
     };
