@@ -135,12 +135,11 @@ internal sealed class UringDriver : IConnectionDriver
     /// <summary>The loop is stopping with this connection on it: reset it and report. The ring's close cancels what is in it.</summary>
     internal void Abandon()
     {
+        // References first: closing a socket waits until no one holds its handle, and the ring's close ends what is in it.
+        Release(ref _receiving);
+        Release(ref _sending);
         _c.Abort();
         EndDroppingEcho(_c.ClosedByUsReason, null);
-        if (_receiving)
-            Release(ref _receiving);
-        if (_sending)
-            Release(ref _sending);
         FreeEcho();
     }
 
@@ -489,7 +488,9 @@ internal sealed class UringDriver : IConnectionDriver
             _loop.Cancel(this, UringServerLoop.KindSend); // Only after an abort or a failure: a graceful close waits for the echo.
         _c.Guard?.DropWithheld();
         MaybeLeave();
-        _ = FinishAsync(reason, detail);
+        // Off the loop's thread: the close path disposes the socket, and .NET's close waits until the handle's
+        // references are gone — one is held by the cancelled receive, whose completion only this thread takes.
+        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Driver.FinishAsync(s.Reason, s.Detail), (Driver: this, Reason: reason, Detail: detail), preferLocal: false);
     }
 
     /// <summary>Gives the slot back once the connection has ended and nothing of it is in the ring.</summary>
