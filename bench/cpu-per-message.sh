@@ -3,8 +3,10 @@
 # shared machine messages/s moves far more between identical runs than CPU per message does.
 # Starts `socketlab server` from SERVER_DLL pinned to CPU 0, loads it from CPU 1 with the current build's
 # `socketlab bench` (1 s unmeasured, then 3 s measured) and prints msg/s, server µs CPU per message,
-# generator CPU seconds and p99.
+# generator CPU seconds and µs per message (its own cost: what decides whether msg/s can separate servers) and p99.
 # Usage: bash bench/cpu-per-message.sh SERVER CONNECTIONS SIZE [DEPTH]
+#   BENCH_ARGS="--engine uring" picks the generator's engine (default: auto); SERVER_ARGS="--engine async" adds
+#   arguments to a socketlab server.
 #   SERVER: a socketlab.dll (run as `socketlab server`), or any command that takes the port as its last
 #   argument, e.g. the raw-epoll floor: "dotnet bench/peers/epoll-echo/bin/Release/net10.0/epoll-echo.dll"
 #   e.g. bash bench/cpu-per-message.sh src/SocketLab/bin/Release/net10.0/socketlab.dll 50 65536
@@ -15,16 +17,16 @@ port=${PORT:-7221}
 cli=src/SocketLab/bin/Release/net10.0/socketlab.dll
 [ -f "$cli" ] || dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
 case "$dll" in
-  *socketlab.dll) taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet >/dev/null 2>&1 & ;;
+  *socketlab.dll) taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet ${SERVER_ARGS:-} >/dev/null 2>&1 & ;;
   *) taskset -c 0 $dll "$port" >/dev/null 2>&1 & ;;
 esac
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
-taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 1s --warmup 0 --json >/dev/null
+taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 1s --warmup 0 --json ${BENCH_ARGS:-} >/dev/null
 t0=$(ticks)
-json=$(taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 3s --warmup 0 --json)
+json=$(taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 3s --warmup 0 --json ${BENCH_ARGS:-})
 t1=$(ticks)
 echo "$json" | jq -r --argjson t "$((t1 - t0))" --argjson hz "$(getconf CLK_TCK)" \
-  '"msg/s \(.messages_per_s | floor)  server µs/msg \(($t / $hz) * 1e6 / .messages * 100 | floor / 100)  generator \(.generator.engine) \(.generator.cpu_s) s CPU  p99 \(.latency_us.p99) µs"'
+  '"msg/s \(.messages_per_s | floor)  server µs/msg \(($t / $hz) * 1e6 / .messages * 100 | floor / 100)  generator \(.generator.engine) \(.generator.cpu_s) s CPU, \(.generator.cpu_s * 1e6 / .messages * 100 | floor / 100) µs/msg  p99 \(.latency_us.p99) µs"'

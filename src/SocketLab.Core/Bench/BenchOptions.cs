@@ -52,6 +52,22 @@ public sealed record BenchOptions
     /// <summary>How the load is driven; <see cref="SocketEngine.Auto"/> picks epoll where it can.</summary>
     public SocketEngine Engine { get; init; } = SocketEngine.Auto;
 
+    /// <summary>
+    /// Open loop: messages per second for the whole run, spread over the connections, each sent at its
+    /// intended time whatever the echoes do, and its latency counted from that time (wrk2's correction for
+    /// coordinated omission). Null = closed loop: the next message goes when an echo comes back.
+    /// </summary>
+    public double? Rate { get; init; }
+
+    /// <summary>Open loop: the rate climbs linearly from 0 to <see cref="Rate"/> over this time from the start of the load.</summary>
+    public TimeSpan Ramp { get; init; }
+
+    /// <summary>At most this many connects a second (null = as fast as <see cref="ConnectConcurrency"/> allows).</summary>
+    public double? ConnectRate { get; init; }
+
+    /// <summary>Connect first, then start the load at this wall-clock time, so generators on several machines start together.</summary>
+    public DateTimeOffset? StartAt { get; init; }
+
     /// <summary>Spacing of the throughput timeline and of progress reports.</summary>
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 }

@@ -10,6 +10,12 @@ public readonly record struct BenchSample(TimeSpan Elapsed, bool Measuring, long
 {
     /// <summary>UDP: datagrams counted lost so far, warm-up included.</summary>
     public long Lost { get; init; }
+
+    /// <summary>Connections (sockets) failed so far.</summary>
+    public long Errors { get; init; }
+
+    /// <summary>Open loop: the rate the schedule asked for over this interval.</summary>
+    public double? AskedPerSecond { get; init; }
 }
 
 /// <summary>
@@ -21,6 +27,21 @@ public sealed record EchoMismatch(long Connection, long StreamOffset, byte Expec
 {
     public long? Datagram { get; init; }
     public string? Detail { get; init; }
+
+    /// <summary>Writes this mismatch as a JSON object named <c>mismatch</c> (the bench's JSON and its interval logs).</summary>
+    public void WriteJson(System.Text.Json.Utf8JsonWriter w)
+    {
+        w.WriteStartObject("mismatch");
+        w.WriteNumber("connection", Connection);
+        w.WriteNumber("offset", StreamOffset);
+        w.WriteNumber("expected", Expected);
+        w.WriteNumber("got", Got);
+        if (Datagram is { } datagram)
+            w.WriteNumber("datagram", datagram);
+        if (Detail is not null)
+            w.WriteString("detail", Detail);
+        w.WriteEndObject();
+    }
 
     public override string ToString() => (Datagram, Detail) switch
     {
@@ -66,6 +87,21 @@ public sealed record BenchResult
     /// <summary>CPU time this process used while measuring: near Elapsed × cores means the generator was the limit.</summary>
     public required TimeSpan GeneratorCpu { get; init; }
 
+    /// <summary>What drove the load: "epoll", "uring", "async" or "udp" (merged logs: the workers' engines, comma-separated).</summary>
+    public string Engine { get; init; } = "";
+
+    /// <summary>Why the engine is not the one <c>auto</c> prefers (io_uring refused here), or null.</summary>
+    public string? EngineNote { get; init; }
+
+    /// <summary>Open loop: messages the schedule asked for in the measured time (null for closed-loop runs).</summary>
+    public long? AskedMessages { get; init; }
+
+    /// <summary>Generators whose results are in this one: 1, or the number of merged logs.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Wall-clock start of the measured time (merged logs: the earliest worker's).</summary>
+    public DateTimeOffset MeasuredFrom { get; init; }
+
     public double MessagesPerSecond => Elapsed > TimeSpan.Zero ? Messages / Elapsed.TotalSeconds : 0;
     /// <summary>Echoed payload per second, one direction.</summary>
     public double MebibytesPerSecond => Elapsed > TimeSpan.Zero ? Bytes / Elapsed.TotalSeconds / (1024 * 1024) : 0;
@@ -74,6 +110,9 @@ public sealed record BenchResult
     /// <summary>UDP: the loss was above <see cref="BenchOptions.MaxLossPercent"/>.</summary>
     public bool LossExceeded => Datagrams is { } d && Options.MaxLossPercent is { } max && d.LossPercent > max;
     public bool Ok => Mismatch is null && Errors == 0 && ConnectFailures == 0 && IdleFailures == 0 && Messages > 0 && !LossExceeded;
+
+    /// <summary>Open loop: the rate asked for over the measured time, messages per second.</summary>
+    public double? AskedPerSecond => AskedMessages is long asked && Elapsed > TimeSpan.Zero ? asked / Elapsed.TotalSeconds : null;
 
     public double LatencyMicros(double percentile) => Latency.TotalCount == 0 ? 0 : Latency.GetValueAtPercentile(percentile) / 1000.0;
     public double MaxLatencyMicros => Latency.TotalCount == 0 ? 0 : Latency.GetMaxValue() / 1000.0;

@@ -22,7 +22,12 @@ internal sealed class BenchRun
     {
         Options = options;
         Pattern = new EchoPattern();
+        if (options.Rate is double rate)
+            Schedule = new SendSchedule(rate, options.Connections, options.Ramp);
     }
+
+    /// <summary>Open loop: when each message is meant to go; null for closed-loop runs.</summary>
+    public SendSchedule? Schedule { get; }
 
     public BenchOptions Options { get; }
     public EchoPattern Pattern { get; }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using HdrHistogram;
 using SocketLab.Core.Net;
+using SocketLab.Core.Uring;
 
 namespace SocketLab.Core.Bench;
 
@@ -31,21 +32,24 @@ public static class EchoBench
     /// Runs the bench. Throws <see cref="NetworkException"/> when not one connection could be opened;
     /// every other failure is counted in the result. Cancelling ends the measured time early.
     /// </summary>
-    public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default)
+    public static async Task<BenchResult> RunAsync(BenchOptions options, Action<BenchSample>? progress = null, CancellationToken cancellationToken = default, HdrIntervalLog? hdrLog = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Connections, 1);
+        if (options.Rate is not null && (options.Udp || EngineFor(options) == SocketEngine.Async))
+            throw new ArgumentException("an open-loop rate needs the epoll or uring engine (plain TCP on Linux)", nameof(options));
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Depth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(options.Idle);
         if (options.Udp)
-            return await RunUdpAsync(options, progress, cancellationToken).ConfigureAwait(false);
+            return await RunUdpAsync(options, progress, cancellationToken, hdrLog).ConfigureAwait(false);
 
-        bool epoll = UsesEpoll(options);
+        SocketEngine engine = EngineFor(options);
+        bool epoll = engine != SocketEngine.Async; // Both own loops open their connections without .NET's async sockets.
         var run = new BenchRun(options);
         bool spread = options.Target.AddressFamily == AddressFamily.InterNetwork && IPAddress.IsLoopback(options.Target.Address);
         Opened idle = await OpenAsync(options, options.Idle, i => spread ? new IPAddress([127, 0, 0, (byte)(2 + i % IdleSourceAddresses)]) : null, cancellationToken).ConfigureAwait(false);
         Opened active = epoll
-            ? await EpollConnector.OpenAsync(options.Target, options.Connections, options.ConnectConcurrency, options.ConnectTimeout, cancellationToken).ConfigureAwait(false)
+            ? await EpollConnector.OpenAsync(options, cancellationToken).ConfigureAwait(false)
             : await OpenAsync(options, options.Connections, _ => null, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -56,7 +60,12 @@ public static class EchoBench
             bufferSize = (int)Math.Min(bufferSize, (long)options.Size * options.Depth);
             IBenchLoad[] connections;
             Func<Task[]> start;
-            if (epoll)
+            if (engine == SocketEngine.Uring)
+            {
+                var loop = new UringBenchLoop(run, active.Sockets, bufferSize);
+                (connections, start) = (loop.Connections, loop.Start);
+            }
+            else if (epoll)
             {
                 var loop = new EpollBenchLoop(run, active.Sockets, bufferSize);
                 (connections, start) = (loop.Connections, loop.Start);
@@ -67,9 +76,11 @@ public static class EchoBench
                 BenchConnection[] perConnection = active.Sockets.Select((s, i) => new BenchConnection(i, s, run, bufferSize, tls[i])).ToArray();
                 (connections, start) = (perConnection, () => perConnection.Select(c => c.RunAsync()).ToArray());
             }
+            await WaitForStartAsync(options, cancellationToken).ConfigureAwait(false);
             Task[] loops = [];
-            Measured measured = await SampleAsync(run, connections, () => loops = start(), progress, cancellationToken).ConfigureAwait(false);
+            Measured measured = await SampleAsync(run, connections, () => loops = start(), progress, hdrLog, cancellationToken).ConfigureAwait(false);
             await DrainAsync(run, connections, loops).ConfigureAwait(false);
+            TakeStragglers(run, measured, hdrLog);
             int idleEchoed = await CheckIdleAsync(run.Pattern, idle.Sockets, options.DrainTimeout).ConfigureAwait(false);
 
             return new BenchResult
@@ -90,6 +101,10 @@ public static class EchoBench
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
                 GeneratorCpu = measured.Cpu,
+                Engine = engine.ToString().ToLowerInvariant(),
+                EngineNote = EngineNote(options),
+                AskedMessages = measured.Asked,
+                MeasuredFrom = measured.From,
             };
         }
         finally
@@ -102,22 +117,39 @@ public static class EchoBench
     /// <summary>Whether <see cref="SocketEngine.Epoll"/> can run here (Linux on x64 or arm64).</summary>
     public static bool EpollAvailable => Epoll.IsSupported;
 
-    /// <summary>Whether a TCP run goes through <see cref="EpollBenchLoop"/>; asking for epoll where it cannot run is an error.</summary>
-    public static bool UsesEpoll(BenchOptions options) => options.Engine switch
+    /// <summary>Whether the uring engine can run here; when not, <see cref="UringSupport.Unavailable"/> says why.</summary>
+    public static bool UringAvailable => UringSupport.IsAvailable;
+
+    /// <summary>
+    /// The engine a TCP run uses: the one asked for (an error where it cannot run), or for <see cref="SocketEngine.Auto"/>
+    /// uring where the kernel allows it, else epoll on Linux, else (and for TLS) async sockets.
+    /// </summary>
+    public static SocketEngine EngineFor(BenchOptions options) => options.Engine switch
     {
-        SocketEngine.Async => false,
+        SocketEngine.Async => SocketEngine.Async,
+        SocketEngine.Uring when options.Tls is not null || options.Udp => throw new ArgumentException("the uring engine runs plain TCP only, not TLS or UDP", nameof(options)),
+        SocketEngine.Uring when UringSupport.Unavailable is { } why => throw new ArgumentException($"the uring engine cannot run here: {why}", nameof(options)),
+        SocketEngine.Uring => SocketEngine.Uring,
         SocketEngine.Epoll when !EpollBenchLoop.CanRun(options) => throw new ArgumentException(
             options.Tls is not null ? "the epoll engine runs plain TCP only, not TLS" : "the epoll engine needs Linux on x64 or arm64", nameof(options)),
-        SocketEngine.Epoll => true,
-        _ => EpollBenchLoop.CanRun(options),
+        SocketEngine.Epoll => SocketEngine.Epoll,
+        _ when UringBenchLoop.CanRun(options) => SocketEngine.Uring,
+        _ => EpollBenchLoop.CanRun(options) ? SocketEngine.Epoll : SocketEngine.Async,
     };
+
+    /// <summary>
+    /// Why <see cref="SocketEngine.Auto"/> did not pick uring on Linux for this run (one line for the report), or null.
+    /// </summary>
+    public static string? EngineNote(BenchOptions options) =>
+        options.Engine == SocketEngine.Auto && EngineFor(options) == SocketEngine.Epoll && UringSupport.Unavailable is { } why
+            ? $"io_uring unavailable: {why}" : null;
 
     /// <summary>
     /// The UDP bench: one connected socket per "connection", datagrams numbered and checked, losses
     /// counted. No drain: an echo is checked when it arrives, and datagrams still in flight at the end
     /// are neither echoed nor lost, so the sockets are closed as soon as the measured time is over.
     /// </summary>
-    private static async Task<BenchResult> RunUdpAsync(BenchOptions options, Action<BenchSample>? progress, CancellationToken ct)
+    private static async Task<BenchResult> RunUdpAsync(BenchOptions options, Action<BenchSample>? progress, CancellationToken ct, HdrIntervalLog? hdrLog)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Size, UdpMinSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(options.Size, UdpMaxSize);
@@ -132,11 +164,13 @@ public static class EchoBench
             for (int i = 0; i < options.Connections; i++)
                 sockets.Add(OpenUdp(options.Target));
             var loads = sockets.Select((s, i) => new UdpBenchSocket(i, s, run)).ToArray();
+            await WaitForStartAsync(options, ct).ConfigureAwait(false);
             Task[] loops = [];
-            Measured measured = await SampleAsync(run, loads, () => loops = loads.Select(l => l.RunAsync()).ToArray(), progress, ct).ConfigureAwait(false);
+            Measured measured = await SampleAsync(run, loads, () => loops = loads.Select(l => l.RunAsync()).ToArray(), progress, hdrLog, ct).ConfigureAwait(false);
             foreach (Socket s in sockets)
                 s.Dispose();
             await Task.WhenAll(loops).ConfigureAwait(false); // The loops never throw: failures are counted.
+            TakeStragglers(run, measured, hdrLog);
 
             DatagramCounts[] counts = loads.Select(l => l.Counts).ToArray();
             long echoed = counts.Sum(c => c.Echoed);
@@ -157,6 +191,8 @@ public static class EchoBench
                 IdleEchoed = 0,
                 Latency = measured.Latency,
                 Timeline = measured.Timeline,
+                Engine = "udp",
+                MeasuredFrom = measured.From,
                 Datagrams = new DatagramCounts(counts.Sum(c => c.Sent), echoed, counts.Sum(c => c.Lost), counts.Sum(c => c.Late), counts.Sum(c => c.Reordered), counts.Sum(c => c.Duplicated)),
                 Gen0Collections = measured.Gen0Collections,
                 AllocatedBytes = measured.AllocatedBytes,
@@ -188,15 +224,53 @@ public static class EchoBench
 
     internal sealed record Opened(List<Socket> Sockets, int Failures, NetworkException? FirstFailure);
 
-    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu);
+    private sealed record Measured(TimeSpan Elapsed, HistogramBase Latency, List<BenchSample> Timeline, int Gen0Collections, long AllocatedBytes, TimeSpan Cpu, long? Asked, DateTimeOffset From);
+
+    /// <summary>
+    /// Echoes counted in the last moments of the measured time but recorded after the sampler's last look:
+    /// added to the total (and the log) so the latency count equals the messages counted.
+    /// </summary>
+    private static void TakeStragglers(BenchRun run, Measured measured, HdrIntervalLog? hdrLog)
+    {
+        var rest = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
+        run.TakeInterval(rest);
+        if (rest.TotalCount == 0)
+            return;
+        measured.Latency.Add(rest);
+        rest.StartTimeStamp = rest.EndTimeStamp = (measured.From + measured.Elapsed).ToUnixTimeMilliseconds();
+        hdrLog?.Append(rest);
+    }
+
+    /// <summary>With <see cref="BenchOptions.StartAt"/>: the connections are open; the load starts at that wall-clock time.</summary>
+    private static async Task WaitForStartAsync(BenchOptions options, CancellationToken ct)
+    {
+        if (options.StartAt is not { } at)
+            return;
+        TimeSpan wait = at - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+            await Task.Delay(wait, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>With <see cref="BenchOptions.ConnectRate"/>: waits until connect number <paramref name="i"/> may start (counted from <paramref name="started"/>).</summary>
+    internal static TimeSpan ConnectSlot(BenchOptions options, int i, long started)
+    {
+        if (options.ConnectRate is not double rate)
+            return TimeSpan.Zero;
+        TimeSpan wait = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(started);
+        return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+    }
 
     private static async Task<Opened> OpenAsync(BenchOptions options, int count, Func<int, IPAddress?> source, CancellationToken ct)
     {
         var sockets = new Socket?[count];
         int failures = 0;
         NetworkException? first = null;
+        long started = Stopwatch.GetTimestamp();
         await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = options.ConnectConcurrency, CancellationToken = ct }, async (i, token) =>
         {
+            TimeSpan slot = ConnectSlot(options, i, started);
+            if (slot > TimeSpan.Zero)
+                await Task.Delay(slot, token).ConfigureAwait(false);
             try
             {
                 sockets[i] = await ConnectAsync(options.Target, source(i), options.ConnectTimeout, token).ConfigureAwait(false);
@@ -260,7 +334,7 @@ public static class EchoBench
     /// Starts the load, then times warm-up and the measured time; samples throughput and latency every
     /// interval. Without warm-up, measuring starts before the first message.
     /// </summary>
-    private static async Task<Measured> SampleAsync(BenchRun run, IBenchLoad[] connections, Action startLoad, Action<BenchSample>? progress, CancellationToken ct)
+    private static async Task<Measured> SampleAsync(BenchRun run, IBenchLoad[] connections, Action startLoad, Action<BenchSample>? progress, HdrIntervalLog? hdrLog, CancellationToken ct)
     {
         BenchOptions options = run.Options;
         var total = new LongHistogram(1, BenchRun.HighestLatencyNanos, 3);
@@ -273,11 +347,14 @@ public static class EchoBench
         TimeSpan cpu = TimeSpan.Zero;
         long lastCount = 0;
         long lastTick = started;
+        DateTimeOffset from = DateTimeOffset.UtcNow;
+        DateTimeOffset lastWall = from;
 
         void BeginMeasuring(long now)
         {
             run.TakeInterval(interval); // Drops nothing: nothing is recorded before measuring.
             measureFrom = now;
+            from = lastWall = DateTimeOffset.UtcNow;
             gen0 = GC.CollectionCount(0);
             allocated = GC.GetTotalAllocatedBytes();
             cpu = Environment.CpuUsage.TotalTime;
@@ -286,6 +363,7 @@ public static class EchoBench
 
         if (options.Warmup <= TimeSpan.Zero)
             BeginMeasuring(started);
+        run.Schedule?.Start(started);
         startLoad();
         using var timer = new PeriodicTimer(options.SampleInterval);
         while (true)
@@ -310,6 +388,14 @@ public static class EchoBench
             long lost = connections.Sum(c => c.Lost);
             run.TakeInterval(interval);
             total.Add(interval);
+            DateTimeOffset wall = DateTimeOffset.UtcNow;
+            if (measuring && hdrLog is not null)
+            {
+                interval.StartTimeStamp = lastWall.ToUnixTimeMilliseconds();
+                interval.EndTimeStamp = wall.ToUnixTimeMilliseconds();
+                hdrLog.Append(interval);
+            }
+            lastWall = wall;
             double seconds = Stopwatch.GetElapsedTime(lastTick, now).TotalSeconds;
             var sample = new BenchSample(
                 measuring ? Stopwatch.GetElapsedTime(measureFrom, now) : Stopwatch.GetElapsedTime(started, now) - options.Warmup,
@@ -317,7 +403,12 @@ public static class EchoBench
                 count - lastCount,
                 seconds > 0 ? (count - lastCount) / seconds : 0,
                 interval.TotalCount > 0 ? interval.GetValueAtPercentile(99) / 1000.0 : 0,
-                connections.Length) { Lost = lost };
+                connections.Length)
+            {
+                Lost = lost,
+                Errors = run.Errors,
+                AskedPerSecond = run.Schedule is { } schedule && seconds > 0 ? schedule.DueBetween(lastTick, now) / seconds : null,
+            };
             timeline.Add(sample);
             progress?.Invoke(sample);
             lastCount = count;
@@ -326,7 +417,8 @@ public static class EchoBench
             if (ending)
             {
                 return new Measured(Stopwatch.GetElapsedTime(measureFrom, now), total, timeline,
-                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated, Environment.CpuUsage.TotalTime - cpu);
+                    GC.CollectionCount(0) - gen0, GC.GetTotalAllocatedBytes() - allocated, Environment.CpuUsage.TotalTime - cpu,
+                    run.Schedule?.DueBetween(measureFrom, now), from);
             }
             if (!measuring && Stopwatch.GetElapsedTime(started, now) >= options.Warmup)
                 BeginMeasuring(now);

@@ -14,7 +14,8 @@ public sealed class EchoPattern
     /// <summary>Longest slice <see cref="Slice"/> hands out; longer sends and checks go in pieces.</summary>
     public const int MaxSlice = 256 * 1024;
 
-    private readonly byte[] _bytes = new byte[Period + MaxSlice];
+    // Pinned: the uring engine hands the kernel addresses into it for sends that complete later.
+    private readonly byte[] _bytes = GC.AllocateArray<byte>(Period + MaxSlice, pinned: true);
 
     public EchoPattern(int seed = 0x5eed)
     {
@@ -49,6 +50,9 @@ public sealed class EchoPattern
         }
         return -1;
     }
+
+    /// <summary>The address of the stream's byte at <paramref name="position"/>; <see cref="MaxSlice"/> bytes follow it.</summary>
+    internal unsafe nint AddressOf(long position) => (nint)System.Runtime.CompilerServices.Unsafe.AsPointer(ref _bytes[(int)(position % Period)]);
 
     /// <summary>The byte the stream has at <paramref name="position"/>.</summary>
     public byte At(long position) => _bytes[(int)(position % Period)];

@@ -43,6 +43,9 @@ internal sealed class EchoTally
             Volatile.Write(ref _sentAt[(first + i) % _sentAt.Length], now);
     }
 
+    /// <summary>Notes message <paramref name="message"/>'s latency start: its intended send time in an open-loop run.</summary>
+    public void MarkSentAt(long message, long time) => Volatile.Write(ref _sentAt[message % _sentAt.Length], time);
+
     /// <summary>Compares echoed bytes with the stream where it stands; the first wrong byte ends the connection.</summary>
     public void Check(ReadOnlySpan<byte> echoed)
     {

@@ -15,20 +15,20 @@ internal sealed class EpollBenchConnection : IBenchLoad
 {
     private readonly BenchRun _run;
     private readonly EchoTally _tally;
+    private readonly SendWindow _window;
     private readonly int _size;
-    private readonly int _depth;
     private readonly byte[] _buffer;
-    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private long _committed;  // bytes of whole messages handed to the connection
-    private long _sent;       // of those, bytes the kernel took
+    private readonly ConnectionEnd _end;
+    private long _sent;       // bytes of the committed messages the kernel took
 
     public EpollBenchConnection(long id, Socket socket, BenchRun run, int bufferSize)
     {
         Socket = socket;
         _run = run;
         _tally = new EchoTally(id, run);
+        _window = new SendWindow(id, run, _tally);
+        _end = new ConnectionEnd(run, _tally);
         _size = run.Options.Size;
-        _depth = run.Options.Depth;
         _buffer = new byte[bufferSize];
         socket.Blocking = false; // Send/Receive return WouldBlock instead of waiting: the loop waits in epoll.
     }
@@ -40,19 +40,22 @@ internal sealed class EpollBenchConnection : IBenchLoad
     public long Measured => _tally.Measured;
 
     /// <summary>Completes when the connection has finished (all its echoes checked, or failed); never faults.</summary>
-    public Task RunAsync() => _done.Task;
+    public Task RunAsync() => _end.Task;
 
-    public bool IsDone => _done.Task.IsCompleted;
+    public bool IsDone => _end.IsDone;
 
     /// <summary>True while sent bytes wait for room in the kernel: the loop then also watches for writability.</summary>
-    public bool WantsWrite => _sent < _committed;
+    public bool WantsWrite => _sent < _window.Committed;
+
+    /// <summary>Open loop: when this connection's next message falls due (<see cref="long.MaxValue"/>: not on the clock).</summary>
+    public long NextDue => _window.NextDue;
 
     /// <summary>Commits the first messages and sends them.</summary>
     public void Begin()
     {
         try
         {
-            Refill(Stopwatch.GetTimestamp());
+            _window.Refill(Stopwatch.GetTimestamp());
             Flush();
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
@@ -73,6 +76,22 @@ internal sealed class EpollBenchConnection : IBenchLoad
             {
             }
             CheckFinished();
+        }
+        catch (Exception ex) when (IsConnectionFailure(ex))
+        {
+            Fail(ex);
+        }
+    }
+
+    /// <summary>Open loop: a message's intended time has come.</summary>
+    public void OnDue(long now)
+    {
+        if (IsDone)
+            return;
+        try
+        {
+            if (_window.Refill(now) > 0)
+                Flush();
         }
         catch (Exception ex) when (IsConnectionFailure(ex))
         {
@@ -112,51 +131,27 @@ internal sealed class EpollBenchConnection : IBenchLoad
         long after = _tally.Received / _size;
         _tally.EchoedBetween(before, after, now);
         if (after > before)
-            Refill(now);
+            _window.Refill(now);
         Flush();
         return read == _buffer.Length;
     }
 
     /// <summary>After the stop: done once everything sent has come back.</summary>
-    public void CheckFinished()
-    {
-        if (_run.Stopping && _tally.Received >= _committed && !IsDone)
-            _done.TrySetResult();
-    }
+    public void CheckFinished() => _end.CheckFinished(_window.Committed);
 
     /// <summary>Ends a connection the loop gives up on (the drain time ran out).</summary>
-    public void Fail(Exception ex)
-    {
-        if (IsDone)
-            return;
-        if (ex is EchoMismatchException mismatch)
-            _run.ReportMismatch(mismatch.Mismatch);
-        else
-            _run.ReportError(_tally.Describe(ex));
-        _done.TrySetResult();
-    }
+    public void Fail(Exception ex) => _end.Fail(ex);
 
     // No delegate per event (a lambda capturing this would allocate one per message).
     private static bool IsConnectionFailure(Exception ex) =>
         ex is EchoMismatchException or EchoClosedException or SocketException or ObjectDisposedException;
 
-    /// <summary>Keeps <c>depth</c> messages in flight while the run goes on; each gets its send time now.</summary>
-    private void Refill(long now)
-    {
-        if (_run.Stopping)
-            return;
-        long messages = _committed / _size;
-        long free = _depth - (messages - _tally.Received / _size);
-        _tally.MarkSent(messages, free, now);
-        _committed += free * _size;
-    }
-
     /// <summary>Sends committed bytes until the kernel takes no more.</summary>
     private void Flush()
     {
-        while (_sent < _committed)
+        while (_sent < _window.Committed)
         {
-            int want = (int)Math.Min(_committed - _sent, EchoPattern.MaxSlice);
+            int want = (int)Math.Min(_window.Committed - _sent, EchoPattern.MaxSlice);
             int sent = Socket.SendNow(_run.Pattern.Slice(_tally.Start + _sent, want).Span);
             _sent += sent;
             if (sent < want)

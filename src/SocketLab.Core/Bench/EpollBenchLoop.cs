@@ -66,10 +66,16 @@ internal sealed class EpollBenchLoop
             Watch(epoll, i, handles, watchingWrites);
         }
 
+        DueQueue? due = _run.Schedule is null ? null : new DueQueue(_connections.Length);
+        if (due is not null)
+        {
+            for (int i = 0; i < _connections.Length; i++)
+                due.Add(i, _connections[i].NextDue);
+        }
         int open = _connections.Count(c => !c.IsDone);
         while (open > 0)
         {
-            int ready = epoll.Wait(TickMs);
+            int ready = due is null ? epoll.Wait(TickMs) : epoll.WaitMicros(OpenLoop.MicrosUntil(due.Earliest, TickMs));
             for (int e = 0; e < ready; e++)
             {
                 int i = (int)epoll.DataAt(e);
@@ -81,6 +87,18 @@ internal sealed class EpollBenchLoop
                     c.OnReadable();
                 if (Watch(epoll, i, handles, watchingWrites))
                     open--;
+                due?.Add(i, c.NextDue);
+            }
+            if (due is not null)
+            {
+                long now = System.Diagnostics.Stopwatch.GetTimestamp();
+                while (due.TryTakeDue(now, out int i))
+                {
+                    _connections[i].OnDue(now);
+                    if (Watch(epoll, i, handles, watchingWrites))
+                        open--;
+                    due.Add(i, _connections[i].NextDue);
+                }
             }
 
             if (_run.Aborted)

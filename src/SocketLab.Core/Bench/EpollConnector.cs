@@ -14,11 +14,13 @@ internal static class EpollConnector
 {
     private const int TickMs = 10;
 
-    public static Task<EchoBench.Opened> OpenAsync(IPEndPoint target, int count, int concurrency, TimeSpan timeout, CancellationToken ct) =>
-        Task.Factory.StartNew(() => Open(target, count, concurrency, timeout, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    public static Task<EchoBench.Opened> OpenAsync(BenchOptions options, CancellationToken ct) =>
+        Task.Factory.StartNew(() => Open(options, ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-    private static EchoBench.Opened Open(IPEndPoint target, int count, int concurrency, TimeSpan timeout, CancellationToken ct)
+    private static EchoBench.Opened Open(BenchOptions options, CancellationToken ct)
     {
+        (IPEndPoint target, int count, int concurrency, TimeSpan timeout) = (options.Target, options.Connections, options.ConnectConcurrency, options.ConnectTimeout);
+        long started = System.Diagnostics.Stopwatch.GetTimestamp();
         var opened = new Socket?[count];
         var pending = new Dictionary<int, (Socket Socket, long Deadline)>();
         int failures = 0;
@@ -37,7 +39,7 @@ internal static class EpollConnector
             for (int next = 0; next < count || pending.Count > 0;)
             {
                 ct.ThrowIfCancellationRequested();
-                for (; next < count && pending.Count < concurrency; next++)
+                for (; next < count && pending.Count < concurrency && EchoBench.ConnectSlot(options, next, started) == TimeSpan.Zero; next++)
                 {
                     var socket = new Socket(target.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, Blocking = false };
                     try
@@ -57,7 +59,9 @@ internal static class EpollConnector
                     }
                 }
 
-                int ready = epoll.Wait(TickMs);
+                int ready = epoll.Wait(next < count && pending.Count < concurrency
+                    ? (int)Math.Clamp(Math.Ceiling(EchoBench.ConnectSlot(options, next, started).TotalMilliseconds), 0, TickMs)
+                    : TickMs);
                 for (int e = 0; e < ready; e++)
                 {
                     int i = (int)epoll.DataAt(e);

@@ -17,4 +17,11 @@ public enum SocketEngine
 
     /// <summary>.NET's async sockets, one loop per connection. Any platform, and the only one for TLS.</summary>
     Async,
+
+    /// <summary>
+    /// SocketLab's own io_uring loops, one ring per core: completions instead of readiness, one <c>io_uring_enter</c>
+    /// per loop turn. Linux 6.0+ where io_uring is allowed; plain TCP. The bench generator's <see cref="Auto"/>
+    /// picks it where the kernel allows; a server's <see cref="Auto"/> still picks <see cref="Epoll"/>.
+    /// </summary>
+    Uring,
 }

@@ -138,6 +138,14 @@ public sealed class TcpConnection : IAsyncDisposable
         driver.Start();
     }
 
+    /// <summary>For a server on the io_uring engine: reports the connection, then hands it to <paramref name="loop"/>.</summary>
+    internal void StartOn(UringServerLoop loop, Action<TcpConnection> finished)
+    {
+        var driver = new UringDriver(this, loop, finished);
+        _driver = driver;
+        driver.Start();
+    }
+
     /// <summary>The TLS server handshake, if this connection has one: null when done (or none), else why it failed.</summary>
     internal async Task<string?> HandshakeAsync()
     {

@@ -30,6 +30,7 @@ public sealed class TcpServer : IAsyncDisposable
     private TaskCompletionSource? _served;
     private EpollLoopGroup? _loops;        // The epoll engine's threads: given in the options, or made (and owned) here.
     private EpollLoopGroup? _ownedLoops;
+    private UringLoopGroup? _uringLoops;  // The io_uring engine's threads, made and owned here.
     private IdleWatchdog? _watchdog;       // Made when connections have an idle timeout; one timer for all of them.
 
     public TcpServer(TcpServerOptions options, IConnectionObserver observer)
@@ -79,6 +80,8 @@ public sealed class TcpServer : IAsyncDisposable
         _fdBudget = Net.FileDescriptorBudget.ConnectionsAvailable() ?? 0;
         if (Engine == SocketEngine.Epoll)
             _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
+        if (Engine == SocketEngine.Uring)
+            _uringLoops = new UringLoopGroup();
         TimeSpan idle = _options.Connection.IdleTimeout;
         if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
             _watchdog = new IdleWatchdog();
@@ -91,7 +94,10 @@ public sealed class TcpServer : IAsyncDisposable
         SocketEngine.Epoll when options.Tls is not null => throw new NotSupportedException("the epoll engine serves plain TCP only; TLS runs on the async engine"),
         SocketEngine.Epoll when options.Connection.PortableSockets => throw new NotSupportedException("the epoll engine is Linux's own; portable sockets run on the async engine"),
         SocketEngine.Epoll when !EpollLoopGroup.IsSupported => throw new NotSupportedException("the epoll engine needs Linux on x64 or arm64"),
-        SocketEngine epollOrAsync => epollOrAsync,
+        SocketEngine.Uring when options.Tls is not null => throw new NotSupportedException("the uring engine serves plain TCP only; TLS runs on the async engine"),
+        SocketEngine.Uring when options.Connection.PortableSockets => throw new NotSupportedException("the uring engine is Linux's own; portable sockets run on the async engine"),
+        SocketEngine.Uring when Uring.UringSupport.Unavailable is { } why => throw new NotSupportedException($"the uring engine cannot run here: {why}"),
+        SocketEngine chosen => chosen,
     };
 
     /// <summary>Connections this process can hold under its open-file limit (0 = unknown).</summary>
@@ -241,7 +247,9 @@ public sealed class TcpServer : IAsyncDisposable
             _connections[id] = connection;
             TaskCompletionSource? served = _options.OneClientAtATime ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null;
             _served = served;
-            if (_loops is not null)
+            if (_uringLoops is not null)
+                connection.StartOn(_uringLoops.Next(), _finished);
+            else if (_loops is not null)
                 connection.StartOn(_loops.Next(), _finished);
             else
                 connection.Start(_finished);
@@ -273,6 +281,7 @@ public sealed class TcpServer : IAsyncDisposable
     {
         await StopAsync(_options.ShutdownTimeout).ConfigureAwait(false);
         _ownedLoops?.Dispose();
+        _uringLoops?.Dispose();
         _watchdog?.Dispose();
         _stopping.Dispose();
     }

@@ -32,8 +32,19 @@ public static class BenchCommand
                 r.AddError($"--report takes a file name ending in .svg or .html, got '{name}'");
         });
         Option<bool> json = new("--json") { Description = "Print the result as one JSON object" };
+        Option<double?> rate = RateOption("--rate", "Open loop: send this many messages a second in all (e.g. 50k/s), each at its set time; latency counts from that time");
+        Option<double?> connectRate = RateOption("--connect-rate", "Open at most this many connections a second (e.g. 200/s)");
+        Option<TimeSpan> ramp = CommonOptions.Duration("--ramp", "With --rate: climb from 0 to the rate over this time from the start of the load [default: 0s]", TimeSpan.Zero);
+        Option<bool> rateSearch = new("--rate-search") { Description = "Find the highest --rate whose p99 stays under --p99 (runs the bench several times; --rate is where it starts)" };
+        Option<TimeSpan?> p99 = CommonOptions.PositiveDuration("--p99", "With --rate-search: the p99 latency to stay under, e.g. 5ms");
+        Option<DateTimeOffset?> startAt = CommonOptions.Parsed(new Option<DateTimeOffset?>("--start-at")
+        {
+            Description = "Connect, then start the load at this wall-clock time (2026-12-01T20:00:00Z or Unix seconds), so several generators start together",
+            HelpName = "TIME",
+        }, text => Rates.TryParseWallClock(text, out DateTimeOffset at) ? (true, at) : (false, null), "a time such as 2026-12-01T20:00:00Z or Unix seconds");
+        Option<FileInfo?> hdrLog = new("--hdr-log") { Description = "Also write the latency as an HdrHistogram interval log to FILE (merge logs with 'socketlab bench merge')", HelpName = "FILE" };
         var tls = new ClientTlsOptionSet();
-        Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; async: .NET async sockets)", SocketEngine.Auto);
+        Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What drives the TCP connections (epoll: one thread, Linux, plain TCP; uring: one thread on io_uring, Linux 6.0+, plain TCP; async: .NET async sockets)", SocketEngine.Auto);
         Option<bool> udp = new("--udp") { Description = "Echo numbered datagrams over UDP instead; -c is then UDP sockets, --size the datagram size" };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "UDP: a datagram not echoed within this time counts as lost [default: 1s]", TimeSpan.FromSeconds(1));
         Option<double?> maxLoss = new("--max-loss")
@@ -48,7 +59,9 @@ public static class BenchCommand
         var command = new Command("bench", "Load an echo server with ping-pong or pipelined messages (TCP) or datagrams (--udp), check every echoed byte, report messages/s and latency")
         {
             host, port, connections, size, depth, duration, warmup, idle, connectTimeout, engine, report, json, udp, timeout, maxLoss,
+            rate, connectRate, ramp, rateSearch, p99, startAt, hdrLog,
         };
+        command.Subcommands.Add(BenchMergeCommand.Create());
         tls.AddTo(command);
         CommonOptions.Validate(command, r =>
         {
@@ -70,8 +83,20 @@ public static class BenchCommand
                 r.AddError("--engine epoll runs plain TCP only: not with --udp or --tls");
             else if (CommonOptions.Given(r, engine) is SocketEngine.Epoll && !EchoBench.EpollAvailable)
                 r.AddError("--engine epoll needs Linux on x64 or arm64; use --engine async");
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Uring && (isUdp || r.GetResult(tls.Tls) is not null))
+                r.AddError("--engine uring runs plain TCP only: not with --udp or --tls");
+            else if (CommonOptions.Given(r, engine) is SocketEngine.Uring && Core.Uring.UringSupport.Unavailable is { } why)
+                r.AddError($"--engine uring cannot run here: {why}; use --engine epoll");
             else if (isUdp && CommonOptions.Given(r, timeout) <= TimeSpan.Zero)
                 r.AddError("--timeout must be longer than 0");
+            else if ((r.GetResult(rate) is not null || r.GetResult(rateSearch) is not null) && (isUdp || r.GetResult(tls.Tls) is not null || CommonOptions.Given(r, engine) is SocketEngine.Async))
+                r.AddError("--rate and --rate-search run plain TCP on the epoll or uring engine: not with --udp, --tls or --engine async");
+            else if ((r.GetResult(rate) is not null || r.GetResult(rateSearch) is not null) && !EchoBench.EpollAvailable)
+                r.AddError("--rate and --rate-search need Linux on x64 or arm64 (the epoll engine)");
+            else if (r.GetResult(ramp) is not null && r.GetResult(rate) is null && r.GetResult(rateSearch) is null)
+                r.AddError("--ramp applies to --rate only");
+            else if ((r.GetResult(rateSearch) is null) != (r.GetResult(p99) is null))
+                r.AddError("--rate-search and --p99 go together: --rate-search --p99 5ms");
         });
         command.SetAction(async (r, _) =>
         {
@@ -92,32 +117,103 @@ public static class BenchCommand
                 MaxLossPercent = r.GetValue(maxLoss),
                 Tls = tls.Resolve(r),
                 TlsHost = r.GetValue(tls.Sni) ?? r.GetValue(host)!,
+                Rate = r.GetValue(rate),
+                Ramp = r.GetValue(ramp),
+                ConnectRate = r.GetValue(connectRate),
+                StartAt = r.GetValue(startAt),
             };
-            return await RunAsync(options, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
+            if (r.GetValue(rateSearch))
+                return await SearchAsync(options, r.GetValue(p99)!.Value, r.GetValue(report), r.GetValue(json)).ConfigureAwait(false);
+            return await RunAsync(options, r.GetValue(report), r.GetValue(json), r.GetValue(hdrLog)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json)
+    private static Option<double?> RateOption(string name, string description) =>
+        CommonOptions.Parsed(new Option<double?>(name) { Description = description, HelpName = "N/s" },
+            text => Rates.TryParse(text, out double perSecond) ? (true, perSecond) : (false, null), "a rate above 0 such as 50k/s, 2000/s or 1.5M/s");
+
+    private static async Task<int> RunAsync(BenchOptions options, FileInfo? report, bool json, FileInfo? hdrLogFile)
     {
         using var termination = new Termination();
+        NoteLateStart(options);
         var progress = Console.IsErrorRedirected ? null : new BenchProgress(Console.Error, options);
         BenchResult result;
+        FileStream? logStream = null;
         try
         {
-            result = await EchoBench.RunAsync(options, progress is null ? null : progress.Show, termination.Token).ConfigureAwait(false);
+            if (hdrLogFile is not null)
+            {
+                try { logStream = new FileStream(hdrLogFile.FullName, FileMode.Create, FileAccess.Write, FileShare.Read); }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    throw new CliException(ExitCodes.FileError, $"cannot write --hdr-log {hdrLogFile.FullName}: {ex.Message}");
+                }
+            }
+            using HdrIntervalLog? hdrLog = logStream is null ? null : new HdrIntervalLog(logStream);
+            try
+            {
+                result = await EchoBench.RunAsync(options, progress is null ? null : progress.Show, termination.Token, hdrLog).ConfigureAwait(false);
+            }
+            finally
+            {
+                progress?.Clear();
+            }
+            hdrLog?.WriteSummary(result);
+        }
+        finally
+        {
+            logStream?.Dispose();
+        }
+        return Finish(result, report, json);
+    }
+
+    /// <summary>A start time already past by more than a second starts at once, with a note: the workers will not be together.</summary>
+    private static void NoteLateStart(BenchOptions options)
+    {
+        if (options.StartAt is { } at && DateTimeOffset.UtcNow - at > TimeSpan.FromSeconds(1))
+            Console.Error.WriteLine($"socketlab bench: --start-at {at.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ} is {(DateTimeOffset.UtcNow - at).TotalSeconds:0} s past; starting now");
+    }
+
+    private static async Task<int> SearchAsync(BenchOptions options, TimeSpan p99Target, FileInfo? report, bool json)
+    {
+        using var termination = new Termination();
+        NoteLateStart(options);
+        bool terminal = !Console.IsErrorRedirected;
+        var progress = terminal ? new BenchProgress(Console.Error, options) : null;
+        RateSearchResult search;
+        try
+        {
+            search = await RateSearch.RunAsync(options, p99Target, step =>
+            {
+                progress?.Clear();
+                if (terminal)
+                    Console.Error.WriteLine(BenchResultWriter.StepLine(step));
+            }, progress is null ? null : progress.Show, termination.Token).ConfigureAwait(false);
         }
         finally
         {
             progress?.Clear();
         }
+        int code = Finish(search.Result, report, json, search);
+        if (code == ExitCodes.Ok && !search.Found)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"socketlab bench: no rate kept p99 under {p99Target.TotalMilliseconds:0.###} ms (lowest tried: {search.Steps.Min(s => s.AskedPerSecond):N0} msg/s)"));
+            return ExitCodes.BenchErrors;
+        }
+        return code;
+    }
 
+    /// <summary>Writes the result (stdout), the report file, and the verdict line; returns the exit code.</summary>
+    internal static int Finish(BenchResult result, FileInfo? report, bool json, RateSearchResult? search = null)
+    {
         using (Stream stdout = Console.OpenStandardOutput())
         {
             if (json)
-                BenchResultWriter.WriteJson(result, stdout);
+                BenchResultWriter.WriteJson(result, stdout, search);
             else
-                BenchResultWriter.WriteText(result, stdout);
+                BenchResultWriter.WriteText(result, stdout, search);
         }
         if (report is not null)
         {
@@ -160,11 +256,14 @@ public static class BenchCommand
     {
         public void Show(BenchSample s)
         {
+            CultureInfo inv = CultureInfo.InvariantCulture;
             string phase = s.Measuring ? $"{s.Elapsed.TotalSeconds,5:0.0} s" : "warm-up";
-            string p99 = s.Measuring ? $"  p99 {s.P99Micros.ToString("0.#", CultureInfo.InvariantCulture)} µs" : "";
-            string lost = options.Udp ? $"  lost {s.Lost.ToString("N0", CultureInfo.InvariantCulture)}" : "";
+            string asked = s.AskedPerSecond is double a ? $" of {a.ToString("N0", inv)}" : "";
+            string p99 = s.Measuring ? $"  p99 {s.P99Micros.ToString("0.#", inv)} µs" : "";
+            string lost = options.Udp ? $"  lost {s.Lost.ToString("N0", inv)}" : "";
+            string errors = s.Errors > 0 ? $"  errors {s.Errors.ToString("N0", inv)}" : "";
             string who = options.Udp ? "sockets" : "connections";
-            err.Write($"\r\u001b[K{phase}  {s.MessagesPerSecond.ToString("N0", CultureInfo.InvariantCulture)} {BenchResultWriter.RateUnit(options)}{p99}{lost}  {s.Connected} {who}");
+            err.Write($"\r\u001b[K{phase}  {s.MessagesPerSecond.ToString("N0", inv)}{asked} {BenchResultWriter.RateUnit(options)}{p99}{lost}{errors}  {s.Connected} {who}");
             err.Flush();
         }
 

@@ -21,10 +21,17 @@ public class EchoBenchTests
         SampleInterval = TimeSpan.FromMilliseconds(100),
     };
 
+    /// <summary>The engines that run here: uring where the kernel allows it (this project's machines and CI do).</summary>
+    public static SocketEngine[] Engines => EchoBench.UringAvailable
+        ? [SocketEngine.Epoll, SocketEngine.Async, SocketEngine.Uring]
+        : [SocketEngine.Epoll, SocketEngine.Async];
+
+    public static TheoryData<SocketEngine> EachEngine() => new(Engines);
+
     public static TheoryData<SocketEngine, int, int> Loads()
     {
         var data = new TheoryData<SocketEngine, int, int>();
-        foreach (SocketEngine engine in new[] { SocketEngine.Epoll, SocketEngine.Async })
+        foreach (SocketEngine engine in Engines)
         {
             data.Add(engine, 1, 32);
             data.Add(engine, 1, 70_000);   // Longer than one read: echoes arrive in pieces.
@@ -53,11 +60,19 @@ public class EchoBenchTests
         Assert.Contains(r.Timeline, s => !s.Measuring);
     }
 
+    public static TheoryData<SocketEngine, int, int, long> Flips()
+    {
+        var data = new TheoryData<SocketEngine, int, int, long>();
+        foreach (SocketEngine engine in Engines)
+        {
+            data.Add(engine, 1, 32, 5_000);
+            data.Add(engine, 8, 512, 20_001);
+        }
+        return data;
+    }
+
     [Theory]
-    [InlineData(SocketEngine.Epoll, 1, 32, 5_000)]
-    [InlineData(SocketEngine.Epoll, 8, 512, 20_001)]
-    [InlineData(SocketEngine.Async, 1, 32, 5_000)]
-    [InlineData(SocketEngine.Async, 8, 512, 20_001)]
+    [MemberData(nameof(Flips))]
     public async Task A_server_that_flips_one_byte_fails_the_run_at_once_with_where_it_happened(SocketEngine engine, int depth, int size, long at)
     {
         await using var server = FaultyEchoServer.Corrupting(at);
@@ -71,8 +86,7 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(SocketEngine.Epoll)]
-    [InlineData(SocketEngine.Async)]
+    [MemberData(nameof(EachEngine))]
     public async Task A_server_that_closes_connections_counts_errors(SocketEngine engine)
     {
         await using var server = FaultyEchoServer.Closing(at: 1000);
@@ -99,8 +113,7 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(SocketEngine.Epoll)]
-    [InlineData(SocketEngine.Async)]
+    [MemberData(nameof(EachEngine))]
     public async Task Nothing_listening_throws_connection_refused(SocketEngine engine)
     {
         await using var server = new LoopbackServer();
@@ -113,8 +126,7 @@ public class EchoBenchTests
     }
 
     [Theory]
-    [InlineData(SocketEngine.Epoll)]
-    [InlineData(SocketEngine.Async)]
+    [MemberData(nameof(EachEngine))]
     public async Task Connects_that_hang_time_out(SocketEngine engine)
     {
         using System.Net.Sockets.Socket listener = ConnectorTests.FullListener(out var fillers);
@@ -133,13 +145,33 @@ public class EchoBenchTests
     }
 
     [Fact]
-    public void The_epoll_engine_refuses_tls_and_udp_and_auto_picks_it_for_plain_tcp_on_linux()
+    public void Auto_picks_uring_then_epoll_for_plain_tcp_on_linux_and_async_sockets_for_tls()
     {
         var plain = Short(new IPEndPoint(IPAddress.Loopback, 9));
-        Assert.Equal(OperatingSystem.IsLinux(), EchoBench.UsesEpoll(plain));
-        Assert.False(EchoBench.UsesEpoll(plain with { Engine = SocketEngine.Async }));
-        Assert.False(EchoBench.UsesEpoll(plain with { Udp = true }));
-        Assert.Throws<ArgumentException>(() => EchoBench.UsesEpoll(plain with { Engine = SocketEngine.Epoll, Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
+        SocketEngine onLinux = EchoBench.UringAvailable ? SocketEngine.Uring : SocketEngine.Epoll;
+        Assert.Equal(OperatingSystem.IsLinux() ? onLinux : SocketEngine.Async, EchoBench.EngineFor(plain));
+        Assert.Equal(SocketEngine.Async, EchoBench.EngineFor(plain with { Engine = SocketEngine.Async }));
+        Assert.Equal(SocketEngine.Async, EchoBench.EngineFor(plain with { Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
+        Assert.Throws<ArgumentException>(() => EchoBench.EngineFor(plain with { Engine = SocketEngine.Epoll, Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
+        // Auto on Linux without io_uring says why it is on epoll; with it, there is nothing to say.
+        Assert.Equal(OperatingSystem.IsLinux() && !EchoBench.UringAvailable, EchoBench.EngineNote(plain) is not null);
+    }
+
+    [Fact]
+    public void The_uring_engine_refuses_tls_and_udp_and_says_why_when_the_kernel_does_not_allow_it()
+    {
+        var plain = Short(new IPEndPoint(IPAddress.Loopback, 9)) with { Engine = SocketEngine.Uring };
+        Assert.Throws<ArgumentException>(() => EchoBench.EngineFor(plain with { Tls = new SocketLab.Core.Tls.TlsClientOptions() }));
+        Assert.Throws<ArgumentException>(() => EchoBench.EngineFor(plain with { Udp = true }));
+        if (EchoBench.UringAvailable)
+        {
+            Assert.Equal(SocketEngine.Uring, EchoBench.EngineFor(plain));
+        }
+        else
+        {
+            var ex = Assert.Throws<ArgumentException>(() => EchoBench.EngineFor(plain));
+            Assert.Contains(SocketLab.Core.Uring.UringSupport.Unavailable!, ex.Message);
+        }
     }
 
     [Fact]

@@ -13,12 +13,14 @@ internal sealed class FaultyEchoServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly long _faultAt;
     private readonly bool _close;
+    private readonly TimeSpan _stall;
     private readonly Task _accepting;
 
-    private FaultyEchoServer(long faultAt, bool close)
+    private FaultyEchoServer(long faultAt, bool close, TimeSpan stall = default)
     {
         _faultAt = faultAt;
         _close = close;
+        _stall = stall;
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen(512);
         _accepting = AcceptAsync();
@@ -29,6 +31,9 @@ internal sealed class FaultyEchoServer : IAsyncDisposable
 
     /// <summary>Closes every connection once <paramref name="at"/> bytes were echoed.</summary>
     public static FaultyEchoServer Closing(long at) => new(at, close: true);
+
+    /// <summary>Echoes faithfully, but stops for <paramref name="stall"/> once <paramref name="at"/> bytes of a connection arrived.</summary>
+    public static FaultyEchoServer Stalling(long at, TimeSpan stall) => new(at, close: false, stall);
 
     public IPEndPoint EndPoint => (IPEndPoint)_listener.LocalEndPoint!;
 
@@ -62,9 +67,12 @@ internal sealed class FaultyEchoServer : IAsyncDisposable
                         return;
                     if (echoed <= _faultAt && _faultAt < echoed + n)
                     {
-                        if (_close)
+                        if (_stall > TimeSpan.Zero)
+                            await Task.Delay(_stall, _stop.Token);
+                        else if (_close)
                             return;
-                        buffer[_faultAt - echoed] ^= 0xFF;
+                        else
+                            buffer[_faultAt - echoed] ^= 0xFF;
                     }
                     await s.SendAsync(buffer.AsMemory(0, n), SocketFlags.None, _stop.Token);
                     echoed += n;

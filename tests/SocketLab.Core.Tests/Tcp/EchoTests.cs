@@ -11,7 +11,9 @@ public class EchoTests
 
     [Theory]
     [InlineData(true, ServerEngine.Epoll)]
+    [InlineData(true, ServerEngine.Uring)]
     [InlineData(false, ServerEngine.Epoll)]
+    [InlineData(false, ServerEngine.Uring)]
     [InlineData(true, ServerEngine.Async)]
     [InlineData(true, ServerEngine.Portable)]
     [InlineData(false, ServerEngine.Async)]
@@ -59,6 +61,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Half_close_gets_every_byte_back_then_end_of_stream(ServerEngine engine)
@@ -83,6 +86,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task No_echo_server_sends_nothing_back_but_still_reads(ServerEngine engine)
@@ -100,6 +104,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Server_sends_to_one_client_or_to_all(ServerEngine engine)
@@ -122,6 +127,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working(ServerEngine engine)
@@ -153,6 +159,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Stop_closes_every_connection_and_counts_bytes(ServerEngine engine)
@@ -173,6 +180,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Connections_arriving_in_bursts_are_all_served(ServerEngine engine)
@@ -205,6 +213,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(ServerEngine engine)
@@ -248,6 +257,7 @@ public class EchoTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task An_observer_that_throws_ends_only_its_own_connection(ServerEngine engine)

@@ -16,10 +16,12 @@ public sealed class ThreadCountingCollection
 public sealed class EngineOwnershipTests
 {
     /// <summary>The epoll loops' threads, by the name the kernel keeps for them (15 characters of "socketlab-epoll-N").</summary>
-    private static int EpollThreads() =>
+    private static int EpollThreads() => Threads("socketlab-epoll");
+
+    private static int Threads(string prefix) =>
         Directory.GetDirectories("/proc/self/task").Count(task =>
         {
-            try { return File.ReadAllText(Path.Combine(task, "comm")).StartsWith("socketlab-epoll", StringComparison.Ordinal); }
+            try { return File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal); }
             catch (IOException) { return false; } // The thread ended while we looked.
         });
 
@@ -42,6 +44,20 @@ public sealed class EngineOwnershipTests
 
         await server.DisposeAsync();
         Assert.Equal(before, EpollThreads());
+    }
+
+    [Fact]
+    public async Task A_server_ends_its_uring_threads_and_rings_when_disposed()
+    {
+        int before = Threads("socketlab-uring");
+        var server = new TcpServer(new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, Engine = SocketEngine.Uring }, new NoObserver());
+        server.Start();
+        await EchoOnceAsync(server.LocalEndPoint);
+        Assert.Equal(before + Environment.ProcessorCount, Threads("socketlab-uring"));
+
+        await server.DisposeAsync();
+        Assert.Equal(before, Threads("socketlab-uring"));
+        Assert.DoesNotContain(Directory.GetFiles("/proc/self/fd"), fd => new FileInfo(fd).LinkTarget == "anon_inode:[io_uring]");
     }
 
     [Fact]

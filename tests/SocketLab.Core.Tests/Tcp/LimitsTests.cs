@@ -12,6 +12,7 @@ public class LimitsTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Idle_connections_are_closed_and_busy_ones_are_not(ServerEngine engine)
@@ -65,6 +66,7 @@ public class LimitsTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(ServerEngine engine)
@@ -117,6 +119,7 @@ public class LimitsTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(ServerEngine engine)
@@ -159,6 +162,7 @@ public class LimitsTests
 
     [Theory]
     [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(ServerEngine engine)

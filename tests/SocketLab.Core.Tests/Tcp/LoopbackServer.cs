@@ -17,7 +17,12 @@ internal sealed class LoopbackServer : IAsyncDisposable
             new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection, Engine = engine.ToSocketEngine() },
             observer ?? new NullObserver());
         Server.Start();
-        Assert.Equal(engine is ServerEngine.Auto or ServerEngine.Epoll ? SocketEngine.Epoll : SocketEngine.Async, Server.Engine);
+        Assert.Equal(engine switch
+        {
+            ServerEngine.Auto or ServerEngine.Epoll => SocketEngine.Epoll,
+            ServerEngine.Uring => SocketEngine.Uring,
+            _ => SocketEngine.Async,
+        }, Server.Engine);
     }
 
     public TcpServer Server { get; }
@@ -43,6 +48,7 @@ public enum ServerEngine
     Epoll,
     Async,
     Portable,
+    Uring,
 }
 
 internal static class ServerEngines
@@ -50,6 +56,7 @@ internal static class ServerEngines
     public static SocketEngine ToSocketEngine(this ServerEngine engine) => engine switch
     {
         ServerEngine.Epoll => SocketEngine.Epoll,
+        ServerEngine.Uring => SocketEngine.Uring,
         ServerEngine.Async or ServerEngine.Portable => SocketEngine.Async,
         _ => SocketEngine.Auto,
     };

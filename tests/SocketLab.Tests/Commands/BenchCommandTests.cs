@@ -36,7 +36,7 @@ public class BenchCommandTests
             Assert.Equal(0, r.GetProperty("errors").GetInt32());
             Assert.Equal(0, r.GetProperty("connect_failures").GetInt32());
             Assert.Equal(30, r.GetProperty("idle").GetProperty("echoed").GetInt32());
-            Assert.Equal(OperatingSystem.IsLinux() ? "epoll" : "async", r.GetProperty("generator").GetProperty("engine").GetString());
+            Assert.Equal(OperatingSystem.IsLinux() ? (SocketLab.Core.Uring.UringSupport.IsAvailable ? "uring" : "epoll") : "async", r.GetProperty("generator").GetProperty("engine").GetString());
             JsonElement latency = r.GetProperty("latency_us");
             Assert.True(latency.GetProperty("p50").GetDouble() > 0);
             Assert.True(latency.GetProperty("p99").GetDouble() >= latency.GetProperty("p50").GetDouble());
@@ -79,6 +79,27 @@ public class BenchCommandTests
         Assert.True(code == 0, $"exit {code}: {stderr}");
         Assert.Matches(@"connected  4 of 4; connect failures 0; errors 0", stdout);
         Assert.Matches(@"generator  async, [\d.]+ s CPU", stdout);
+    }
+
+    [Fact]
+    public async Task The_uring_engine_gives_the_same_checked_run_pipelined_and_open_loop()
+    {
+        if (!SocketLab.Core.Uring.UringSupport.IsAvailable)
+            return; // Said by the auto-engine test: this kernel or its seccomp filter refuses io_uring.
+        await using var server = CliProcess.Start("server", "--port", "0", "--bind", "127.0.0.1", "--quiet");
+        int port = await server.WaitForPortAsync();
+
+        (int code, string stdout, string stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", port.ToString(), "-c", "4", "--size", "2k", "--depth", "8", "-d", "500ms", "--warmup", "0", "--engine", "uring");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Matches(@"connected  4 of 4; connect failures 0; errors 0", stdout);
+        Assert.Matches(@"generator  uring, [\d.]+ s CPU", stdout);
+
+        (code, stdout, stderr) = await CliProcess.RunAsync(Exit,
+            "bench", "127.0.0.1", port.ToString(), "-c", "4", "--size", "32", "--rate", "2k/s", "-d", "500ms", "--warmup", "100ms", "--engine", "uring");
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        Assert.Matches(@"4 connections x 32 B, open loop at 2,000 msg/s, latency from intended send times", stdout);
+        Assert.Matches(@"rate       asked [\d,]+ msg/s, achieved [\d,]+ \([\d.]+ %\)\n", stdout);
     }
 
     [Fact]
@@ -141,7 +162,7 @@ public class BenchCommandTests
     [InlineData("--udp --idle", "10", "--idle holds TCP connections open; it does not apply to --udp")]
     [InlineData("--udp --timeout", "0", "--timeout must be longer than 0")]
     [InlineData("--udp --max-loss", "x", "--max-loss takes a percentage from 0 to 100 such as 1 or 0.5, got 'x'")]
-    [InlineData("--engine", "fast", "--engine takes one of auto, epoll, async, got 'fast'")]
+    [InlineData("--engine", "fast", "--engine takes one of auto, epoll, async, uring, got 'fast'")]
     [InlineData("--udp --size", "12q", "--size takes a size from 1 to 16777216 bytes such as 32, 512 or 64k, got '12q'")]
     [InlineData("--tls --depth", "x", "--depth must be a whole number of at least 1, got 'x'")]
     [InlineData("--udp --timeout", "zz", "--timeout takes a time such as 500ms, 5s or 2m, got 'zz'")]

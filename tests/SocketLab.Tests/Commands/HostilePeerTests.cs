@@ -14,6 +14,9 @@ public class HostilePeerTests : IAsyncLifetime
     /// <summary>Extra environment for the server process.</summary>
     protected virtual IEnumerable<KeyValuePair<string, string>> ServerEnvironment => [];
 
+    /// <summary>Extra arguments for the server (an engine).</summary>
+    protected virtual string[] ServerArguments => [];
+
     protected int ServerProcessId => _server.Id;
 
     private CliProcess _server = null!;
@@ -26,7 +29,7 @@ public class HostilePeerTests : IAsyncLifetime
         // A small gen0 budget makes the GC collect often, so garbage not yet collected cannot pass for a leak
         // (or hide one): RSS then tracks what the server really holds.
         _server = CliProcess.Start(
-            ["server", "--port", "0", "--bind", "127.0.0.1", "--quiet", "--idle-timeout", "20s"],
+            ["server", "--port", "0", "--bind", "127.0.0.1", "--quiet", "--idle-timeout", "20s", .. ServerArguments],
             redirectStdin: true,
             new Dictionary<string, string>(ServerEnvironment) { ["DOTNET_GCgen0size"] = "400000" });
         _port = await _server.WaitForPortAsync();
@@ -215,6 +218,21 @@ public sealed class PortableHostilePeerTests : HostilePeerTests
     {
         IEnumerable<string> names = Directory.GetDirectories($"/proc/{ServerProcessId}/task")
             .Select(task => { try { return File.ReadAllText(Path.Combine(task, "comm")).Trim(); } catch (IOException) { return ""; } });
+        Assert.DoesNotContain(names, n => n.StartsWith("socketlab-epoll", StringComparison.Ordinal));
+    }
+}
+
+/// <summary>The same hostile peers against the io_uring engine (<c>--engine uring</c>).</summary>
+public sealed class UringHostilePeerTests : HostilePeerTests
+{
+    protected override string[] ServerArguments => ["--engine", "uring"];
+
+    [Fact]
+    public void The_server_runs_uring_loops_and_no_epoll_loop()
+    {
+        IEnumerable<string> names = Directory.GetDirectories($"/proc/{ServerProcessId}/task")
+            .Select(task => { try { return File.ReadAllText(Path.Combine(task, "comm")).Trim(); } catch (IOException) { return ""; } });
+        Assert.Contains(names, n => n.StartsWith("socketlab-uring", StringComparison.Ordinal));
         Assert.DoesNotContain(names, n => n.StartsWith("socketlab-epoll", StringComparison.Ordinal));
     }
 }

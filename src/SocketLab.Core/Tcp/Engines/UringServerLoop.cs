@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Net.Sockets;
+using SocketLab.Core.Net;
+using SocketLab.Core.Uring;
+using static SocketLab.Core.Uring.UringNative;
+
+namespace SocketLab.Core.Tcp;
+
+/// <summary>
+/// One thread of the server's io_uring engine (Linux 6.0+, plain TCP), owned by a <see cref="UringLoopGroup"/>:
+/// one ring, one ring of provided receive buffers shared by all its connections. A connection that may read has
+/// one receive in the ring; its data arrives as a completion, already in a buffer, and the echo goes back as a
+/// send from that same buffer (no copy), queued with the other sends of the turn and submitted with the next
+/// wait: one <c>io_uring_enter</c> per loop turn. Reading is re-armed only once the echo is out, so a peer
+/// that does not read holds one buffer and stops being read, as on the epoll engine.
+/// Only the loop's thread touches the ring; other threads queue a request (<see cref="Post"/>) and wake it.
+/// </summary>
+internal sealed unsafe class UringServerLoop
+{
+    private const int SlotBits = 24;
+    private const ulong SlotMask = (1UL << SlotBits) - 1;
+    private const int KindShift = 56;
+    internal const ulong KindReceive = 1UL << KindShift;
+    internal const ulong KindSend = 2UL << KindShift;
+    private const ulong KindWake = 3UL << KindShift;
+    private const ulong KindCancel = 4UL << KindShift;
+    private const int Buffers = 4096;
+    private const int BufferSize = 16 * 1024;
+    private const int ENOBUFS = 105;
+
+    // Made on the loop's thread: a single-issuer ring belongs to the thread that creates it.
+    private IoUring _ring = null!;
+    private ProvidedBuffers _buffers = null!;
+    private readonly WakeSignal _wake = new();
+    private readonly ConcurrentQueue<(UringDriver Connection, EpollRequest Request)> _requests = new();
+    private readonly Queue<UringDriver> _starved = new();  // receives that found no free buffer
+    private readonly Stack<int> _freeSlots = new();
+    private readonly Thread _thread;
+    private UringDriver?[] _slots = new UringDriver?[64];
+    private int _usedSlots;
+    private uint _generation;
+    private int _wakePending;
+    private volatile bool _stopping;
+
+    public UringServerLoop(string name)
+    {
+        var ready = new TaskCompletionSource();
+        _thread = new Thread(() => Run(ready)) { IsBackground = true, Name = name };
+        _thread.Start();
+        ready.Task.GetAwaiter().GetResult(); // The ring's setup failure (io_uring refused) surfaces here.
+    }
+
+    /// <summary>Ends the loop's thread and closes the ring (waits for the thread).</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        _wake.Set();
+        if (Thread.CurrentThread != _thread)
+            _thread.Join();
+        _wake.Dispose();
+    }
+
+    /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
+    public void Post(UringDriver connection, EpollRequest request)
+    {
+        if (_stopping)
+            return;
+        _requests.Enqueue((connection, request));
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+            _wake.Set();
+    }
+
+    /// <summary>Starts serving <paramref name="c"/>: gives it a slot (its completions are routed by it).</summary>
+    public void Add(UringDriver c)
+    {
+        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _usedSlots++;
+        if (slot == _slots.Length)
+            Array.Resize(ref _slots, _slots.Length * 2);
+        _slots[slot] = c;
+        c.Slot = slot;
+        c.Generation = ++_generation;
+    }
+
+    /// <summary>Stops serving <paramref name="c"/> (nothing of it is in the ring any more).</summary>
+    public void Free(UringDriver c)
+    {
+        if (c.Slot < 0 || _slots[c.Slot] != c)
+            return;
+        _slots[c.Slot] = null;
+        _freeSlots.Push(c.Slot);
+        c.Slot = -1;
+    }
+
+    private static ulong Data(UringDriver c, ulong kind) => kind | ((ulong)c.Generation << SlotBits) | (uint)c.Slot;
+
+    /// <summary>Queues a receive into a provided buffer for <paramref name="c"/>.</summary>
+    public void ArmReceive(UringDriver c, int fd)
+    {
+        Sqe* sqe = Next();
+        sqe->Opcode = OpRecv;
+        sqe->Fd = fd;
+        sqe->Flags = SqeBufferSelect;
+        sqe->BufGroup = _buffers.Group;
+        sqe->UserData = Data(c, KindReceive);
+    }
+
+    /// <summary>Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it completes).</summary>
+    public void QueueSend(UringDriver c, int fd, byte* address, int length)
+    {
+        Sqe* sqe = Next();
+        sqe->Opcode = OpSend;
+        sqe->Fd = fd;
+        sqe->Addr = (ulong)address;
+        sqe->Len = (uint)length;
+        sqe->OpFlags = 0x4000; // MSG_NOSIGNAL
+        sqe->UserData = Data(c, KindSend);
+    }
+
+    /// <summary>Asks the kernel to cancel <paramref name="c"/>'s operation of this kind (its completion still comes, as cancelled or done).</summary>
+    public void Cancel(UringDriver c, ulong kind)
+    {
+        Sqe* sqe = Next();
+        sqe->Opcode = OpAsyncCancel;
+        sqe->Fd = -1;
+        sqe->Addr = Data(c, kind);
+        sqe->UserData = KindCancel;
+    }
+
+    /// <summary>The bytes a receive delivered in buffer <paramref name="id"/>.</summary>
+    public byte* BufferAddress(ushort id) => _buffers.Address(id);
+
+    public ReadOnlySpan<byte> BufferData(ushort id, int length) => _buffers.Data(id, length);
+
+    /// <summary>Gives a receive buffer back; a connection that found none gets its receive armed again.</summary>
+    public void Recycle(ushort id)
+    {
+        _buffers.Recycle(id);
+        if (_starved.TryDequeue(out UringDriver? waiting))
+            waiting.OnBufferFree();
+    }
+
+    /// <summary>Remembers <paramref name="c"/>, whose receive found no free buffer, until one comes back.</summary>
+    public void Starved(UringDriver c) => _starved.Enqueue(c);
+
+    private Sqe* Next()
+    {
+        Sqe* sqe = _ring.NextSqe();
+        while (sqe is null)
+        {
+            _ring.Submit(0);
+            sqe = _ring.NextSqe();
+        }
+        return sqe;
+    }
+
+    private void ArmWake()
+    {
+        Sqe* sqe = Next();
+        sqe->Opcode = OpPollAdd;
+        sqe->Fd = _wake.Handle;
+        sqe->Len = PollAddMulti;
+        sqe->OpFlags = PollIn;
+        sqe->UserData = KindWake;
+    }
+
+    private void Run(TaskCompletionSource ready)
+    {
+        try
+        {
+            _ring = new IoUring(4096, 16384);
+            _buffers = new ProvidedBuffers(_ring, 0, Buffers, BufferSize);
+        }
+        catch (Exception ex)
+        {
+            _ring?.Dispose();
+            ready.SetException(ex);
+            return;
+        }
+        ready.SetResult();
+        try
+        {
+            Serve();
+        }
+        finally
+        {
+            _buffers.Dispose();
+            _ring.Dispose();
+        }
+    }
+
+    private void Serve()
+    {
+        ArmWake();
+        while (!_stopping)
+        {
+            _ring.Submit(1_000_000);
+            bool woken = false;
+            while (_ring.TryPeek(out Cqe cqe))
+            {
+                _ring.Advance();
+                ulong kind = cqe.UserData & (0xFFUL << KindShift);
+                if (kind == KindWake)
+                {
+                    woken = true;
+                    if ((cqe.Flags & CqeMore) == 0)
+                        ArmWake();
+                    continue;
+                }
+                if (kind == KindCancel)
+                    continue;
+                int slot = (int)(cqe.UserData & SlotMask);
+                UringDriver? c = slot < _usedSlots ? _slots[slot] : null;
+                if (c is null || c.Generation != (uint)(cqe.UserData >> SlotBits))
+                {
+                    // Cannot happen (a slot is freed only with nothing in flight); a buffer is never lost anyway.
+                    if ((cqe.Flags & CqeBuffer) != 0)
+                        Recycle((ushort)(cqe.Flags >> CqeBufferShift));
+                    continue;
+                }
+                if (kind == KindReceive)
+                {
+                    bool hasBuffer = (cqe.Flags & CqeBuffer) != 0;
+                    c.OnReceived(cqe.Res, hasBuffer ? (ushort)(cqe.Flags >> CqeBufferShift) : (ushort)0, hasBuffer, cqe.Res == -ENOBUFS);
+                }
+                else
+                {
+                    c.OnSent(cqe.Res);
+                }
+            }
+            _buffers.Publish();
+            if (woken || Volatile.Read(ref _wakePending) != 0)
+            {
+                _wake.Reset();
+                Interlocked.Exchange(ref _wakePending, 0);
+                while (_requests.TryDequeue(out var request))
+                    request.Connection.OnRequest(request.Request);
+            }
+        }
+        for (int slot = 0; slot < _usedSlots; slot++)
+            _slots[slot]?.Abandon();
+    }
+}
