@@ -18,7 +18,8 @@ public sealed record ReplayResult(
 /// <see cref="Settle"/>: a transcript may list a reply just before the send that caused it (the
 /// send is logged once the kernel took it, and the reply can be read first), and waiting for it
 /// would only stall. The plan is read as a stream and the replies compared as they come, so
-/// memory does not grow with the transcript.
+/// memory does not grow with the transcript. It plays either end (<see cref="ReplayPlan.Side"/>): for the
+/// device's side the "server" here is the client that connected, and its sends are the ones compared.
 /// </summary>
 public static class ReplayRunner
 {
