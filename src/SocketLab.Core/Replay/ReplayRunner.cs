@@ -52,8 +52,10 @@ public static class ReplayRunner
                     if (due > TimeSpan.Zero)
                         await Task.Delay(due, cancellationToken).ConfigureAwait(false);
                 }
-                if (inbox.Closed)
-                    break; // The server hung up: what it sent so far is what gets compared.
+                // The server hung up: what it sent so far is what gets compared. A client's FIN is different:
+                // it is done sending (a half-close) and still reads, as it did when the server answered it.
+                if (inbox.Closed && plan.Side == ReplaySide.Client)
+                    break;
                 await SendAllAsync(socket, step.Data, cancellationToken).ConfigureAwait(false);
             }
             await WaitForAsync(inbox, comparison, plan.ExpectedLength, replyTimeout, replyTimeout, cancellationToken).ConfigureAwait(false);

@@ -68,6 +68,7 @@ public sealed class ReplayListenTests : IDisposable
             using Socket client = await RawPeer.ConnectAsync(port);
             foreach (byte[] piece in pieces)
                 await client.SendAsync(piece, SocketFlags.None);
+            client.Shutdown(SocketShutdown.Send); // Done sending, as in the recording: the device's bytes still all come.
             Assert.Equal(deviceSent, await RawPeer.ReadToEndAsync(client));
             Assert.True(await replay.WaitForExitAsync(Wait) == 0, replay.Stderr);
             Assert.Contains($"the client's bytes match: {pieces.Sum(p => p.Length)} bytes, as recorded", replay.Stdout);
