@@ -23,6 +23,15 @@ public enum ReplayProblem
     PauseTooLong,
 }
 
+/// <summary>Which end of the recorded connection a replay plays.</summary>
+public enum ReplaySide
+{
+    /// <summary>Send what the client sent, compare what the server (device) answers: <c>replay --to</c>.</summary>
+    Client,
+    /// <summary>Send what the server (device) sent, compare what the client sends: <c>replay --listen</c>.</summary>
+    Device,
+}
+
 public sealed class ReplayException(ReplayProblem problem, string message) : Exception(message)
 {
     public ReplayProblem Problem { get; } = problem;
@@ -30,8 +39,11 @@ public sealed class ReplayException(ReplayProblem problem, string message) : Exc
 
 /// <summary>
 /// What to replay from a TCP transcript: the sends of one connection and the reply byte stream
-/// that came back. For a client's transcript the sends are its outgoing bytes; for a server's, the
-/// bytes its client sent (so the client is replayed against the server either way).
+/// that came back. Played from the <see cref="ReplaySide.Client"/> side, the sends are what the
+/// client sent (its <c>out</c> bytes in a client's or relay's transcript, the <c>in</c> bytes in a
+/// server's), so the client is replayed against the server either way; from the
+/// <see cref="ReplaySide.Device"/> side the sends are what the server sent and the "replies" are
+/// what the client sent.
 /// The plan holds counts only: <see cref="Items"/> reads the connection's sends and replies again,
 /// as a stream, each time it is enumerated, so a transcript of any size replays in bounded memory.
 /// </summary>
@@ -39,15 +51,18 @@ public sealed class ReplayPlan
 {
     private readonly Func<IEnumerable<ReplayItem>> _items;
 
-    private ReplayPlan(long connection, string role, Func<IEnumerable<ReplayItem>> items)
+    private ReplayPlan(long connection, string role, ReplaySide side, Func<IEnumerable<ReplayItem>> items)
     {
         Connection = connection;
         Role = role;
+        Side = side;
         _items = items;
     }
 
     public long Connection { get; }
     public string Role { get; }
+    /// <summary>The end this plan plays: its sends are that end's bytes.</summary>
+    public ReplaySide Side { get; }
     public int SendCount { get; private set; }
     public long SendBytes { get; private set; }
     public int ReplyCount { get; private set; }
@@ -70,12 +85,12 @@ public sealed class ReplayPlan
     /// <summary>Longest pause a replay makes before a send (about 24 days, what a timer can wait).</summary>
     public static readonly TimeSpan MaxPause = TimeSpan.FromMilliseconds(int.MaxValue - 1);
 
-    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection, double speed = 1, string name = "transcript") =>
-        Build(_ => events, connection, speed, name);
+    public static ReplayPlan Build(IReadOnlyList<TranscriptEvent> events, long? connection, double speed = 1, string name = "transcript", ReplaySide side = ReplaySide.Client) =>
+        Build(_ => events, connection, speed, name, side);
 
-    /// <summary>The plan for a transcript file, streamed (see <see cref="Build(Func{Func{string, long, bool}, IEnumerable{TranscriptEvent}}, long?, double, string)"/>).</summary>
-    public static ReplayPlan FromFile(string path, long? connection, double speed = 1) =>
-        Build(wantData => TranscriptReader.Stream(path, wantData: wantData), connection, speed, path);
+    /// <summary>The plan for a transcript file, streamed (see <see cref="Build(Func{Func{string, long, bool}, IEnumerable{TranscriptEvent}}, long?, double, string, ReplaySide)"/>).</summary>
+    public static ReplayPlan FromFile(string path, long? connection, double speed = 1, ReplaySide side = ReplaySide.Client) =>
+        Build(wantData => TranscriptReader.Stream(path, wantData: wantData), connection, speed, path, side);
 
     /// <summary>
     /// Builds the plan from a transcript read as a stream (<see cref="TranscriptReader.Stream"/>): once to
@@ -85,7 +100,7 @@ public sealed class ReplayPlan
     /// A send that would come more than <see cref="MaxPause"/> after the start at this <paramref name="speed"/>
     /// throws <see cref="ReplayException"/> (<see cref="ReplayProblem.PauseTooLong"/>) naming its line.
     /// </summary>
-    public static ReplayPlan Build(Func<Func<string, long, bool>, IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript")
+    public static ReplayPlan Build(Func<Func<string, long, bool>, IEnumerable<TranscriptEvent>> read, long? connection, double speed = 1, string name = "transcript", ReplaySide side = ReplaySide.Client)
     {
         var ids = new List<long>();
         var seen = new HashSet<long>();
@@ -124,9 +139,13 @@ public sealed class ReplayPlan
             }
         }
         role ??= "client";
-        IEnumerable<ReplayItem> Items() => ItemsOf(read((protocol, conn) => protocol == "tcp" && conn == id), id, role);
+        // A server recorded its client's bytes as "in"; a client or a relay recorded them as "out".
+        TranscriptDirection clientSent = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
+        TranscriptDirection sendDirection = side == ReplaySide.Client ? clientSent
+            : clientSent == TranscriptDirection.In ? TranscriptDirection.Out : TranscriptDirection.In;
+        IEnumerable<ReplayItem> Items() => ItemsOf(read((protocol, conn) => protocol == "tcp" && conn == id), id, sendDirection);
 
-        var plan = new ReplayPlan(id, role, Items);
+        var plan = new ReplayPlan(id, role, side, Items);
         foreach (ReplayItem item in Items())
         {
             if (item is ReplayStep step)
@@ -143,14 +162,16 @@ public sealed class ReplayPlan
                 plan.ExpectedLength += item.Data.Length;
             }
         }
-        if (plan.SendCount == 0)
-            throw new ReplayException(ReplayProblem.NothingToReplay, $"connection {id} sent nothing; there is nothing to replay");
+        // The device's side may only listen (a client that uploads); a client that sent nothing has nothing to replay.
+        if (plan.SendCount == 0 && (side == ReplaySide.Client || plan.ReplyCount == 0))
+            throw new ReplayException(ReplayProblem.NothingToReplay, side == ReplaySide.Client
+                ? $"connection {id} sent nothing; there is nothing to replay"
+                : $"connection {id} carried no data either way; there is nothing to replay");
         return plan;
     }
 
-    private static IEnumerable<ReplayItem> ItemsOf(IEnumerable<TranscriptEvent> events, long id, string role)
+    private static IEnumerable<ReplayItem> ItemsOf(IEnumerable<TranscriptEvent> events, long id, TranscriptDirection sendDirection)
     {
-        TranscriptDirection sendDirection = role == "server" ? TranscriptDirection.In : TranscriptDirection.Out;
         DateTimeOffset? start = null;
         long replies = 0;
         int index = 0;

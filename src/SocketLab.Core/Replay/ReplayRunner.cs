@@ -18,7 +18,8 @@ public sealed record ReplayResult(
 /// <see cref="Settle"/>: a transcript may list a reply just before the send that caused it (the
 /// send is logged once the kernel took it, and the reply can be read first), and waiting for it
 /// would only stall. The plan is read as a stream and the replies compared as they come, so
-/// memory does not grow with the transcript.
+/// memory does not grow with the transcript. It plays either end (<see cref="ReplayPlan.Side"/>): for the
+/// device's side the "server" here is the client that connected, and its sends are the ones compared.
 /// </summary>
 public static class ReplayRunner
 {
@@ -51,8 +52,10 @@ public static class ReplayRunner
                     if (due > TimeSpan.Zero)
                         await Task.Delay(due, cancellationToken).ConfigureAwait(false);
                 }
-                if (inbox.Closed)
-                    break; // The server hung up: what it sent so far is what gets compared.
+                // The server hung up: what it sent so far is what gets compared. A client's FIN is different:
+                // it is done sending (a half-close) and still reads, as it did when the server answered it.
+                if (inbox.Closed && plan.Side == ReplaySide.Client)
+                    break;
                 await SendAllAsync(socket, step.Data, cancellationToken).ConfigureAwait(false);
             }
             await WaitForAsync(inbox, comparison, plan.ExpectedLength, replyTimeout, replyTimeout, cancellationToken).ConfigureAwait(false);

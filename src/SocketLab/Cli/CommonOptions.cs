@@ -128,6 +128,14 @@ public static class CommonOptions
             text => { SocketLab.Core.Net.HostPort.TryParse(text, out _, out string? error); return $"{name}: {error}"; }, null),
     };
 
+    /// <summary>Where to listen: <c>PORT</c> (every interface, IPv4 and IPv6) or <c>ADDR:PORT</c> such as <c>127.0.0.1:5001</c> or <c>[::1]:5001</c>.</summary>
+    public static Option<System.Net.IPEndPoint> Listen(string description) => new("--listen", "-l")
+    {
+        Description = description,
+        CustomParser = r => Parse<System.Net.IPEndPoint>(r, text => (SocketLab.Core.Bridge.BridgeEndpoint.TryParseListen(text, out System.Net.IPEndPoint? endPoint), endPoint!),
+            text => $"--listen takes PORT or ADDR:PORT such as 5001 or 127.0.0.1:5001, got '{text}'", null!),
+    };
+
     public static Option<string> Encoding() => new("--encoding", "-e")
     {
         Description = $"Text encoding for display and typed input: {string.Join(", ", TextEncodings.Names)} [default: utf-8]",

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using SocketLab.Cli.Output;
-using SocketLab.Core.Bridge;
 using SocketLab.Core.Net;
 using SocketLab.Core.Relay;
 using SocketLab.Core.Transcripts;
@@ -17,19 +16,8 @@ public static class RelayCommand
 {
     public static Command Create()
     {
-        Option<IPEndPoint> listen = new("--listen", "-l")
-        {
-            Description = "Where clients connect: PORT (every interface), or ADDR:PORT such as 127.0.0.1:5001 or [::1]:5001",
-            Required = true,
-            CustomParser = r =>
-            {
-                string text = r.Tokens.Count > 0 ? r.Tokens[0].Value : "";
-                if (BridgeEndpoint.TryParseListen(text, out IPEndPoint? endPoint))
-                    return endPoint;
-                r.AddError($"--listen takes PORT or ADDR:PORT such as 5001 or 127.0.0.1:5001, got '{text}'");
-                return null;
-            },
-        };
+        Option<IPEndPoint> listen = CommonOptions.Listen("Where clients connect: PORT (every interface), or ADDR:PORT such as 127.0.0.1:5001 or [::1]:5001");
+        listen.Required = true;
         Option<HostPort?> to = CommonOptions.Target("--to", "The device (or server) each client is relayed to: HOST:PORT", "-t");
         Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting to the device after this long (the client is then reset) [default: 10s]", TimeSpan.FromSeconds(10));
         Option<TimeSpan> delay = CommonOptions.Duration("--delay", "Fault injection: hold every chunk this long before passing it on, both ways [default: 0]", TimeSpan.Zero);

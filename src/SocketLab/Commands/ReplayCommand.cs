@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using SocketLab.Core.Net;
@@ -10,13 +11,24 @@ using SocketLab.Core.Transcripts;
 
 namespace SocketLab.Cli.Commands;
 
-/// <summary><c>socketlab replay FILE --to HOST:PORT</c>: send a recorded client's bytes again and compare the replies.</summary>
+/// <summary>
+/// <c>socketlab replay FILE --to HOST:PORT</c>: send a recorded client's bytes again and compare the replies;
+/// <c>--listen [ADDR:]PORT</c>: play the recorded server's (device's) side for a client that connects and compare what it sends.
+/// </summary>
 public static class ReplayCommand
 {
+    /// <summary>How a report names the compared stream and the end that sent it.</summary>
+    private sealed record Wording(string Stream, string Chunk, string Peer);
+
+    private static readonly Wording Replies = new("replies", "reply", "server");
+    private static readonly Wording ClientBytes = new("the client's bytes", "client chunk", "client");
+
     public static Command Create()
     {
         Argument<string> file = new("file") { Description = "A transcript written with --record (JSONL)" };
-        Option<HostPort?> to = CommonOptions.Target("--to", "Server to replay against, HOST:PORT");
+        Option<HostPort?> to = CommonOptions.Target("--to", "Play the client's side against this server, HOST:PORT");
+        to.Required = false; // --to or --listen, checked below.
+        Option<IPEndPoint> listen = CommonOptions.Listen("Play the server's (device's) side instead: wait for one client on PORT or ADDR:PORT, send what the server sent and compare what the client sends");
         Option<double> speed = new("--speed")
         {
             Description = "Replay speed: 1 = recorded pace, 2 = twice as fast, 0 = no pauses [default: 1]",
@@ -31,15 +43,17 @@ public static class ReplayCommand
                 text => $"--connection takes a connection number such as 3, got '{text.TrimStart('#')}'", null),
         };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "Longest wait for the replies recorded before each send, and after the last [default: 5s]", TimeSpan.FromSeconds(5));
-        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long [default: 10s]", TimeSpan.FromSeconds(10));
+        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long; with --listen, give up when no client connected within it [default: 10s]", TimeSpan.FromSeconds(10));
         Option<string> encoding = CommonOptions.Encoding();
 
-        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server and compare its replies byte for byte (exit 13 when they differ)")
+        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server (--to), or the server's side for a client (--listen), and compare the other end's bytes byte for byte (exit 13 when they differ)")
         {
-            file, to, speed, connection, timeout, connectTimeout, encoding,
+            file, to, listen, speed, connection, timeout, connectTimeout, encoding,
         };
         CommonOptions.Validate(command, r =>
         {
+            if ((r.GetResult(to) is null) == (r.GetResult(listen) is null))
+                r.AddError("one of --to HOST:PORT (play the client's side against a server) or --listen [ADDR:]PORT (play the server's side for a client) is needed, not both");
             foreach (Option<TimeSpan> o in new[] { timeout, connectTimeout })
             {
                 if (r.GetValue(o) > ReplayPlan.MaxPause)
@@ -49,11 +63,12 @@ public static class ReplayCommand
         command.SetAction(async (r, ct) =>
         {
             string path = r.GetValue(file)!;
+            IPEndPoint? local = r.GetValue(listen);
             ReplayPlan plan;
             try
             {
                 // Streamed twice (connections, then the chosen one's bytes): a huge file is never held in memory.
-                plan = ReplayPlan.FromFile(path, r.GetValue(connection), r.GetValue(speed));
+                plan = ReplayPlan.FromFile(path, r.GetValue(connection), r.GetValue(speed), local is null ? ReplaySide.Client : ReplaySide.Device);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or TranscriptFormatException)
             {
@@ -71,18 +86,53 @@ public static class ReplayCommand
                 Console.Error.WriteLine($"socketlab replay: {path}: {ex.Message}{how}");
                 return ExitCodes.Usage;
             }
+            Encoding shown = TextEncodings.Get(r.GetValue(encoding)!);
+            using var termination = new Termination();
+            if (local is not null)
+                return await ListenAsync(plan, local, r.GetValue(speed), r.GetValue(timeout), r.GetValue(connectTimeout), shown, termination).ConfigureAwait(false);
             HostPort target = r.GetValue(to)!.Value;
-            return await RunAsync(plan, target, r.GetValue(speed), r.GetValue(timeout), r.GetValue(connectTimeout), TextEncodings.Get(r.GetValue(encoding)!)).ConfigureAwait(false);
+            using Socket socket = await TcpConnector.ConnectAsync(target.Host, target.Port, r.GetValue(connectTimeout), termination.Token).ConfigureAwait(false);
+            Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes, to {target}");
+            return await PlayAsync(plan, socket, r.GetValue(speed), r.GetValue(timeout), shown, Replies, termination).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ReplayPlan plan, HostPort target, double speed, TimeSpan timeout, TimeSpan connectTimeout, Encoding encoding)
+    /// <summary>Waits for one client (later ones are refused) and plays the recorded server's side for it.</summary>
+    private static async Task<int> ListenAsync(ReplayPlan plan, IPEndPoint local, double speed, TimeSpan timeout, TimeSpan acceptTimeout, Encoding encoding, Termination termination)
     {
-        using var termination = new Termination();
-        using Socket socket = await TcpConnector.ConnectAsync(target.Host, target.Port, connectTimeout, termination.Token).ConfigureAwait(false);
+        Socket socket;
+        using (Socket listener = ListenSocket.Open(local, backlog: 1))
+        {
+            string where = EndpointText.ReachableHostPort((IPEndPoint)listener.LocalEndPoint!);
+            Console.Error.WriteLine($"socketlab: playing the server's side of connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes; waiting for a client on {where}");
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(termination.Token);
+            deadline.CancelAfter(acceptTimeout);
+            try
+            {
+                socket = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!termination.Token.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"socketlab replay: no client connected to {where} within {acceptTimeout.TotalSeconds:0.###} s (--connect-timeout)");
+                return ExitCodes.TimedOut;
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("socketlab: replay interrupted");
+                return ExitCodes.Interrupted;
+            }
+        }
+        using (socket)
+        {
+            Console.Error.WriteLine($"socketlab: client {EndpointText.HostPort((IPEndPoint)socket.RemoteEndPoint!)} connected");
+            return await PlayAsync(plan, socket, speed, timeout, encoding, ClientBytes, termination).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<int> PlayAsync(ReplayPlan plan, Socket socket, double speed, TimeSpan timeout, Encoding encoding, Wording words, Termination termination)
+    {
         socket.NoDelay = true;
-        Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes, to {target}");
         ReplayResult result;
         try
         {
@@ -96,24 +146,24 @@ public static class ReplayCommand
 
         if (result.Difference is null)
         {
-            Console.WriteLine($"replies match: {result.ReceivedLength} bytes, as recorded");
+            Console.WriteLine($"{words.Stream} match: {result.ReceivedLength} bytes, as recorded");
             return ExitCodes.Ok;
         }
-        Report(plan, result, encoding);
+        Report(plan, result, encoding, words);
         return ExitCodes.ExpectationFailed;
     }
 
-    private static void Report(ReplayPlan plan, ReplayResult result, Encoding encoding)
+    private static void Report(ReplayPlan plan, ReplayResult result, Encoding encoding, Wording words)
     {
         StreamDifference d = result.Difference!;
         string where = result.Chunk is { } hit
-            ? $" (in recorded reply #{hit.Index + 1} of {plan.ReplyCount}, at {hit.Time.ToLocalTime():HH:mm:ss.fff})"
+            ? $" (in recorded {words.Chunk} #{hit.Index + 1} of {plan.ReplyCount}, at {hit.Time.ToLocalTime():HH:mm:ss.fff})"
             : "";
         string headline = d.Kind switch
         {
-            DifferenceKind.Differs => $"replies differ at byte {d.Offset} of {d.ExpectedLength}{where}",
-            DifferenceKind.Missing => $"replies stop short: got {d.ActualLength} of {d.ExpectedLength} recorded bytes{where}",
-            _ => $"replies go on: got {d.ActualLength} bytes, {d.ActualLength - d.ExpectedLength} more than the {d.ExpectedLength} recorded",
+            DifferenceKind.Differs => $"{words.Stream} differ at byte {d.Offset} of {d.ExpectedLength}{where}",
+            DifferenceKind.Missing => $"{words.Stream} stop short: got {d.ActualLength} of {d.ExpectedLength} recorded bytes{where}",
+            _ => $"{words.Stream} go on: got {d.ActualLength} bytes, {d.ActualLength - d.ExpectedLength} more than the {d.ExpectedLength} recorded",
         };
         Console.WriteLine(headline);
         Console.WriteLine($"  expected: {Excerpt(result.ExpectedExcerpt, d.Offset, d.ExpectedLength, encoding)}");
@@ -121,7 +171,7 @@ public static class ReplayCommand
         if (result.Error is not null)
             Console.WriteLine($"  connection: {result.Error}");
         else if (result.PeerClosed && d.Kind == DifferenceKind.Missing)
-            Console.WriteLine("  connection: the server closed it");
+            Console.WriteLine($"  connection: the {words.Peer} closed it");
     }
 
     /// <summary>The bytes of a stream of <paramref name="length"/> bytes from <paramref name="offset"/> (up to 32), as text and as hex.</summary>

@@ -51,6 +51,34 @@ public sealed class ReplayPlanTests
         Assert.Equal("ping"u8.ToArray(), plan.ExpectedReplies);
     }
 
+    [Theory]
+    [InlineData("server", TranscriptDirection.In)]  // A server recorded its client's bytes as "in".
+    [InlineData("relay", TranscriptDirection.Out)]  // A relay, as its client would: "out" to the device.
+    [InlineData("client", TranscriptDirection.Out)]
+    public void The_device_side_sends_what_the_server_sent_and_expects_what_the_client_sent(string role, TranscriptDirection fromClient)
+    {
+        TranscriptDirection fromDevice = fromClient == TranscriptDirection.In ? TranscriptDirection.Out : TranscriptDirection.In;
+        ReplayPlan plan = ReplayPlan.Build(
+        [
+            Data(1, fromDevice, "hello", 0, role),
+            Data(1, fromClient, "ping", 300, role),
+            Data(1, fromDevice, "pong", 310, role),
+        ], connection: null, side: ReplaySide.Device);
+        Assert.Equal(ReplaySide.Device, plan.Side);
+        Assert.Equal(["hello", "pong"], plan.Sends.Select(s => System.Text.Encoding.UTF8.GetString(s.Data.Span)));
+        Assert.Equal([0L, 4L], plan.Sends.Select(s => s.RepliesBefore));
+        Assert.Equal(TimeSpan.FromMilliseconds(310), plan.Sends[1].At);
+        Assert.Equal("ping"u8.ToArray(), plan.ExpectedReplies);
+    }
+
+    [Fact]
+    public void A_device_that_only_listened_can_be_played_but_a_silent_connection_cannot()
+    {
+        ReplayPlan plan = ReplayPlan.Build([Data(1, TranscriptDirection.Out, "upload", 0, "relay")], connection: null, side: ReplaySide.Device);
+        Assert.Equal((0, 6L), (plan.SendCount, plan.ExpectedLength));
+        Assert.Throws<ReplayException>(() => ReplayPlan.Build([Data(1, TranscriptDirection.Out, "", 0, "relay")], connection: null, side: ReplaySide.Device));
+    }
+
     [Fact]
     public void Several_connections_need_a_choice_and_udp_or_empty_transcripts_are_refused()
     {
