@@ -135,7 +135,7 @@ public sealed class SerialCommandTests : IDisposable
 
         (int code, _, string stderr) = await CliProcess.RunAsync(Wait, "serial", pty.Near);
         Assert.Equal(3, code);
-        Assert.Matches(@"^socketlab: serial port '.+' is busy: another program has it open \(.*dotnet \(pid \d+\).*\)$", stderr.Trim());
+        Assert.Matches(@"^socketlab: serial port '.+' is busy: another program has it open \(.*\(pid \d+\).*\)$", stderr.Trim());
 
         (code, _, stderr) = await CliProcess.RunAsync(Wait, "serial", "/dev/ttyUSB-socketlab-none");
         Assert.Equal(18, code);
