@@ -10,7 +10,7 @@ namespace SocketLab.Core.Tcp;
 /// readiness events on the loop's thread. Everything here except <see cref="Start"/> and
 /// <see cref="CloseRequested"/> runs on that thread. Plain sockets only (it reads with <see cref="ConnectionIo.ReceiveNow"/>).
 /// </summary>
-internal sealed class EpollDriver : IConnectionDriver
+internal sealed class EpollDriver : LoopDriver
 {
     private enum LoopState : byte
     {
@@ -20,23 +20,15 @@ internal sealed class EpollDriver : IConnectionDriver
         Ended,
     }
 
-    private readonly TcpConnection _c;
     private readonly EpollServerLoop _loop;
-    private readonly Action<TcpConnection> _finished;
     private LoopState _state;
     private bool _closeAsked;
     private byte[]? _echoRest;
     private int _echoRestStart;
     private int _echoRestEnd;
-    private TaskCompletionSource? _done;  // Made only when someone waits (a server stopping): 88 B less per connection.
-    private int _finishedFlag;
 
     public EpollDriver(TcpConnection connection, EpollServerLoop loop, Action<TcpConnection> finished)
-    {
-        _c = connection;
-        _loop = loop;
-        _finished = finished;
-    }
+        : base(connection, finished) => _loop = loop;
 
     // The loop's bookkeeping for this connection: its slot, the slot's generation, whether epoll watches it.
     internal int PollSlot = -1;
@@ -47,40 +39,17 @@ internal sealed class EpollDriver : IConnectionDriver
     /// <summary>Reports the connection, then hands it to the loop. On the accepting thread.</summary>
     public void Start()
     {
-        _c.WatchIdle();
-        try
-        {
-            _c.Observer.OnConnected(_c);
-        }
-        catch (Exception ex)
-        {
-            _state = LoopState.Ended;
-            _ = FinishAsync(CloseReason.Reset, ex.Message);
-            return;
-        }
-        _loop.Post(this, EpollRequest.Start);
+        if (ReportConnected())
+            _loop.Post(this, EpollRequest.Start);
     }
 
+    protected override void MarkEnded() => _state = LoopState.Ended;
+
     /// <summary>Any thread: the loop's thread decides (an echo in progress finishes first).</summary>
-    public void CloseRequested()
+    public override void CloseRequested()
     {
         if (_state != LoopState.Ended)
             _loop.Post(this, EpollRequest.Close);
-    }
-
-    /// <summary>Completes when the connection has closed and been reported.</summary>
-    public Task Running
-    {
-        get
-        {
-            if (Volatile.Read(ref _done) is { } existing)
-                return existing.Task;
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            TaskCompletionSource winner = Interlocked.CompareExchange(ref _done, done, null) ?? done;
-            if (Volatile.Read(ref _finishedFlag) != 0)
-                winner.TrySetResult();
-            return winner.Task;
-        }
     }
 
     internal void OnRequest(EpollRequest request)
@@ -356,25 +325,5 @@ internal sealed class EpollDriver : IConnectionDriver
         _loop.Remove(this);
         _c.Guard?.DropWithheld();
         _ = FinishAsync(reason, detail);
-    }
-
-    private async Task FinishAsync(CloseReason reason, string? detail)
-    {
-        try
-        {
-            _c.ForgetIdle();
-            await _c.FinishAsync(reason).ConfigureAwait(false);
-            _c.Complete(reason, detail);
-        }
-        catch (Exception ex)
-        {
-            _c.Complete(CloseReason.Reset, ex.Message);
-        }
-        finally
-        {
-            _finished(_c);
-            Interlocked.Exchange(ref _finishedFlag, 1);
-            Volatile.Read(ref _done)?.TrySetResult();
-        }
     }
 }

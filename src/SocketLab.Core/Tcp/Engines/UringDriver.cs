@@ -13,7 +13,7 @@ namespace SocketLab.Core.Tcp;
 /// While an operation of this connection is in the ring, its socket handle is referenced, so a socket closed by
 /// another thread meanwhile keeps its descriptor (its number cannot be reused underneath an operation).
 /// </summary>
-internal sealed class UringDriver : IConnectionDriver
+internal sealed class UringDriver : LoopDriver
 {
     private enum LoopState : byte
     {
@@ -25,9 +25,7 @@ internal sealed class UringDriver : IConnectionDriver
 
     private const int ENOBUFS = 105;
 
-    private readonly TcpConnection _c;
     private readonly UringServerLoop _loop;
-    private readonly Action<TcpConnection> _finished;
     private readonly SafeSocketHandle _handle;
     private int _fd = -1;
     private LoopState _state;
@@ -44,14 +42,11 @@ internal sealed class UringDriver : IConnectionDriver
     private int _parkedResult;
     private ushort _parkedId;
     private bool _parkedHasBuffer;
-    private TaskCompletionSource? _done;
-    private int _finishedFlag;
 
     public UringDriver(TcpConnection connection, UringServerLoop loop, Action<TcpConnection> finished)
+        : base(connection, finished)
     {
-        _c = connection;
         _loop = loop;
-        _finished = finished;
         _handle = connection.Io.Socket.SafeHandle;
     }
 
@@ -60,38 +55,16 @@ internal sealed class UringDriver : IConnectionDriver
 
     public void Start()
     {
-        _c.WatchIdle();
-        try
-        {
-            _c.Observer.OnConnected(_c);
-        }
-        catch (Exception ex)
-        {
-            _state = LoopState.Ended;
-            _ = FinishAsync(CloseReason.Reset, ex.Message);
-            return;
-        }
-        _loop.Post(this, EpollRequest.Start);
+        if (ReportConnected())
+            _loop.Post(this, EpollRequest.Start);
     }
 
-    public void CloseRequested()
+    protected override void MarkEnded() => _state = LoopState.Ended;
+
+    public override void CloseRequested()
     {
         if (_state != LoopState.Ended)
             _loop.Post(this, EpollRequest.Close);
-    }
-
-    public Task Running
-    {
-        get
-        {
-            if (Volatile.Read(ref _done) is { } existing)
-                return existing.Task;
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            TaskCompletionSource winner = Interlocked.CompareExchange(ref _done, done, null) ?? done;
-            if (Volatile.Read(ref _finishedFlag) != 0)
-                winner.TrySetResult();
-            return winner.Task;
-        }
     }
 
     internal void OnRequest(EpollRequest request)
@@ -498,25 +471,5 @@ internal sealed class UringDriver : IConnectionDriver
     {
         if (_state == LoopState.Ended && !_receiving && !_sending)
             _loop.Free(this);
-    }
-
-    private async Task FinishAsync(CloseReason reason, string? detail)
-    {
-        try
-        {
-            _c.ForgetIdle();
-            await _c.FinishAsync(reason).ConfigureAwait(false);
-            _c.Complete(reason, detail);
-        }
-        catch (Exception ex)
-        {
-            _c.Complete(CloseReason.Reset, ex.Message);
-        }
-        finally
-        {
-            _finished(_c);
-            Interlocked.Exchange(ref _finishedFlag, 1);
-            Volatile.Read(ref _done)?.TrySetResult();
-        }
     }
 }

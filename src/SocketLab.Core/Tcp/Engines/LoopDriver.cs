@@ -1,0 +1,73 @@
+namespace SocketLab.Core.Tcp;
+
+/// <summary>
+/// What the drivers of SocketLab's own loops (<see cref="EpollDriver"/>, <see cref="UringDriver"/>) share: reporting
+/// the connection before the loop takes it, the close protocol once the loop lets it go, and <see cref="Running"/>.
+/// </summary>
+internal abstract class LoopDriver(TcpConnection connection, Action<TcpConnection> finished) : IConnectionDriver
+{
+    protected readonly TcpConnection _c = connection;
+    private TaskCompletionSource? _done;  // Made only when someone waits (a server stopping): 88 B less per connection.
+    private int _finishedFlag;
+
+    public abstract void CloseRequested();
+
+    /// <summary>The loop no longer serves the connection (set before the close protocol starts).</summary>
+    protected abstract void MarkEnded();
+
+    /// <summary>
+    /// On the accepting thread: starts the idle watch and tells the observer. False when the observer threw: the
+    /// connection has then ended and its close begun, and the loop must not take it.
+    /// </summary>
+    protected bool ReportConnected()
+    {
+        _c.WatchIdle();
+        try
+        {
+            _c.Observer.OnConnected(_c);
+            return true;
+        }
+        catch (Exception ex)
+        {
+            MarkEnded();
+            _ = FinishAsync(CloseReason.Reset, ex.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Completes when the connection has closed and been reported.</summary>
+    public Task Running
+    {
+        get
+        {
+            if (Volatile.Read(ref _done) is { } existing)
+                return existing.Task;
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            TaskCompletionSource winner = Interlocked.CompareExchange(ref _done, done, null) ?? done;
+            if (Volatile.Read(ref _finishedFlag) != 0)
+                winner.TrySetResult();
+            return winner.Task;
+        }
+    }
+
+    /// <summary>The close protocol (drain, FIN, linger) off the loop, then the report and the server's bookkeeping.</summary>
+    protected async Task FinishAsync(CloseReason reason, string? detail)
+    {
+        try
+        {
+            _c.ForgetIdle();
+            await _c.FinishAsync(reason).ConfigureAwait(false);
+            _c.Complete(reason, detail);
+        }
+        catch (Exception ex)
+        {
+            _c.Complete(CloseReason.Reset, ex.Message);
+        }
+        finally
+        {
+            finished(_c);
+            Interlocked.Exchange(ref _finishedFlag, 1);
+            Volatile.Read(ref _done)?.TrySetResult();
+        }
+    }
+}
