@@ -12,6 +12,8 @@ internal sealed partial class Epoll : IDisposable
     public const uint Out = 0x004;
     public const uint Error = 0x008;
     public const uint HangUp = 0x010;
+    public const uint PeerHalfClosed = 0x2000;       // EPOLLRDHUP
+    public const uint EdgeTriggered = 0x80000000;    // EPOLLET
 
     private const int CtlAdd = 1;
     private const int CtlDel = 2;

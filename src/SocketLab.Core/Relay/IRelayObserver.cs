@@ -15,6 +15,12 @@ public enum RelayDirection
 /// </summary>
 public interface IRelayObserver
 {
+    /// <summary>
+    /// Whether this observer looks at the bytes (<see cref="OnData"/>). When no observer does, a relay on Linux passes
+    /// them kernel to kernel without copying them into the process, and <see cref="OnData"/> is not called.
+    /// </summary>
+    bool ReadsData => true;
+
     /// <summary>A client was accepted and its upstream connection is open.</summary>
     void OnOpened(RelayConnection c);
 

@@ -23,6 +23,18 @@ public sealed class RelayConnection(long id, IPEndPoint client, IPEndPoint liste
     /// <summary>Whether either side reset the connection (and the reset was passed on).</summary>
     public bool WasReset { get; internal set; }
 
+    /// <summary>True for the first reset of a connection, so only one side reports and passes it on.</summary>
+    internal bool TryMarkReset()
+    {
+        lock (this)
+        {
+            if (WasReset)
+                return false;
+            WasReset = true;
+            return true;
+        }
+    }
+
     internal void Count(RelayDirection direction, int n)
     {
         if (direction == RelayDirection.ToDevice)

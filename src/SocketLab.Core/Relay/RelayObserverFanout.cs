@@ -3,6 +3,8 @@ namespace SocketLab.Core.Relay;
 /// <summary>Passes each relay event to several observers in order (console, transcript…).</summary>
 public sealed class RelayObserverFanout(IReadOnlyList<IRelayObserver> observers) : IRelayObserver
 {
+    public bool ReadsData => observers.Any(o => o.ReadsData);
+
     public void OnOpened(RelayConnection c)
     {
         foreach (IRelayObserver o in observers)

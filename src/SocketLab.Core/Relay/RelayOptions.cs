@@ -22,5 +22,11 @@ public sealed record RelayOptions
     /// <summary>Bytes read at once per direction (two buffers per relayed connection): 256 KiB moved ~20 % more than 64 KiB on loopback (docs/benchmarks.md).</summary>
     public int BufferSize { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// Pass bytes kernel to kernel (Linux splice(2)) when no observer reads them and no fault is injected; false
+    /// always copies through the process (what it saves: docs/benchmarks.md, relay overhead).
+    /// </summary>
+    public bool ZeroCopy { get; init; } = true;
+
     public int Backlog { get; init; } = 512;
 }

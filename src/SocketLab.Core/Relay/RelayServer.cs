@@ -19,6 +19,7 @@ public sealed class RelayServer : IAsyncDisposable
     private readonly ConcurrentDictionary<long, Task> _connections = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Random _random;
+    private readonly SpliceRelayLoop[]? _spliceLoops;
     private Socket? _listener;
     private Task? _acceptLoop;
     private long _nextId;
@@ -28,7 +29,15 @@ public sealed class RelayServer : IAsyncDisposable
         _options = options;
         _observer = observer;
         _random = options.Seed is { } seed ? new Random(seed) : new Random();
+        if (ZeroCopy)
+            _spliceLoops = new SpliceRelayLoop[Math.Min(Environment.ProcessorCount, 4)];
     }
+
+    /// <summary>
+    /// Whether bytes pass kernel to kernel (Linux splice): when no observer reads them (<see cref="IRelayObserver.ReadsData"/>)
+    /// and no fault is injected. <see cref="IRelayObserver.OnData"/> is then never called; the counters still count.
+    /// </summary>
+    public bool ZeroCopy => _options.ZeroCopy && SpliceRelayLoop.IsSupported && !_observer.ReadsData && _options.DropRate == 0 && _options.Delay == TimeSpan.Zero;
 
     public IPEndPoint LocalEndPoint => (IPEndPoint)(_listener ?? throw new InvalidOperationException("not started")).LocalEndPoint!;
 
@@ -39,6 +48,11 @@ public sealed class RelayServer : IAsyncDisposable
     public void Start()
     {
         _listener = ListenSocket.Open(_options.Listen, _options.Backlog);
+        if (_spliceLoops is not null)
+        {
+            for (int i = 0; i < _spliceLoops.Length; i++)
+                _spliceLoops[i] = new SpliceRelayLoop(i);
+        }
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
@@ -69,11 +83,15 @@ public sealed class RelayServer : IAsyncDisposable
 
     private async Task RunConnectionAsync(RelayConnection c, Socket client)
     {
+        long id = c.Id;
         client.NoDelay = true;
         Socket device;
         try
         {
-            device = await TcpConnector.ConnectAsync(_options.DeviceHost, _options.DevicePort, _options.ConnectTimeout, _stop.Token).ConfigureAwait(false);
+            device = _spliceLoops is { } loops
+                ? await TcpConnector.ConnectAsync(_options.DeviceHost, _options.DevicePort, _options.ConnectTimeout,
+                    (socket, target, ct) => new ValueTask(loops[id % loops.Length].ConnectAsync(socket, target, ct)), _stop.Token).ConfigureAwait(false)
+                : await TcpConnector.ConnectAsync(_options.DeviceHost, _options.DevicePort, _options.ConnectTimeout, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is NetworkException or OperationCanceledException)
         {
@@ -85,6 +103,12 @@ public sealed class RelayServer : IAsyncDisposable
         device.NoDelay = true;
         c.Device = (IPEndPoint)device.RemoteEndPoint!;
         _observer.OnOpened(c);
+        if (_spliceLoops is not null && SplicedRelay.TryCreate(c, client, device, _observer, _options.BufferSize) is { } spliced)
+        {
+            _spliceLoops[id % _spliceLoops.Length].Add(spliced);
+            await spliced.Done.Task.ConfigureAwait(false); // The loop reports the close.
+            return;
+        }
         using (client)
         using (device)
         using (_stop.Token.Register(() => { Abort(client); Abort(device); }))
@@ -109,7 +133,7 @@ public sealed class RelayServer : IAsyncDisposable
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
             {
-                if (MarkReset(c))
+                if (c.TryMarkReset())
                 {
                     _observer.OnReset(c, direction);
                     Reset(to);
@@ -148,7 +172,7 @@ public sealed class RelayServer : IAsyncDisposable
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown)
             {
                 // The receiving side reset: its pump passes the reset on; stop reading here.
-                if (MarkReset(c))
+                if (c.TryMarkReset())
                 {
                     _observer.OnReset(c, direction == RelayDirection.ToDevice ? RelayDirection.ToClient : RelayDirection.ToDevice);
                     Reset(from);
@@ -166,18 +190,6 @@ public sealed class RelayServer : IAsyncDisposable
     {
         lock (_random)
             return _random.NextDouble();
-    }
-
-    /// <summary>True for the first reset of a connection, so only one pump reports and passes it on.</summary>
-    private static bool MarkReset(RelayConnection c)
-    {
-        lock (c)
-        {
-            if (c.WasReset)
-                return false;
-            c.WasReset = true;
-            return true;
-        }
     }
 
     /// <summary>Closes with SO_LINGER 0: the peer gets a reset, not a FIN.</summary>
@@ -211,6 +223,8 @@ public sealed class RelayServer : IAsyncDisposable
         _listener?.Dispose();
         if (_acceptLoop is not null)
             await _acceptLoop.ConfigureAwait(false);
+        foreach (SpliceRelayLoop? loop in _spliceLoops ?? [])
+            loop?.Dispose(); // Closes the spliced connections, so their tasks below end.
         await Task.WhenAll(_connections.Values).ConfigureAwait(false);
         _stop.Dispose();
     }

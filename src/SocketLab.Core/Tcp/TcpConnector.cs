@@ -11,7 +11,11 @@ public static class TcpConnector
     /// Resolves <paramref name="host"/> and connects to the first address that answers.
     /// Throws <see cref="NetworkException"/> (refused, timed out, unknown host, unreachable).
     /// </summary>
-    public static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        ConnectAsync(host, port, timeout, static (socket, target, ct) => socket.ConnectAsync(target, ct), cancellationToken);
+
+    /// <summary>Like the overload above, with each address's connect made by <paramref name="connect"/> (e.g. one watched by an engine of SocketLab's own).</summary>
+    internal static async Task<Socket> ConnectAsync(string host, int port, TimeSpan timeout, Func<Socket, IPEndPoint, CancellationToken, ValueTask> connect, CancellationToken cancellationToken)
     {
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (timeout > TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
@@ -34,7 +38,7 @@ public static class TcpConnector
             var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
             try
             {
-                await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
+                await connect(socket, new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
                 return socket;
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

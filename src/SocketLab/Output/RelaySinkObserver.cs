@@ -14,6 +14,9 @@ public sealed class RelaySinkObserver(ConsoleSink sink, DisplayFramer? framer = 
     public const string ToDeviceLabel = "→ device ";
     public const string ToClientLabel = "← device ";
 
+    /// <summary>--quiet shows no bytes, so a quiet relay without a transcript passes them without copying.</summary>
+    public bool ReadsData => !sink.Options.Quiet;
+
     public void OnOpened(RelayConnection c)
     {
         if (sink.Options.Json)
