@@ -14,6 +14,9 @@ namespace SocketLab.Cli.Commands;
 /// </summary>
 public static class RelayCommand
 {
+    /// <summary>Set to 1, a quiet relay copies through the process instead of splicing (docs/serial.md).</summary>
+    public const string CopyVariable = "SOCKETLAB_RELAY_COPY";
+
     public static Command Create()
     {
         Option<IPEndPoint> listen = CommonOptions.Listen("Where clients connect: PORT (every interface), or ADDR:PORT such as 127.0.0.1:5001 or [::1]:5001");
@@ -47,6 +50,8 @@ public static class RelayCommand
                 Delay = r.GetValue(delay),
                 DropRate = r.GetValue(drop),
                 Seed = r.GetValue(seed),
+                // A diagnostic for benchmarks and bug reports: the copying path even where splice would do.
+                ZeroCopy = Environment.GetEnvironmentVariable(CopyVariable) != "1",
             };
             DisplayOptions shown = display.View(r, prefix: true);
             if (!record.TryOpen(r, out TranscriptWriter? recorder))
