@@ -65,6 +65,10 @@ for p in "$relay_port" "$copy_port" "$socat_port"; do wait_port "$p"; done
 pin() { taskset -a -p -c "$2" "$1" >/dev/null; }
 all_cpus="0-$(( $(nproc) - 1 ))"
 
+# CPU seconds a process (and its reaped children: socat's per-client forks) has used so far.
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
+declare -A path_pid=([direct]=$server_pid [relay]=$relay_pid [copy]=$copy_pid [socat]=$socat_pid)
+
 paths=(direct relay copy socat)
 declare -A target=([direct]=$echo_port [relay]=$relay_port [copy]=$copy_port [socat]=$socat_port)
 for layout in $layouts; do
@@ -81,9 +85,13 @@ for layout in $layouts; do
           latency) load=(-c 50 --size 32 --depth 1) ;;
           paced) load=(-c 50 --size 32 --depth 1 --rate 10k/s) ;;
         esac
+        before=$(cpu_s "${path_pid[$path]}")
         line=$(taskset -c "$gen_cpus" "${cli[@]}" bench 127.0.0.1 "${target[$path]}" "${load[@]}" -d "$duration" --warmup "$warmup" --json) || true
-        python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.pop("timeline",None); r.update(run=int(sys.argv[2]),cell=sys.argv[3],path=sys.argv[4],layout=sys.argv[5]); print(json.dumps(r))' \
-          "$line" "$run" "$cell" "$path" "$layout" >> "$results"
+        sleep 0.5 # socat's forks end (and are reaped, so counted) a moment after their connections close.
+        used=$(python3 -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]))' "$before" "$(cpu_s "${path_pid[$path]}")")
+        # middle_cpu_s: what the relay (or, direct, the echo server) used over warm-up and measured time together.
+        python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.pop("timeline",None); r.update(run=int(sys.argv[2]),cell=sys.argv[3],path=sys.argv[4],layout=sys.argv[5],middle_cpu_s=float(sys.argv[6]),loaded_s=float(sys.argv[7])); print(json.dumps(r))' \
+          "$line" "$run" "$cell" "$path" "$layout" "$used" "$(python3 -c 'import sys; t=lambda x: float(x[:-2])/1000 if x.endswith("ms") else float(x[:-1]); print(t(sys.argv[1]) + t(sys.argv[2]))' "$duration" "$warmup")" >> "$results"
         echo "$layout run $run $cell $path done" >&2
       done
     done
@@ -108,11 +116,19 @@ for layout in dict.fromkeys(r["layout"] for r in rows):
     mps = {p: med("latency", p, lambda r: r["messages_per_s"]) for p in paths}
     q50 = {p: med("paced", p, lambda r: r["latency_us"]["p50"]) for p in paths}
     q99 = {p: med("paced", p, lambda r: r["latency_us"]["p99"]) for p in paths}
+    # CPU of the middle process per GiB echoed (both ways counted once, as the bench counts MiB), and per paced message.
+    gib = {p: med("throughput", p, lambda r: r["middle_cpu_s"] / (r["mib_per_s"] * r["loaded_s"] / 1024)) for p in paths}
+    per_msg = {p: med("paced", p, lambda r: r["middle_cpu_s"] / (r["messages_per_s"] * r["loaded_s"]) * 1e6) for p in paths}
     n = max(r["run"] for r in rows if r["layout"] == layout)
     print(f"\n### layout: {layout} (medians of {n} interleaved runs)\n")
     print("| path | 64 KiB x4, depth 16: MiB/s | vs direct | 50 x 32 B ping-pong: msg/s | p50 µs | p99 µs | at 10k msg/s: p50 µs | p99 µs | p99 added µs |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p in paths:
         print(f"| {names[p]} | {mib[p]:.0f} | {mib[p]/mib['direct']:.2f} | {mps[p]:.0f} | {p50[p]:.0f} | {p99[p]:.0f} | {q50[p]:.0f} | {q99[p]:.0f} | {q99[p]-q99['direct']:+.0f} |")
+    print("\nCPU of the process in the middle (direct: the echo server itself; socat: its forks too):\n")
+    print("| path | CPU s per GiB echoed at 64 KiB | vs the echo server's | CPU µs per message at 10k msg/s |")
+    print("|---|---:|---:|---:|")
+    for p in paths:
+        print(f"| {names[p]} | {gib[p]:.3f} | {gib[p]/gib['direct']:.2f} | {per_msg[p]:.1f} |")
 print(f"\nresults: {sys.argv[1]}")
 PY
