@@ -28,6 +28,8 @@ public sealed class ListenHintTests : IDisposable
 
     [Theory]
     [InlineData("relay", "pick another port for --listen")]
+    [InlineData("replay", "pick another port for --listen")]
+    [InlineData("replay -k", "pick another port for --listen")]
     [InlineData("bridge", "pick another port for tcp-listen:PORT")]
     public async Task A_port_in_use_names_the_commands_own_listen_option_and_is_exit_3(string command, string hint)
     {
@@ -42,6 +44,7 @@ public sealed class ListenHintTests : IDisposable
 
     [Theory]
     [InlineData("relay", "check the address given to --listen")]
+    [InlineData("replay", "check the address given to --listen")]
     [InlineData("bridge", "check the address in tcp-listen:ADDR:PORT")]
     public async Task An_address_not_on_this_machine_names_the_commands_own_listen_option_and_is_exit_10(string command, string hint)
     {
