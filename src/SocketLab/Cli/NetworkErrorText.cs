@@ -16,12 +16,17 @@ public static class NetworkErrorText
         _ => "out of file descriptors (ulimit -n)",
     };
 
-    public static string Of(NetworkException ex)
+    /// <summary>A command's listen or bind failed: the line worded with its own options, and the exit code, for Program to print.</summary>
+    public static CliException Failure(NetworkException ex, ListenHint listening) => new(ExitCodes.For(ex.Kind), Of(ex, listening));
+
+    /// <summary>The one line for <paramref name="ex"/>; <paramref name="listening"/> names the options of the command's listening address [default: --port and --bind].</summary>
+    public static string Of(NetworkException ex, ListenHint? listening = null)
     {
+        listening ??= ListenHint.PortAndBind;
         string reason = ex.Kind switch
         {
-            NetworkErrorKind.AddressInUse => "address already in use (another program is listening there; pick another --port)",
-            NetworkErrorKind.AddressNotAvailable => "address not available on this machine (check --bind)",
+            NetworkErrorKind.AddressInUse => $"address already in use (another program is listening there; {listening.TakenPort})",
+            NetworkErrorKind.AddressNotAvailable => listening.MissingAddress is { } check ? $"address not available on this machine ({check})" : "address not available on this machine",
             NetworkErrorKind.BroadcastNotAllowed => "permission denied (a broadcast address needs --broadcast)",
             NetworkErrorKind.WrongAddressFamily => "an IPv4 group cannot be joined on an IPv6 socket; bind an IPv4 address (e.g. --bind 0.0.0.0)",
             NetworkErrorKind.TlsFailed when ex.InnerException is Core.Tls.TlsRefusedException refused => TlsRefusalText.Of(refused.Refusal),

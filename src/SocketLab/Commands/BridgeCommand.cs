@@ -71,7 +71,7 @@ public static class BridgeCommand
             }
             catch (NetworkException ex)
             {
-                sink.Error(NetworkErrorText.Of(ex));
+                sink.Error(NetworkErrorText.Of(ex, ex.Operation == NetworkOperation.Listen ? ListenHint.TcpListen : null));
                 return ExitCodes.For(ex.Kind);
             }
             catch (OperationCanceledException)

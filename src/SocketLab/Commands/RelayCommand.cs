@@ -71,7 +71,14 @@ public static class RelayCommand
         if (recorder is not null)
             observers.Add(new RelayTranscriptRecorder(recorder));
         await using var relay = new RelayServer(options, new RelayObserverFanout(observers));
-        relay.Start();
+        try
+        {
+            relay.Start();
+        }
+        catch (NetworkException ex)
+        {
+            throw NetworkErrorText.Failure(ex, ListenHint.Listen);
+        }
         sink.Listening($"relay waiting... (each client is relayed to {target})", relay.LocalEndPoint);
         if (options.Delay > TimeSpan.Zero || options.DropRate > 0)
             sink.Error($"fault injection on: {(options.Delay > TimeSpan.Zero ? $"every chunk held {options.Delay.TotalMilliseconds:0.###} ms" : "")}{(options.Delay > TimeSpan.Zero && options.DropRate > 0 ? ", " : "")}{(options.DropRate > 0 ? $"{options.DropRate:0.###%} of chunks dropped" : "")}");

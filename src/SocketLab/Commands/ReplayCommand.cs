@@ -13,22 +13,24 @@ namespace SocketLab.Cli.Commands;
 
 /// <summary>
 /// <c>socketlab replay FILE --to HOST:PORT</c>: send a recorded client's bytes again and compare the replies;
-/// <c>--listen [ADDR:]PORT</c>: play the recorded server's (device's) side for a client that connects and compare what it sends.
+/// <c>--listen [ADDR:]PORT</c>: play the recorded server's (device's) side for clients that connect and compare what each sends (<see cref="ReplayListener"/>).
 /// </summary>
 public static class ReplayCommand
 {
-    /// <summary>How a report names the compared stream and the end that sent it.</summary>
-    private sealed record Wording(string Stream, string Chunk, string Peer);
-
-    private static readonly Wording Replies = new("replies", "reply", "server");
-    private static readonly Wording ClientBytes = new("the client's bytes", "client chunk", "client");
-
     public static Command Create()
     {
         Argument<string> file = new("file") { Description = "A transcript written with --record (JSONL)" };
         Option<HostPort?> to = CommonOptions.Target("--to", "Play the client's side against this server, HOST:PORT");
         to.Required = false; // --to or --listen, checked below.
-        Option<IPEndPoint> listen = CommonOptions.Listen("Play the server's (device's) side instead: wait for one client on PORT or ADDR:PORT, send what the server sent and compare what the client sends");
+        Option<IPEndPoint> listen = CommonOptions.Listen("Play the server's (device's) side instead: wait for a client on PORT or ADDR:PORT, send what the server sent and compare what the client sends");
+        Option<bool> keepOpen = new("--keep-open", "-k") { Description = "With --listen: serve clients until Ctrl+C, each getting its own replay from the start, at the same time; exit 13 if any differed" };
+        Option<int?> clients = new("--clients")
+        {
+            HelpName = "N",
+            Description = "With --listen: serve this many clients (each its own replay, at the same time), then exit: 13 if any differed [default: 1]",
+            CustomParser = r => CommonOptions.Parse<int?>(r, text => (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1, n),
+                text => $"--clients must be a whole number of at least 1, got '{text}'", null),
+        };
         Option<double> speed = new("--speed")
         {
             Description = "Replay speed: 1 = recorded pace, 2 = twice as fast, 0 = no pauses [default: 1]",
@@ -43,17 +45,23 @@ public static class ReplayCommand
                 text => $"--connection takes a connection number such as 3, got '{text.TrimStart('#')}'", null),
         };
         Option<TimeSpan> timeout = CommonOptions.Duration("--timeout", "Longest wait for the replies recorded before each send, and after the last [default: 5s]", TimeSpan.FromSeconds(5));
-        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long; with --listen, give up when no client connected within it [default: 10s]", TimeSpan.FromSeconds(10));
+        Option<TimeSpan> connectTimeout = CommonOptions.Duration("--connect-timeout", "Give up connecting after this long; with --listen, give up when no client connected within it (while none is being served) [default: 10s; none with --keep-open]", TimeSpan.FromSeconds(10));
         Option<string> encoding = CommonOptions.Encoding();
 
-        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server (--to), or the server's side for a client (--listen), and compare the other end's bytes byte for byte (exit 13 when they differ)")
+        var command = new Command("replay", "Replay the sends of a recorded TCP client session against a server (--to), or the server's side for a client (--listen, -k to keep serving), and compare the other end's bytes byte for byte (exit 13 when they differ)")
         {
-            file, to, listen, speed, connection, timeout, connectTimeout, encoding,
+            file, to, listen, keepOpen, clients, speed, connection, timeout, connectTimeout, encoding,
         };
         CommonOptions.Validate(command, r =>
         {
             if ((r.GetResult(to) is null) == (r.GetResult(listen) is null))
                 r.AddError("one of --to HOST:PORT (play the client's side against a server) or --listen [ADDR:]PORT (play the server's side for a client) is needed, not both");
+            else if (r.GetResult(listen) is null && (r.GetValue(keepOpen) || r.GetResult(clients) is not null))
+                r.AddError("--keep-open and --clients serve clients: they go with --listen [ADDR:]PORT, not --to");
+            else if (r.GetValue(keepOpen) && r.GetResult(clients) is not null)
+                r.AddError("--keep-open serves clients until Ctrl+C and --clients N stops after N: give one of them");
+            else if (r.GetValue(keepOpen) && r.GetResult(connectTimeout) is { Implicit: false })
+                r.AddError("--keep-open waits for clients until Ctrl+C; --connect-timeout goes with one client or --clients N");
             foreach (Option<TimeSpan> o in new[] { timeout, connectTimeout })
             {
                 if (r.GetValue(o) > ReplayPlan.MaxPause)
@@ -89,48 +97,22 @@ public static class ReplayCommand
             Encoding shown = TextEncodings.Get(r.GetValue(encoding)!);
             using var termination = new Termination();
             if (local is not null)
-                return await ListenAsync(plan, local, r.GetValue(speed), r.GetValue(timeout), r.GetValue(connectTimeout), shown, termination).ConfigureAwait(false);
+            {
+                bool serving = r.GetValue(keepOpen);
+                int? count = serving ? null : r.GetValue(clients) ?? 1;
+                var settings = new ReplayListener.Settings(r.GetValue(speed), r.GetValue(timeout), serving ? null : r.GetValue(connectTimeout), count,
+                    Tagged: serving || r.GetResult(clients) is not null, shown);
+                return await ReplayListener.RunAsync(plan, local, settings, termination).ConfigureAwait(false);
+            }
             HostPort target = r.GetValue(to)!.Value;
             using Socket socket = await TcpConnector.ConnectAsync(target.Host, target.Port, r.GetValue(connectTimeout), termination.Token).ConfigureAwait(false);
             Console.Error.WriteLine($"socketlab: replaying connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes, to {target}");
-            return await PlayAsync(plan, socket, r.GetValue(speed), r.GetValue(timeout), shown, Replies, termination).ConfigureAwait(false);
+            return await PlayAsync(plan, socket, r.GetValue(speed), r.GetValue(timeout), shown, termination).ConfigureAwait(false);
         });
         return command;
     }
 
-    /// <summary>Waits for one client (later ones are refused) and plays the recorded server's side for it.</summary>
-    private static async Task<int> ListenAsync(ReplayPlan plan, IPEndPoint local, double speed, TimeSpan timeout, TimeSpan acceptTimeout, Encoding encoding, Termination termination)
-    {
-        Socket socket;
-        using (Socket listener = ListenSocket.Open(local, backlog: 1))
-        {
-            string where = EndpointText.ReachableHostPort((IPEndPoint)listener.LocalEndPoint!);
-            Console.Error.WriteLine($"socketlab: playing the server's side of connection {plan.Connection} ({plan.Role}): {plan.SendCount} sends, {plan.SendBytes} bytes; waiting for a client on {where}");
-            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(termination.Token);
-            deadline.CancelAfter(acceptTimeout);
-            try
-            {
-                socket = await listener.AcceptAsync(deadline.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!termination.Token.IsCancellationRequested)
-            {
-                Console.Error.WriteLine($"socketlab replay: no client connected to {where} within {acceptTimeout.TotalSeconds:0.###} s (--connect-timeout)");
-                return ExitCodes.TimedOut;
-            }
-            catch (OperationCanceledException)
-            {
-                Console.Error.WriteLine("socketlab: replay interrupted");
-                return ExitCodes.Interrupted;
-            }
-        }
-        using (socket)
-        {
-            Console.Error.WriteLine($"socketlab: client {EndpointText.HostPort((IPEndPoint)socket.RemoteEndPoint!)} connected");
-            return await PlayAsync(plan, socket, speed, timeout, encoding, ClientBytes, termination).ConfigureAwait(false);
-        }
-    }
-
-    private static async Task<int> PlayAsync(ReplayPlan plan, Socket socket, double speed, TimeSpan timeout, Encoding encoding, Wording words, Termination termination)
+    private static async Task<int> PlayAsync(ReplayPlan plan, Socket socket, double speed, TimeSpan timeout, Encoding encoding, Termination termination)
     {
         socket.NoDelay = true;
         ReplayResult result;
@@ -143,44 +125,7 @@ public static class ReplayCommand
             Console.Error.WriteLine("socketlab: replay interrupted");
             return ExitCodes.Interrupted;
         }
-
-        if (result.Difference is null)
-        {
-            Console.WriteLine($"{words.Stream} match: {result.ReceivedLength} bytes, as recorded");
-            return ExitCodes.Ok;
-        }
-        Report(plan, result, encoding, words);
-        return ExitCodes.ExpectationFailed;
-    }
-
-    private static void Report(ReplayPlan plan, ReplayResult result, Encoding encoding, Wording words)
-    {
-        StreamDifference d = result.Difference!;
-        string where = result.Chunk is { } hit
-            ? $" (in recorded {words.Chunk} #{hit.Index + 1} of {plan.ReplyCount}, at {hit.Time.ToLocalTime():HH:mm:ss.fff})"
-            : "";
-        string headline = d.Kind switch
-        {
-            DifferenceKind.Differs => $"{words.Stream} differ at byte {d.Offset} of {d.ExpectedLength}{where}",
-            DifferenceKind.Missing => $"{words.Stream} stop short: got {d.ActualLength} of {d.ExpectedLength} recorded bytes{where}",
-            _ => $"{words.Stream} go on: got {d.ActualLength} bytes, {d.ActualLength - d.ExpectedLength} more than the {d.ExpectedLength} recorded",
-        };
-        Console.WriteLine(headline);
-        Console.WriteLine($"  expected: {Excerpt(result.ExpectedExcerpt, d.Offset, d.ExpectedLength, encoding)}");
-        Console.WriteLine($"  received: {Excerpt(result.ReceivedExcerpt, d.Offset, d.ActualLength, encoding)}");
-        if (result.Error is not null)
-            Console.WriteLine($"  connection: {result.Error}");
-        else if (result.PeerClosed && d.Kind == DifferenceKind.Missing)
-            Console.WriteLine($"  connection: the {words.Peer} closed it");
-    }
-
-    /// <summary>The bytes of a stream of <paramref name="length"/> bytes from <paramref name="offset"/> (up to 32), as text and as hex.</summary>
-    private static string Excerpt(byte[] part, long offset, long length, Encoding encoding)
-    {
-        if (part.Length == 0)
-            return "(end of stream)";
-        var decoder = new StreamTextDecoder(encoding);
-        string more = offset + part.Length < length ? "…" : "";
-        return $"\"{VisibleText.OneLine(decoder.Decode(part) + decoder.Flush())}\"{more} ({HexDump.Pairs(part)})";
+        ReplayReport.Print(ReplayReport.Lines(plan, result, encoding, ReplayReport.Replies));
+        return result.Difference is null ? ExitCodes.Ok : ExitCodes.ExpectationFailed;
     }
 }

@@ -311,7 +311,14 @@ public static class UdpCommand
             MulticastInterface = s.Interface,
         }, new UdpObserverFanout(observers));
         endpoint.Warning += sink.Error;
-        endpoint.Start();
+        try
+        {
+            endpoint.Start();
+        }
+        catch (NetworkException ex) when (ex.Operation == NetworkOperation.Bind)
+        {
+            throw NetworkErrorText.Failure(ex, ListenHint.LocalPort);
+        }
 
         int missed = 0;
         int sent = 0;

@@ -132,31 +132,65 @@ public class EchoLoopCliTests
         // Numbered lines at about 1 kHz, read back concurrently: every byte echoed, in order.
         using Socket fast = await RawPeer.ConnectAsync(port);
         byte[] lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(0, 2000).Select(i => $"line {i:0000}\n")));
-        var sender = new Thread(() =>
+        var sender = new Thread(() => UntilClosed(() =>
         {
             for (int i = 0; i < 2000; i++)
             {
                 fast.Send(lines.AsSpan(i * 10, 10));
                 Thread.Sleep(1);
             }
-        }) { IsBackground = true };
+        })) { IsBackground = true };
         sender.Start();
 
-        // The same dot every 50 ms, as bench/soak_hostile.py's dribbler does every 100 ms.
+        // The same dot every 50 ms, as bench/soak_hostile.py's dribbler does every 100 ms, until the test has read
+        // 60 echoes: that takes the guard's probes after copies 20 and 60 (the second run needs 40), each cleared only
+        // by the next dot. It then ends with a FIN, which is sending too: a dribbler that went quiet right after
+        // completing a run (60 dots, then silence) looks exactly like a loop to the guard, by design.
         using Socket dots = await RawPeer.ConnectAsync(port);
-        var dribbler = new Thread(() =>
+        int dotsSent = 0;
+        using var enough = new CancellationTokenSource();
+        var dribbler = new Thread(() => UntilClosed(() =>
         {
-            for (int i = 0; i < 60; i++)
+            while (!enough.IsCancellationRequested)
             {
                 dots.Send("."u8);
+                Interlocked.Increment(ref dotsSent);
                 Thread.Sleep(50);
             }
-        }) { IsBackground = true };
+        })) { IsBackground = true };
         dribbler.Start();
 
         Assert.Equal(lines, await RawPeer.ReadExactlyAsync(fast, lines.Length));
-        Assert.Equal(Enumerable.Repeat((byte)'.', 60).ToArray(), await RawPeer.ReadExactlyAsync(dots, 60));
+        // A cut peer gets no more echoes: fail on the notice as soon as it shows, not when the read times out.
+        Task<byte[]> echoed = RawPeer.ReadExactlyAsync(dots, 60);
+        while (await Task.WhenAny(echoed, Task.Delay(100)) != echoed)
+            Assert.DoesNotContain(Notice, server.Stdout);
+        Assert.Equal(Enumerable.Repeat((byte)'.', 60).ToArray(), await echoed);
+        enough.Cancel();
+        dribbler.Join();
+        sender.Join();
+        dots.Shutdown(SocketShutdown.Send);
+        fast.Shutdown(SocketShutdown.Send);
+        Assert.Equal(Enumerable.Repeat((byte)'.', dotsSent - 60).ToArray(), await RawPeer.ReadToEndAsync(dots));
+        Assert.Empty(await RawPeer.ReadToEndAsync(fast));
+
+        // The log is one ordered stream, and a notice comes before its connection's close line: once both closes are
+        // shown, any notice would be too (reading it earlier raced with the server's writer).
+        await server.WaitForLineAsync(@"#1 close socket$");
+        await server.WaitForLineAsync(@"#2 close socket$");
         Assert.DoesNotContain(Notice, server.Stdout);
+    }
+
+    /// <summary>Runs a sending thread's loop; a failed test disposes the socket under it, which must not crash the test host.</summary>
+    private static void UntilClosed(Action send)
+    {
+        try
+        {
+            send();
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
     }
 
     [Fact]
