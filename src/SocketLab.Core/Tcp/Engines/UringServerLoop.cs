@@ -11,8 +11,9 @@ namespace SocketLab.Core.Tcp;
 /// one ring, one ring of provided receive buffers shared by all its connections. A connection that may read has
 /// one receive in the ring; its data arrives as a completion, already in a buffer, and the echo goes back as a
 /// send from that same buffer (no copy), queued with the other sends of the turn and submitted with the next
-/// wait: one <c>io_uring_enter</c> per loop turn. Reading is re-armed only once the echo is out, so a peer
-/// that does not read holds one buffer and stops being read, as on the epoll engine.
+/// wait: one <c>io_uring_enter</c> per loop turn. The next receive is linked behind the echo's send, so the
+/// kernel starts it only once the echo is out — a peer that does not read holds one buffer and stops being
+/// read, as on the epoll engine — and an echo costs one loop turn, not two.
 /// Only the loop's thread touches the ring; other threads queue a request (<see cref="Post"/>) and wake it.
 /// </summary>
 internal sealed unsafe class UringServerLoop
@@ -104,16 +105,32 @@ internal sealed unsafe class UringServerLoop
         sqe->UserData = Data(c, KindReceive);
     }
 
-    /// <summary>Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it completes).</summary>
-    public void QueueSend(UringDriver c, int fd, byte* address, int length)
+    /// <summary>
+    /// Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it
+    /// completes). WAITALL: it completes with every byte or fails, the kernel sending a short send's rest itself.
+    /// With <paramref name="thenReceive"/> the connection's next receive is linked behind it: the kernel starts
+    /// that receive as soon as the send is done, in the same <c>io_uring_enter</c>, instead of a loop turn later
+    /// (a failed send cancels it: its completion comes as −ECANCELED).
+    /// </summary>
+    public void QueueSend(UringDriver c, int fd, byte* address, int length, bool thenReceive)
     {
+        if (thenReceive)
+        {
+            while (!_ring.HasRoom(2))
+                _ring.Submit(0); // The pair goes to the kernel together: a link cannot span two submissions.
+        }
         Sqe* sqe = Next();
         sqe->Opcode = OpSend;
         sqe->Fd = fd;
         sqe->Addr = (ulong)address;
         sqe->Len = (uint)length;
-        sqe->OpFlags = 0x4000; // MSG_NOSIGNAL
+        sqe->OpFlags = MsgNoSignal | MsgWaitAll;
         sqe->UserData = Data(c, KindSend);
+        if (thenReceive)
+        {
+            sqe->Flags = SqeIoLink;
+            ArmReceive(c, fd);
+        }
     }
 
     /// <summary>Asks the kernel to cancel <paramref name="c"/>'s operation of this kind (its completion still comes, as cancelled or done).</summary>
@@ -193,7 +210,7 @@ internal sealed unsafe class UringServerLoop
         ArmWake();
         while (!_stopping)
         {
-            _ring.Submit(1_000_000);
+            _ring.Submit(IoUring.NoTimeout); // Woken by a completion or by the wake signal's poll: no timeout needed.
             bool woken = false;
             while (_ring.TryPeek(out Cqe cqe))
             {
