@@ -57,7 +57,7 @@ internal sealed class UringDriver : LoopDriver
     public void Start()
     {
         if (ReportConnected())
-            _loop.Post(this, EpollRequest.Start);
+            _loop.Post(this, LoopRequest.Start);
     }
 
     protected override void MarkEnded() => _state = LoopState.Ended;
@@ -65,34 +65,34 @@ internal sealed class UringDriver : LoopDriver
     public override void CloseRequested()
     {
         if (_state != LoopState.Ended)
-            _loop.Post(this, EpollRequest.Close);
+            _loop.Post(this, LoopRequest.Close);
     }
 
-    internal void OnRequest(EpollRequest request)
+    internal override void OnRequest(LoopRequest request)
     {
         try
         {
             switch (request)
             {
-                case EpollRequest.Start when _state == LoopState.Reading && Slot < 0:
+                case LoopRequest.Start when _state == LoopState.Reading && Slot < 0:
                     _loop.Add(this);
                     if (_c.Aborted || _c.CloseAsked)
                         End(_c.ClosedByUsReason, null);
                     else if (!Receive())
                         End(CloseReason.Reset, "the socket closed before it could be read");
                     break;
-                case EpollRequest.Close:
+                case LoopRequest.Close:
                     _closeAsked = true;
                     if (_state == LoopState.Reading || (_c.Aborted && _state != LoopState.Ended))
                         EndDroppingEcho(_c.ClosedByUsReason, null);
                     break;
-                case EpollRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
+                case LoopRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
                     SendEcho();
                     break;
-                case EpollRequest.SendLockTaken:
+                case LoopRequest.SendLockTaken:
                     _c.ReleaseSendLock();
                     break;
-                case EpollRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
+                case LoopRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
                     if (guard.Expired(Environment.TickCount64))
                         EchoHeld(_c.TripLoop(guard, out int length), length);
                     else
@@ -322,7 +322,7 @@ internal sealed class UringDriver : LoopDriver
         return copy;
     }
 
-    private void ProbeTimedOut() => _loop.Post(this, EpollRequest.ProbeTimeout);
+    private void ProbeTimedOut() => _loop.Post(this, LoopRequest.ProbeTimeout);
 
     private async Task TakeSendLockAsync()
     {
@@ -334,7 +334,7 @@ internal sealed class UringDriver : LoopDriver
         {
             return;
         }
-        _loop.Post(this, EpollRequest.SendLockTaken);
+        _loop.Post(this, LoopRequest.SendLockTaken);
     }
 
     /// <summary>Queues the echo's rest as a send; the send lock is held.</summary>

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
-using SocketLab.Core.Net;
 using SocketLab.Core.Uring;
 using static SocketLab.Core.Uring.UringNative;
 
@@ -32,16 +30,13 @@ internal sealed unsafe class UringServerLoop
     // Made on the loop's thread: a single-issuer ring belongs to the thread that creates it.
     private IoUring _ring = null!;
     private ProvidedBuffers _buffers = null!;
-    private readonly WakeSignal _wake = new();
-    private readonly ConcurrentQueue<(UringDriver Connection, EpollRequest Request)> _requests = new();
+    private readonly LoopInbox _inbox = new();
     private readonly Queue<UringDriver> _starved = new();  // receives that found no free buffer
     private readonly Stack<int> _freeSlots = new();
     private readonly Thread _thread;
     private UringDriver?[] _slots = new UringDriver?[64];
     private int _usedSlots;
     private uint _generation;
-    private int _wakePending;
-    private volatile bool _stopping;
 
     public UringServerLoop(string name)
     {
@@ -54,22 +49,14 @@ internal sealed unsafe class UringServerLoop
     /// <summary>Ends the loop's thread and closes the ring (waits for the thread).</summary>
     public void Stop()
     {
-        _stopping = true;
-        _wake.Set();
+        _inbox.Stop();
         if (Thread.CurrentThread != _thread)
             _thread.Join();
-        _wake.Dispose();
+        _inbox.Dispose();
     }
 
     /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
-    public void Post(UringDriver connection, EpollRequest request)
-    {
-        if (_stopping)
-            return;
-        _requests.Enqueue((connection, request));
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
-            _wake.Set();
-    }
+    public void Post(UringDriver connection, LoopRequest request) => _inbox.Post(connection, request);
 
     /// <summary>Starts serving <paramref name="c"/>: gives it a slot (its completions are routed by it).</summary>
     public void Add(UringDriver c)
@@ -174,7 +161,7 @@ internal sealed unsafe class UringServerLoop
     {
         Sqe* sqe = Next();
         sqe->Opcode = OpPollAdd;
-        sqe->Fd = _wake.Handle;
+        sqe->Fd = _inbox.WakeHandle;
         sqe->Len = PollAddMulti;
         sqe->OpFlags = PollIn;
         sqe->UserData = KindWake;
@@ -208,7 +195,7 @@ internal sealed unsafe class UringServerLoop
     private void Serve()
     {
         ArmWake();
-        while (!_stopping)
+        while (!_inbox.Stopping)
         {
             _ring.Submit(IoUring.NoTimeout); // Woken by a completion or by the wake signal's poll: no timeout needed.
             bool woken = false;
@@ -245,13 +232,7 @@ internal sealed unsafe class UringServerLoop
                 }
             }
             _buffers.Publish();
-            if (woken || Volatile.Read(ref _wakePending) != 0)
-            {
-                _wake.Reset();
-                Interlocked.Exchange(ref _wakePending, 0);
-                while (_requests.TryDequeue(out var request))
-                    request.Connection.OnRequest(request.Request);
-            }
+            _inbox.Deliver(woken);
         }
         for (int slot = 0; slot < _usedSlots; slot++)
             _slots[slot]?.Abandon();
