@@ -6,7 +6,7 @@
 # generator CPU seconds and µs per message (its own cost: what decides whether msg/s can separate servers) and p99.
 # Usage: bash bench/cpu-per-message.sh SERVER CONNECTIONS SIZE [DEPTH]
 #   BENCH_ARGS="--engine uring" picks the generator's engine (default: auto); SERVER_ARGS="--engine async" adds
-#   arguments to a socketlab server.
+#   arguments to a socketlab server; BENCH_CLI=path/to/socketlab.dll runs another build's generator.
 #   SERVER: a socketlab.dll (run as `socketlab server`), or any command that takes the port as its last
 #   argument, e.g. the raw-epoll floor: "dotnet bench/peers/epoll-echo/bin/Release/net10.0/epoll-echo.dll"
 #   e.g. bash bench/cpu-per-message.sh src/SocketLab/bin/Release/net10.0/socketlab.dll 50 65536
@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dll=$1 c=$2 size=$3 depth=${4:-1}
 port=${PORT:-7221}
-cli=src/SocketLab/bin/Release/net10.0/socketlab.dll
+cli=${BENCH_CLI:-src/SocketLab/bin/Release/net10.0/socketlab.dll}
 [ -f "$cli" ] || dotnet build src/SocketLab -c Release -nologo -v q -clp:NoSummary >/dev/null
 case "$dll" in
   *socketlab.dll) taskset -c 0 dotnet "$dll" server --bind 127.0.0.1 -p "$port" --quiet ${SERVER_ARGS:-} >/dev/null 2>&1 & ;;

@@ -17,8 +17,6 @@ internal sealed unsafe class UringBenchLoop
     private const int TickMs = 20;
     private const ulong Receive = 1UL << 32;
     private const ulong Send = 2UL << 32;
-    private const uint MsgNoSignal = 0x4000;
-    private const uint MsgWaitAll = 0x100;
     private const long BufferBudget = 256L * 1024 * 1024;
 
     private readonly BenchRun _run;

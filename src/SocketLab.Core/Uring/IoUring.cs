@@ -102,18 +102,30 @@ internal sealed unsafe class IoUring : IDisposable
     /// <summary>SQEs filled since the last submission.</summary>
     public uint Pending => _toSubmit;
 
+    /// <summary>Whether <paramref name="count"/> more SQEs fit before the next <see cref="Submit"/> (a linked pair must not be split by one).</summary>
+    public bool HasRoom(uint count) => _sqEntries - (_sqLocalTail - Volatile.Read(ref *_sqHead)) >= count;
+
     /// <summary>
     /// Publishes the filled SQEs and, in the same system call, waits until at least one completion is
-    /// there or <paramref name="timeoutMicros"/> has passed (0: do not wait; just submit and collect).
+    /// there or <paramref name="timeoutMicros"/> has passed (0: do not wait; just submit and collect;
+    /// <see cref="NoTimeout"/>: wait for a completion however long it takes).
     /// </summary>
     public void Submit(long timeoutMicros)
     {
         Volatile.Write(ref *_sqTail, _sqLocalTail);
-        uint flags = EnterGetEvents | EnterExtArg;
-        var ts = new KernelTimespec { Sec = timeoutMicros / 1_000_000, Nsec = timeoutMicros % 1_000_000 * 1000 };
-        var arg = new GetEventsArg { Ts = (ulong)&ts };
         uint submit = _toSubmit;
-        int r = Enter(_fd, submit, timeoutMicros > 0 ? 1u : 0u, flags, &arg, sizeof(GetEventsArg));
+        int r;
+        if (timeoutMicros == NoTimeout)
+        {
+            // No timeout to copy in and arm: a loop woken only by its completions waits this way.
+            r = Enter(_fd, submit, 1u, EnterGetEvents, null, 0);
+        }
+        else
+        {
+            var ts = new KernelTimespec { Sec = timeoutMicros / 1_000_000, Nsec = timeoutMicros % 1_000_000 * 1000 };
+            var arg = new GetEventsArg { Ts = (ulong)&ts };
+            r = Enter(_fd, submit, timeoutMicros > 0 ? 1u : 0u, EnterGetEvents | EnterExtArg, &arg, sizeof(GetEventsArg));
+        }
         if (r >= 0)
         {
             _toSubmit -= Math.Min(_toSubmit, (uint)r);
@@ -129,6 +141,9 @@ internal sealed unsafe class IoUring : IDisposable
         }
         throw new IOException($"io_uring_enter failed (errno {errno})");
     }
+
+    /// <summary>For <see cref="Submit"/>: wait without a timeout.</summary>
+    public const long NoTimeout = -1;
 
     /// <summary>The next completion, if one is waiting; call <see cref="Advance"/> when done with it.</summary>
     public bool TryPeek(out Cqe cqe)

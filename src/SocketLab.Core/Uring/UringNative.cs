@@ -44,10 +44,15 @@ internal static unsafe partial class UringNative
 
     // sqe.flags
     public const byte SqeFixedFile = 1 << 0;
+    public const byte SqeIoLink = 1 << 2;        // the next SQE starts only once this one succeeded
     public const byte SqeBufferSelect = 1 << 5;
 
     // sqe.ioprio for recv
     public const ushort RecvMultishot = 1 << 1;
+
+    // send/recv msg_flags (sqe.op_flags).
+    public const uint MsgWaitAll = 0x100;       // a send completes with every byte or fails (the kernel retries a short one)
+    public const uint MsgNoSignal = 0x4000;
 
     // sqe.len for POLL_ADD: keep the poll armed (one completion per wake-up).
     public const uint PollAddMulti = 1;

@@ -40,7 +40,7 @@ internal sealed class EpollDriver : LoopDriver
     public void Start()
     {
         if (ReportConnected())
-            _loop.Post(this, EpollRequest.Start);
+            _loop.Post(this, LoopRequest.Start);
     }
 
     protected override void MarkEnded() => _state = LoopState.Ended;
@@ -49,34 +49,34 @@ internal sealed class EpollDriver : LoopDriver
     public override void CloseRequested()
     {
         if (_state != LoopState.Ended)
-            _loop.Post(this, EpollRequest.Close);
+            _loop.Post(this, LoopRequest.Close);
     }
 
-    internal void OnRequest(EpollRequest request)
+    internal override void OnRequest(LoopRequest request)
     {
         try
         {
             switch (request)
             {
-                case EpollRequest.Start when _state == LoopState.Reading:
+                case LoopRequest.Start when _state == LoopState.Reading:
                     if (_c.Aborted || _c.CloseAsked)
                         End(_c.ClosedByUsReason, null);
                     else if (!_loop.Add(this))
                         End(CloseReason.Reset, "the socket closed before it could be watched");
                     break;
-                case EpollRequest.Close:
+                case LoopRequest.Close:
                     _closeAsked = true;
                     // An echo in progress finishes first (as on the async engine); after an abort nothing will.
                     if (_state == LoopState.Reading || (_c.Aborted && _state != LoopState.Ended))
                         EndDroppingEcho(_c.ClosedByUsReason, null);
                     break;
-                case EpollRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
+                case LoopRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
                     SendEchoRest();
                     break;
-                case EpollRequest.SendLockTaken:
+                case LoopRequest.SendLockTaken:
                     _c.ReleaseSendLock(); // Ended meanwhile: the lock is not needed any more.
                     break;
-                case EpollRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
+                case LoopRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
                     if (guard.Expired(Environment.TickCount64))
                         EchoHeld(_c.TripLoop(guard, out int length), length);
                     else
@@ -182,7 +182,7 @@ internal sealed class EpollDriver : LoopDriver
     }
 
     /// <summary>The probe's timer, on a pool thread: the loop's thread decides.</summary>
-    private void ProbeTimedOut() => _loop.Post(this, EpollRequest.ProbeTimeout);
+    private void ProbeTimedOut() => _loop.Post(this, LoopRequest.ProbeTimeout);
 
     private void Echo(ReadOnlySpan<byte> data)
     {
@@ -228,7 +228,7 @@ internal sealed class EpollDriver : LoopDriver
         {
             return; // Released: the connection is gone.
         }
-        _loop.Post(this, EpollRequest.SendLockTaken);
+        _loop.Post(this, LoopRequest.SendLockTaken);
     }
 
     /// <summary>Writes the kept echo rest; the send lock is held. Reading resumes when all of it is out.</summary>

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
@@ -19,22 +18,19 @@ internal sealed class EpollServerLoop
     private const ulong WakeData = ulong.MaxValue;
 
     private readonly Epoll _epoll = new(256);
-    private readonly WakeSignal _wake = new();
-    private readonly ConcurrentQueue<(EpollDriver Connection, EpollRequest Request)> _requests = new();
+    private readonly LoopInbox _inbox = new();
     private readonly long _busyPollTicks;
     private readonly Thread _thread;
     private EpollDriver?[] _slots = new EpollDriver?[64];
     private readonly Stack<int> _freeSlots = new();
     private int _usedSlots;
     private uint _generation;
-    private int _wakePending;
-    private volatile bool _stopping;
     private byte[] _buffer = new byte[TcpConnectionOptions.DefaultReceiveBufferSize];
 
     public EpollServerLoop(string name, TimeSpan busyPoll)
     {
         _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
-        _epoll.Add(_wake.Handle, Epoll.In, WakeData);
+        _epoll.Add(_inbox.WakeHandle, Epoll.In, WakeData);
         _thread = new Thread(Run) { IsBackground = true, Name = name };
         _thread.Start();
     }
@@ -48,24 +44,15 @@ internal sealed class EpollServerLoop
     /// </summary>
     public void Stop()
     {
-        _stopping = true;
-        _wake.Set();
+        _inbox.Stop();
         if (Thread.CurrentThread != _thread)
             _thread.Join();
-        _wake.Dispose();
+        _inbox.Dispose();
         _epoll.Dispose();
     }
 
     /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
-    public void Post(EpollDriver connection, EpollRequest request)
-    {
-        if (_stopping)
-            return;
-        _requests.Enqueue((connection, request));
-        // One write per sleep: later posts see the flag until the loop has taken the queue.
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
-            _wake.Set();
-    }
+    public void Post(EpollDriver connection, LoopRequest request) => _inbox.Post(connection, request);
 
     /// <summary>The loop's read buffer, at least <paramref name="size"/> bytes. Loop thread only; valid until the next read.</summary>
     public Span<byte> ReadBuffer(int size)
@@ -147,7 +134,7 @@ internal sealed class EpollServerLoop
     {
         long pollUntil = 0;
         long busyPoll = _busyPollTicks;
-        while (!_stopping)
+        while (!_inbox.Stopping)
         {
             int ready = busyPoll > 0 && Stopwatch.GetTimestamp() < pollUntil ? _epoll.Wait(0) : _epoll.Wait(-1);
             if (ready > 0 && busyPoll > 0)
@@ -168,36 +155,10 @@ internal sealed class EpollServerLoop
                     continue;
                 c.OnPolled();
             }
-            // Also when woken with the flag already clear (a signal that arrived after the last drain): an
-            // eventfd left readable would wake this level-triggered loop again and again.
-            if (woken || Volatile.Read(ref _wakePending) != 0)
-            {
-                // Clear the signal before the flag: a poster that sees the flag clear signals again, and that
-                // signal must not be eaten here (the loop would then sleep with requests queued behind a set flag).
-                _wake.Reset();
-                Interlocked.Exchange(ref _wakePending, 0);
-                while (_requests.TryDequeue(out var request))
-                    request.Connection.OnRequest(request.Request);
-            }
+            _inbox.Deliver(woken);
         }
         // Stopped: connections still here are reset and reported (their owner normally closed them all before).
         for (int slot = 0; slot < _usedSlots; slot++)
             _slots[slot]?.Abandon();
     }
-}
-
-/// <summary>What another thread asks of a connection's <see cref="EpollServerLoop"/>.</summary>
-internal enum EpollRequest
-{
-    /// <summary>Start watching the connection.</summary>
-    Start,
-
-    /// <summary>Stop reading and close (Close, Abort, idle timeout).</summary>
-    Close,
-
-    /// <summary>An echo waiting behind another sender now holds the send lock.</summary>
-    SendLockTaken,
-
-    /// <summary>The echo loop guard's probe ran out of time with nothing more from the peer: a loop.</summary>
-    ProbeTimeout,
 }

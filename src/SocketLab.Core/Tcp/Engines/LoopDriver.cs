@@ -12,6 +12,9 @@ internal abstract class LoopDriver(TcpConnection connection, Action<TcpConnectio
 
     public abstract void CloseRequested();
 
+    /// <summary>On the loop's thread: what another thread posted to the loop's <see cref="LoopInbox"/> for this connection.</summary>
+    internal abstract void OnRequest(LoopRequest request);
+
     /// <summary>The loop no longer serves the connection (set before the close protocol starts).</summary>
     protected abstract void MarkEnded();
 

@@ -8,8 +8,8 @@ namespace SocketLab.Core.Tcp;
 /// The io_uring engine's driver: a connection served by a <see cref="UringServerLoop"/>, with the epoll driver's
 /// behaviour (echo before reading on, ordered sends, graceful close) driven by completions on the loop's thread.
 /// One receive is in the ring while the connection reads; its data is reported and echoed from the buffer it
-/// arrived in, and the next receive is queued when the echo is out. Everything here except <see cref="Start"/>
-/// and <see cref="CloseRequested"/> runs on the loop's thread. Plain sockets only.
+/// arrived in, and the next receive is linked behind the echo's send, so the kernel starts it when the echo is out.
+/// Everything here except <see cref="Start"/> and <see cref="CloseRequested"/> runs on the loop's thread. Plain sockets only.
 /// While an operation of this connection is in the ring, its socket handle is referenced, so a socket closed by
 /// another thread meanwhile keeps its descriptor (its number cannot be reused underneath an operation).
 /// </summary>
@@ -24,6 +24,7 @@ internal sealed class UringDriver : LoopDriver
     }
 
     private const int ENOBUFS = 105;
+    private const int ECANCELED = 125;
 
     private readonly UringServerLoop _loop;
     private readonly SafeSocketHandle _handle;
@@ -56,7 +57,7 @@ internal sealed class UringDriver : LoopDriver
     public void Start()
     {
         if (ReportConnected())
-            _loop.Post(this, EpollRequest.Start);
+            _loop.Post(this, LoopRequest.Start);
     }
 
     protected override void MarkEnded() => _state = LoopState.Ended;
@@ -64,34 +65,34 @@ internal sealed class UringDriver : LoopDriver
     public override void CloseRequested()
     {
         if (_state != LoopState.Ended)
-            _loop.Post(this, EpollRequest.Close);
+            _loop.Post(this, LoopRequest.Close);
     }
 
-    internal void OnRequest(EpollRequest request)
+    internal override void OnRequest(LoopRequest request)
     {
         try
         {
             switch (request)
             {
-                case EpollRequest.Start when _state == LoopState.Reading && Slot < 0:
+                case LoopRequest.Start when _state == LoopState.Reading && Slot < 0:
                     _loop.Add(this);
                     if (_c.Aborted || _c.CloseAsked)
                         End(_c.ClosedByUsReason, null);
                     else if (!Receive())
                         End(CloseReason.Reset, "the socket closed before it could be read");
                     break;
-                case EpollRequest.Close:
+                case LoopRequest.Close:
                     _closeAsked = true;
                     if (_state == LoopState.Reading || (_c.Aborted && _state != LoopState.Ended))
                         EndDroppingEcho(_c.ClosedByUsReason, null);
                     break;
-                case EpollRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
+                case LoopRequest.SendLockTaken when _state == LoopState.EchoWaitingForLock:
                     SendEcho();
                     break;
-                case EpollRequest.SendLockTaken:
+                case LoopRequest.SendLockTaken:
                     _c.ReleaseSendLock();
                     break;
-                case EpollRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
+                case LoopRequest.ProbeTimeout when _state == LoopState.Reading && _c.Guard is { Probing: true } guard:
                     if (guard.Expired(Environment.TickCount64))
                         EchoHeld(_c.TripLoop(guard, out int length), length);
                     else
@@ -153,6 +154,14 @@ internal sealed class UringDriver : LoopDriver
     internal void OnReceived(int result, ushort id, bool hasBuffer, bool noBuffer)
     {
         Release(ref _receiving);
+        if (result == -ECANCELED && _state != LoopState.Ended)
+        {
+            // A receive linked behind an echo whose send failed: it never ran. Reading goes on once the echo is
+            // out (OnSent), or the failure has ended the connection. Only End cancels otherwise, and it ends first.
+            if (_state == LoopState.Reading)
+                ReceiveOrEnd();
+            return;
+        }
         if (_state is LoopState.EchoSending or LoopState.EchoWaitingForLock)
         {
             // Only after a probe: its held echo goes out while a receive was already in the ring. What came
@@ -313,7 +322,7 @@ internal sealed class UringDriver : LoopDriver
         return copy;
     }
 
-    private void ProbeTimedOut() => _loop.Post(this, EpollRequest.ProbeTimeout);
+    private void ProbeTimedOut() => _loop.Post(this, LoopRequest.ProbeTimeout);
 
     private async Task TakeSendLockAsync()
     {
@@ -325,7 +334,7 @@ internal sealed class UringDriver : LoopDriver
         {
             return;
         }
-        _loop.Post(this, EpollRequest.SendLockTaken);
+        _loop.Post(this, LoopRequest.SendLockTaken);
     }
 
     /// <summary>Queues the echo's rest as a send; the send lock is held.</summary>
@@ -340,7 +349,11 @@ internal sealed class UringDriver : LoopDriver
         }
         _sending = true;
         _state = LoopState.EchoSending;
-        _loop.QueueSend(this, _fd, _echo + _echoStart, _echoEnd - _echoStart);
+        // Reading resumes when the echo is out: unless something else decides what comes next (a close asked
+        // for, a read parked behind a probe's echo, a receive already in the ring), its receive goes in linked.
+        bool thenReceive = !_receiving && !_parked && !_closeAsked && Reference();
+        _receiving |= thenReceive;
+        _loop.QueueSend(this, _fd, _echo + _echoStart, _echoEnd - _echoStart, thenReceive);
     }
 
     /// <summary>A send completed with <paramref name="result"/> bytes, or −errno.</summary>

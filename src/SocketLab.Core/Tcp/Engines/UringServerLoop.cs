@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net.Sockets;
-using SocketLab.Core.Net;
 using SocketLab.Core.Uring;
 using static SocketLab.Core.Uring.UringNative;
 
@@ -11,8 +9,9 @@ namespace SocketLab.Core.Tcp;
 /// one ring, one ring of provided receive buffers shared by all its connections. A connection that may read has
 /// one receive in the ring; its data arrives as a completion, already in a buffer, and the echo goes back as a
 /// send from that same buffer (no copy), queued with the other sends of the turn and submitted with the next
-/// wait: one <c>io_uring_enter</c> per loop turn. Reading is re-armed only once the echo is out, so a peer
-/// that does not read holds one buffer and stops being read, as on the epoll engine.
+/// wait: one <c>io_uring_enter</c> per loop turn. The next receive is linked behind the echo's send, so the
+/// kernel starts it only once the echo is out — a peer that does not read holds one buffer and stops being
+/// read, as on the epoll engine — and an echo costs one loop turn, not two.
 /// Only the loop's thread touches the ring; other threads queue a request (<see cref="Post"/>) and wake it.
 /// </summary>
 internal sealed unsafe class UringServerLoop
@@ -31,16 +30,13 @@ internal sealed unsafe class UringServerLoop
     // Made on the loop's thread: a single-issuer ring belongs to the thread that creates it.
     private IoUring _ring = null!;
     private ProvidedBuffers _buffers = null!;
-    private readonly WakeSignal _wake = new();
-    private readonly ConcurrentQueue<(UringDriver Connection, EpollRequest Request)> _requests = new();
+    private readonly LoopInbox _inbox = new();
     private readonly Queue<UringDriver> _starved = new();  // receives that found no free buffer
     private readonly Stack<int> _freeSlots = new();
     private readonly Thread _thread;
     private UringDriver?[] _slots = new UringDriver?[64];
     private int _usedSlots;
     private uint _generation;
-    private int _wakePending;
-    private volatile bool _stopping;
 
     public UringServerLoop(string name)
     {
@@ -53,22 +49,14 @@ internal sealed unsafe class UringServerLoop
     /// <summary>Ends the loop's thread and closes the ring (waits for the thread).</summary>
     public void Stop()
     {
-        _stopping = true;
-        _wake.Set();
+        _inbox.Stop();
         if (Thread.CurrentThread != _thread)
             _thread.Join();
-        _wake.Dispose();
+        _inbox.Dispose();
     }
 
     /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
-    public void Post(UringDriver connection, EpollRequest request)
-    {
-        if (_stopping)
-            return;
-        _requests.Enqueue((connection, request));
-        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
-            _wake.Set();
-    }
+    public void Post(UringDriver connection, LoopRequest request) => _inbox.Post(connection, request);
 
     /// <summary>Starts serving <paramref name="c"/>: gives it a slot (its completions are routed by it).</summary>
     public void Add(UringDriver c)
@@ -104,16 +92,32 @@ internal sealed unsafe class UringServerLoop
         sqe->UserData = Data(c, KindReceive);
     }
 
-    /// <summary>Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it completes).</summary>
-    public void QueueSend(UringDriver c, int fd, byte* address, int length)
+    /// <summary>
+    /// Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it
+    /// completes). WAITALL: it completes with every byte or fails, the kernel sending a short send's rest itself.
+    /// With <paramref name="thenReceive"/> the connection's next receive is linked behind it: the kernel starts
+    /// that receive as soon as the send is done, in the same <c>io_uring_enter</c>, instead of a loop turn later
+    /// (a failed send cancels it: its completion comes as −ECANCELED).
+    /// </summary>
+    public void QueueSend(UringDriver c, int fd, byte* address, int length, bool thenReceive)
     {
+        if (thenReceive)
+        {
+            while (!_ring.HasRoom(2))
+                _ring.Submit(0); // The pair goes to the kernel together: a link cannot span two submissions.
+        }
         Sqe* sqe = Next();
         sqe->Opcode = OpSend;
         sqe->Fd = fd;
         sqe->Addr = (ulong)address;
         sqe->Len = (uint)length;
-        sqe->OpFlags = 0x4000; // MSG_NOSIGNAL
+        sqe->OpFlags = MsgNoSignal | MsgWaitAll;
         sqe->UserData = Data(c, KindSend);
+        if (thenReceive)
+        {
+            sqe->Flags = SqeIoLink;
+            ArmReceive(c, fd);
+        }
     }
 
     /// <summary>Asks the kernel to cancel <paramref name="c"/>'s operation of this kind (its completion still comes, as cancelled or done).</summary>
@@ -157,7 +161,7 @@ internal sealed unsafe class UringServerLoop
     {
         Sqe* sqe = Next();
         sqe->Opcode = OpPollAdd;
-        sqe->Fd = _wake.Handle;
+        sqe->Fd = _inbox.WakeHandle;
         sqe->Len = PollAddMulti;
         sqe->OpFlags = PollIn;
         sqe->UserData = KindWake;
@@ -191,9 +195,9 @@ internal sealed unsafe class UringServerLoop
     private void Serve()
     {
         ArmWake();
-        while (!_stopping)
+        while (!_inbox.Stopping)
         {
-            _ring.Submit(1_000_000);
+            _ring.Submit(IoUring.NoTimeout); // Woken by a completion or by the wake signal's poll: no timeout needed.
             bool woken = false;
             while (_ring.TryPeek(out Cqe cqe))
             {
@@ -228,13 +232,7 @@ internal sealed unsafe class UringServerLoop
                 }
             }
             _buffers.Publish();
-            if (woken || Volatile.Read(ref _wakePending) != 0)
-            {
-                _wake.Reset();
-                Interlocked.Exchange(ref _wakePending, 0);
-                while (_requests.TryDequeue(out var request))
-                    request.Connection.OnRequest(request.Request);
-            }
+            _inbox.Deliver(woken);
         }
         for (int slot = 0; slot < _usedSlots; slot++)
             _slots[slot]?.Abandon();
