@@ -6,6 +6,7 @@
 #   latency:    50 connections x 32 B ping-pong, as fast as it goes (msg/s, p50/p99 in µs)
 #   paced:      the same ping-pong held at 10k msg/s in all (open loop, latency from each message's set
 #               time): nothing saturates, so the p99 a relay adds is its own, not a queue's
+#   single:     1 connection x 32 B ping-pong: one message in flight, the relay's hop latency alone
 # Two layouts, because on loopback every process shares the machine's cores:
 #   shared: every process may run on every core (a relay's work competes with the load it relays)
 #   own-core (needs >= 2 cores): the generator and the echo server on CPU 0, each relay on CPU 1, as
@@ -78,12 +79,13 @@ for layout in $layouts; do
     for p in "$server_pid" "$relay_pid" "$copy_pid" "$socat_pid"; do pin "$p" "$all_cpus"; done; gen_cpus=$all_cpus
   fi
   for run in $(seq "$runs"); do
-    for cell in throughput latency paced; do
+    for cell in throughput latency paced single; do
       for path in "${paths[@]}"; do
         case "$cell" in
           throughput) load=(-c 4 --size 64k --depth 16) ;;
           latency) load=(-c 50 --size 32 --depth 1) ;;
           paced) load=(-c 50 --size 32 --depth 1 --rate 10k/s) ;;
+          single) load=(-c 1 --size 32 --depth 1) ;;
         esac
         before=$(cpu_s "${path_pid[$path]}")
         line=$(taskset -c "$gen_cpus" "${cli[@]}" bench 127.0.0.1 "${target[$path]}" "${load[@]}" -d "$duration" --warmup "$warmup" --json) || true
@@ -116,19 +118,26 @@ for layout in dict.fromkeys(r["layout"] for r in rows):
     mps = {p: med("latency", p, lambda r: r["messages_per_s"]) for p in paths}
     q50 = {p: med("paced", p, lambda r: r["latency_us"]["p50"]) for p in paths}
     q99 = {p: med("paced", p, lambda r: r["latency_us"]["p99"]) for p in paths}
-    # CPU of the middle process per GiB echoed (both ways counted once, as the bench counts MiB), and per paced message.
+    s50 = {p: med("single", p, lambda r: r["latency_us"]["p50"]) for p in paths}
+    s99 = {p: med("single", p, lambda r: r["latency_us"]["p99"]) for p in paths}
+    # CPU of the middle process per GiB echoed (both ways counted once, as the bench counts MiB). Not per paced
+    # message: a process woken 10k times a second from idle is charged the tick that restarts on its wake-up,
+    # which inflates CPU at low rates (measured: ~50 µs a message for every path alike).
     gib = {p: med("throughput", p, lambda r: r["middle_cpu_s"] / (r["mib_per_s"] * r["loaded_s"] / 1024)) for p in paths}
-    per_msg = {p: med("paced", p, lambda r: r["middle_cpu_s"] / (r["messages_per_s"] * r["loaded_s"]) * 1e6) for p in paths}
     n = max(r["run"] for r in rows if r["layout"] == layout)
     print(f"\n### layout: {layout} (medians of {n} interleaved runs)\n")
     print("| path | 64 KiB x4, depth 16: MiB/s | vs direct | 50 x 32 B ping-pong: msg/s | p50 µs | p99 µs | at 10k msg/s: p50 µs | p99 µs | p99 added µs |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for p in paths:
         print(f"| {names[p]} | {mib[p]:.0f} | {mib[p]/mib['direct']:.2f} | {mps[p]:.0f} | {p50[p]:.0f} | {p99[p]:.0f} | {q50[p]:.0f} | {q99[p]:.0f} | {q99[p]-q99['direct']:+.0f} |")
-    print("\nCPU of the process in the middle (direct: the echo server itself; socat: its forks too):\n")
-    print("| path | CPU s per GiB echoed at 64 KiB | vs the echo server's | CPU µs per message at 10k msg/s |")
-    print("|---|---:|---:|---:|")
+    print("\n| path | 1 x 32 B ping-pong: p50 µs | p50 added µs | p99 µs | p99 added µs |")
+    print("|---|---:|---:|---:|---:|")
     for p in paths:
-        print(f"| {names[p]} | {gib[p]:.3f} | {gib[p]/gib['direct']:.2f} | {per_msg[p]:.1f} |")
+        print(f"| {names[p]} | {s50[p]:.0f} | {s50[p]-s50['direct']:+.0f} | {s99[p]:.0f} | {s99[p]-s99['direct']:+.0f} |")
+    print("\nCPU of the process in the middle (direct: the echo server itself; socat: its forks too):\n")
+    print("| path | CPU s per GiB echoed at 64 KiB | vs the echo server's |")
+    print("|---|---:|---:|")
+    for p in paths:
+        print(f"| {names[p]} | {gib[p]:.3f} | {gib[p]/gib['direct']:.2f} |")
 print(f"\nresults: {sys.argv[1]}")
 PY

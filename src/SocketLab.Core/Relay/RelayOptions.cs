@@ -1,4 +1,5 @@
 using System.Net;
+using SocketLab.Core.Tcp;
 
 namespace SocketLab.Core.Relay;
 
@@ -27,6 +28,12 @@ public sealed record RelayOptions
     /// always copies through the process (what it saves: docs/benchmarks.md, relay overhead).
     /// </summary>
     public bool ZeroCopy { get; init; } = true;
+
+    /// <summary>
+    /// Zero-copy path: after traffic, each relay thread keeps polling this long before it sleeps, so the next chunk
+    /// needs no wake-up (the server's epoll loops do the same; see TcpServerOptions.BusyPoll). Zero sleeps at once.
+    /// </summary>
+    public TimeSpan BusyPoll { get; init; } = TcpServerOptions.DefaultBusyPoll;
 
     public int Backlog { get; init; } = 512;
 }

@@ -51,7 +51,7 @@ public sealed class RelayServer : IAsyncDisposable
         if (_spliceLoops is not null)
         {
             for (int i = 0; i < _spliceLoops.Length; i++)
-                _spliceLoops[i] = new SpliceRelayLoop(i);
+                _spliceLoops[i] = new SpliceRelayLoop(i, _options.BusyPoll);
         }
         _acceptLoop = Task.Run(AcceptLoopAsync);
     }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using SocketLab.Core.Net;
@@ -25,12 +26,16 @@ internal sealed class SpliceRelayLoop : IDisposable
     private readonly Dictionary<long, PendingConnect> _connects = [];
     private long _nextConnect;
     private readonly Thread _thread;
+    private readonly long _busyPollTicks;
     private volatile bool _stopping;
 
     public static bool IsSupported => Epoll.IsSupported;
 
-    public SpliceRelayLoop(int index)
+    /// <param name="index">Names the thread (socketlab-splice-N).</param>
+    /// <param name="busyPoll">After traffic, keep polling this long before sleeping, as the server's epoll loops do.</param>
+    public SpliceRelayLoop(int index, TimeSpan busyPoll)
     {
+        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _epoll.Add(_wake.Handle, Epoll.In, WakeToken);
         _thread = new Thread(Run) { IsBackground = true, Name = $"socketlab-splice-{index}" };
         _thread.Start();
@@ -72,9 +77,14 @@ internal sealed class SpliceRelayLoop : IDisposable
 
     private void Run()
     {
+        long pollUntil = 0;
         while (!_stopping)
         {
-            int ready = _epoll.Wait(_again.Count > 0 ? 0 : -1);
+            // A sleeping thread's wake-up is most of a relayed hop's latency: poll a while after traffic instead.
+            bool polling = _again.Count > 0 || (_busyPollTicks > 0 && Stopwatch.GetTimestamp() < pollUntil);
+            int ready = _epoll.Wait(polling ? 0 : -1);
+            if (ready > 0 && _busyPollTicks > 0)
+                pollUntil = Stopwatch.GetTimestamp() + _busyPollTicks;
             for (int i = 0; i < ready; i++)
             {
                 ulong data = _epoll.DataAt(i);
