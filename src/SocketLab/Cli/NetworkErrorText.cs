@@ -28,7 +28,7 @@ public static class NetworkErrorText
             NetworkErrorKind.AddressInUse => $"address already in use (another program is listening there; {listening.TakenPort})",
             NetworkErrorKind.AddressNotAvailable => listening.MissingAddress is { } check ? $"address not available on this machine ({check})" : "address not available on this machine",
             NetworkErrorKind.BroadcastNotAllowed => "permission denied (a broadcast address needs --broadcast)",
-            NetworkErrorKind.WrongAddressFamily => "an IPv4 group cannot be joined on an IPv6 socket; bind an IPv4 address (e.g. --bind 0.0.0.0)",
+            NetworkErrorKind.WrongAddressFamily => listening.Ipv4Socket is { } ipv4 ? $"an IPv4 group cannot be joined on an IPv6 socket; {ipv4}" : ex.Reason,
             NetworkErrorKind.TlsFailed when ex.InnerException is Core.Tls.TlsRefusedException refused => TlsRefusalText.Of(refused.Refusal),
             _ => ex.Reason,
         };

@@ -315,7 +315,7 @@ public static class UdpCommand
         {
             endpoint.Start();
         }
-        catch (NetworkException ex) when (ex.Operation == NetworkOperation.Bind)
+        catch (NetworkException ex) when (ex.Operation is NetworkOperation.Bind or NetworkOperation.JoinGroup)
         {
             throw NetworkErrorText.Failure(ex, ListenHint.LocalPort);
         }

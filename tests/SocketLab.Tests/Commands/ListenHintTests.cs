@@ -65,6 +65,22 @@ public sealed class ListenHintTests : IDisposable
     }
 
     [Fact]
+    public async Task Udp_send_to_an_ipv6_address_with_an_ipv4_group_says_to_send_to_an_ipv4_address()
+    {
+        (int code, _, string stderr) = await CliProcess.RunAsync(Wait, "udp", "send", "::1", "9", "x", "--join", "239.1.2.3");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Equal("socketlab: cannot join multicast group 239.1.2.3: an IPv4 group cannot be joined on an IPv6 socket; send to an IPv4 address to join an IPv4 group", stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Udp_listen_on_an_ipv6_address_with_an_ipv4_group_says_bind()
+    {
+        (int code, _, string stderr) = await CliProcess.RunAsync(Wait, "udp", "listen", "--port", "0", "--bind", "::1", "--join", "239.1.2.3");
+        Assert.True(code == 1, $"exit {code}: {stderr}");
+        Assert.Equal("socketlab: cannot join multicast group 239.1.2.3: an IPv4 group cannot be joined on an IPv6 socket; bind an IPv4 address (e.g. --bind 0.0.0.0)", stderr.Trim());
+    }
+
+    [Fact]
     public async Task Server_still_says_port()
     {
         using Socket taken = RawPeer.Listen();

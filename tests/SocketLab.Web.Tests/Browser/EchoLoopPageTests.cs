@@ -39,14 +39,26 @@ public sealed class EchoLoopPageTests(BrowserFixture browser)
         // Nothing lost: every byte one side sent, the other side counted.
         await WaitUntilAsync(() => server.Counters.RxBytes == client.Counters.TxBytes && client.Counters.RxBytes == server.Counters.TxBytes);
 
-        // The server tab: the client's row says echo is off, and its button turns it back on.
+        // The server tab: the client's last echo completes the server's own run, so its guard finds the loop too:
+        // the client's row says echo is off, and its button turns it back on. A run needs its copies at most
+        // EchoLoopInfo.MaxGap (200 ms) apart; one stall longer than that on a loaded machine (seen once in CI)
+        // restarts the server's run after the client has already stopped echoing, and then only the client's end
+        // says so. The loop is stopped either way (checked above); the server then still echoes that client.
         await page.Locator(".tab").First.ClickAsync();
-        await Assertions.Expect(Field(page, "log").Locator(".entry.error")).ToContainTextAsync("回显死循环");
         ILocator echo = Field(page, "clients").GetByTestId("client-echo");
-        await Assertions.Expect(echo).ToHaveTextAsync("关");
-        await BrowserFixture.ScreenshotAsync(page, "echo-loop-zh");
-        await echo.ClickAsync();
-        await Assertions.Expect(echo).ToHaveTextAsync("开");
+        ILocator notice = Field(page, "log").Locator(".entry.error", new() { HasText = "回显死循环" });
+        if (!await BecomesAsync(echo, "关") && await BecomesAsync(echo, "开"))
+        {
+            Assert.Equal(0, await notice.CountAsync()); // Echo on and no notice: consistent, the server never saw a loop.
+        }
+        else
+        {
+            await Assertions.Expect(notice).ToHaveCountAsync(1);
+            await Assertions.Expect(echo).ToHaveTextAsync("关");
+            await BrowserFixture.ScreenshotAsync(page, "echo-loop-zh");
+            await echo.ClickAsync();
+            await Assertions.Expect(echo).ToHaveTextAsync("开");
+        }
 
         var clicked = System.Diagnostics.Stopwatch.StartNew();
         await page.Locator(".tab").Last.ClickAsync();
@@ -56,4 +68,17 @@ public sealed class EchoLoopPageTests(BrowserFixture browser)
         Assert.Empty(errors);
     }
 
+    /// <summary>Whether <paramref name="locator"/> shows <paramref name="text"/> within 5 s.</summary>
+    private static async Task<bool> BecomesAsync(ILocator locator, string text)
+    {
+        try
+        {
+            await Assertions.Expect(locator).ToHaveTextAsync(text, new() { Timeout = 5_000 });
+            return true;
+        }
+        catch (PlaywrightException)
+        {
+            return false;
+        }
+    }
 }
