@@ -7,8 +7,8 @@ namespace SocketLab.Core.Tcp;
 /// <summary>
 /// The epoll engine's driver: a connection served by an <see cref="EpollServerLoop"/> instead of an async
 /// receive loop, with the same behaviour (echo before reading on, ordered sends, graceful close), driven by
-/// readiness events on the loop's thread. Everything here except <see cref="Start"/> and
-/// <see cref="CloseRequested"/> runs on that thread. Plain sockets only (it reads with <see cref="ConnectionIo.ReceiveNow"/>).
+/// readiness events on the loop's thread. Everything here except <see cref="LoopDriver.Start"/> and
+/// <see cref="LoopDriver.CloseRequested"/> runs on that thread. Plain sockets only (it reads with <see cref="ConnectionIo.ReceiveNow"/>).
 /// </summary>
 internal sealed class EpollDriver : LoopDriver
 {
@@ -28,29 +28,15 @@ internal sealed class EpollDriver : LoopDriver
     private int _echoRestEnd;
 
     public EpollDriver(TcpConnection connection, EpollServerLoop loop, Action<TcpConnection> finished)
-        : base(connection, finished) => _loop = loop;
+        : base(connection, loop.Inbox, finished) => _loop = loop;
 
-    // The loop's bookkeeping for this connection: its slot, the slot's generation, whether epoll watches it.
-    internal int PollSlot = -1;
-    internal uint PollGeneration;
+    // Whether the loop's epoll set watches this connection (its slot is LoopDriver's).
     internal bool PollWatched;
     internal SafeSocketHandle PollHandle => _c.Io.Socket.SafeHandle;
 
-    /// <summary>Reports the connection, then hands it to the loop. On the accepting thread.</summary>
-    public void Start()
-    {
-        if (ReportConnected())
-            _loop.Post(this, LoopRequest.Start);
-    }
+    protected override bool Ended => _state == LoopState.Ended;
 
     protected override void MarkEnded() => _state = LoopState.Ended;
-
-    /// <summary>Any thread: the loop's thread decides (an echo in progress finishes first).</summary>
-    public override void CloseRequested()
-    {
-        if (_state != LoopState.Ended)
-            _loop.Post(this, LoopRequest.Close);
-    }
 
     internal override void OnRequest(LoopRequest request)
     {
@@ -182,7 +168,7 @@ internal sealed class EpollDriver : LoopDriver
     }
 
     /// <summary>The probe's timer, on a pool thread: the loop's thread decides.</summary>
-    private void ProbeTimedOut() => _loop.Post(this, LoopRequest.ProbeTimeout);
+    private void ProbeTimedOut() => Post(LoopRequest.ProbeTimeout);
 
     private void Echo(ReadOnlySpan<byte> data)
     {
@@ -228,7 +214,7 @@ internal sealed class EpollDriver : LoopDriver
         {
             return; // Released: the connection is gone.
         }
-        _loop.Post(this, LoopRequest.SendLockTaken);
+        Post(LoopRequest.SendLockTaken);
     }
 
     /// <summary>Writes the kept echo rest; the send lock is held. Reading resumes when all of it is out.</summary>

@@ -11,7 +11,7 @@ namespace SocketLab.Core.Tcp;
 /// <c>epoll_wait</c>; .NET's engine adds a read that finds nothing and its own dispatch. An idle connection holds
 /// no buffer, no task and no .NET async socket state.
 /// Only the loop's thread changes which connections it serves and what it watches for them; other
-/// threads queue a request (<see cref="Post"/>) and wake it.
+/// threads queue a request (<see cref="Inbox"/>) and wake it.
 /// </summary>
 internal sealed class EpollServerLoop
 {
@@ -21,10 +21,7 @@ internal sealed class EpollServerLoop
     private readonly LoopInbox _inbox = new();
     private readonly long _busyPollTicks;
     private readonly Thread _thread;
-    private EpollDriver?[] _slots = new EpollDriver?[64];
-    private readonly Stack<int> _freeSlots = new();
-    private int _usedSlots;
-    private uint _generation;
+    private readonly LoopSlots<EpollDriver> _slots = new();
     private byte[] _buffer = new byte[TcpConnectionOptions.DefaultReceiveBufferSize];
 
     public EpollServerLoop(string name, TimeSpan busyPoll)
@@ -51,8 +48,8 @@ internal sealed class EpollServerLoop
         _epoll.Dispose();
     }
 
-    /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
-    public void Post(EpollDriver connection, LoopRequest request) => _inbox.Post(connection, request);
+    /// <summary>Where other threads post requests for this loop's connections.</summary>
+    public LoopInbox Inbox => _inbox;
 
     /// <summary>The loop's read buffer, at least <paramref name="size"/> bytes. Loop thread only; valid until the next read.</summary>
     public Span<byte> ReadBuffer(int size)
@@ -65,15 +62,10 @@ internal sealed class EpollServerLoop
     /// <summary>Starts serving <paramref name="c"/>: watched for reading. False when its socket is already gone.</summary>
     public bool Add(EpollDriver c)
     {
-        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _usedSlots++;
-        if (slot == _slots.Length)
-            Array.Resize(ref _slots, _slots.Length * 2);
-        _slots[slot] = c;
-        c.PollSlot = slot;
-        c.PollGeneration = ++_generation;
+        _slots.Add(c);
         if (Watch(c, Epoll.In))
             return true;
-        Free(c);
+        _slots.Free(c);
         return false;
     }
 
@@ -81,16 +73,7 @@ internal sealed class EpollServerLoop
     public void Remove(EpollDriver c)
     {
         Watch(c, 0);
-        Free(c);
-    }
-
-    private void Free(EpollDriver c)
-    {
-        if (c.PollSlot < 0 || _slots[c.PollSlot] != c)
-            return;
-        _slots[c.PollSlot] = null;
-        _freeSlots.Push(c.PollSlot);
-        c.PollSlot = -1;
+        _slots.Free(c);
     }
 
     /// <summary>
@@ -109,7 +92,7 @@ internal sealed class EpollServerLoop
         {
             handle.DangerousAddRef(ref referenced);
             nint fd = handle.DangerousGetHandle();
-            ulong data = (uint)c.PollSlot | ((ulong)c.PollGeneration << 32);
+            ulong data = (uint)c.Slot | ((ulong)c.Generation << 32);
             bool ok = true;
             if (events == 0)
                 _epoll.Remove(fd);
@@ -148,17 +131,13 @@ internal sealed class EpollServerLoop
                     woken = true; // The queue is looked at below.
                     continue;
                 }
-                int slot = (int)(uint)data;
-                EpollDriver? c = slot < _usedSlots ? _slots[slot] : null;
                 // A stale event for a connection that left (and maybe a slot since reused) is dropped.
-                if (c is null || c.PollGeneration != (uint)(data >> 32))
-                    continue;
-                c.OnPolled();
+                _slots.Find((int)(uint)data, (uint)(data >> 32))?.OnPolled();
             }
             _inbox.Deliver(woken);
         }
         // Stopped: connections still here are reset and reported (their owner normally closed them all before).
-        for (int slot = 0; slot < _usedSlots; slot++)
-            _slots[slot]?.Abandon();
+        foreach (EpollDriver c in _slots.All().ToList())
+            c.Abandon();
     }
 }

@@ -9,7 +9,7 @@ namespace SocketLab.Core.Tcp;
 /// behaviour (echo before reading on, ordered sends, graceful close) driven by completions on the loop's thread.
 /// One receive is in the ring while the connection reads; its data is reported and echoed from the buffer it
 /// arrived in, and the next receive is linked behind the echo's send, so the kernel starts it when the echo is out.
-/// Everything here except <see cref="Start"/> and <see cref="CloseRequested"/> runs on the loop's thread. Plain sockets only.
+/// Everything here except <see cref="LoopDriver.Start"/> and <see cref="LoopDriver.CloseRequested"/> runs on the loop's thread. Plain sockets only.
 /// While an operation of this connection is in the ring, its socket handle is referenced, so a socket closed by
 /// another thread meanwhile keeps its descriptor (its number cannot be reused underneath an operation).
 /// </summary>
@@ -45,28 +45,15 @@ internal sealed class UringDriver : LoopDriver
     private bool _parkedHasBuffer;
 
     public UringDriver(TcpConnection connection, UringServerLoop loop, Action<TcpConnection> finished)
-        : base(connection, finished)
+        : base(connection, loop.Inbox, finished)
     {
         _loop = loop;
         _handle = connection.Io.Socket.SafeHandle;
     }
 
-    internal int Slot = -1;
-    internal uint Generation;
-
-    public void Start()
-    {
-        if (ReportConnected())
-            _loop.Post(this, LoopRequest.Start);
-    }
+    protected override bool Ended => _state == LoopState.Ended;
 
     protected override void MarkEnded() => _state = LoopState.Ended;
-
-    public override void CloseRequested()
-    {
-        if (_state != LoopState.Ended)
-            _loop.Post(this, LoopRequest.Close);
-    }
 
     internal override void OnRequest(LoopRequest request)
     {
@@ -322,7 +309,7 @@ internal sealed class UringDriver : LoopDriver
         return copy;
     }
 
-    private void ProbeTimedOut() => _loop.Post(this, LoopRequest.ProbeTimeout);
+    private void ProbeTimedOut() => Post(LoopRequest.ProbeTimeout);
 
     private async Task TakeSendLockAsync()
     {
@@ -334,7 +321,7 @@ internal sealed class UringDriver : LoopDriver
         {
             return;
         }
-        _loop.Post(this, LoopRequest.SendLockTaken);
+        Post(LoopRequest.SendLockTaken);
     }
 
     /// <summary>Queues the echo's rest as a send; the send lock is held.</summary>

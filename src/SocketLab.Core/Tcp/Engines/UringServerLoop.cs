@@ -12,7 +12,7 @@ namespace SocketLab.Core.Tcp;
 /// wait: one <c>io_uring_enter</c> per loop turn. The next receive is linked behind the echo's send, so the
 /// kernel starts it only once the echo is out — a peer that does not read holds one buffer and stops being
 /// read, as on the epoll engine — and an echo costs one loop turn, not two.
-/// Only the loop's thread touches the ring; other threads queue a request (<see cref="Post"/>) and wake it.
+/// Only the loop's thread touches the ring; other threads queue a request (<see cref="Inbox"/>) and wake it.
 /// </summary>
 internal sealed unsafe class UringServerLoop
 {
@@ -32,11 +32,8 @@ internal sealed unsafe class UringServerLoop
     private ProvidedBuffers _buffers = null!;
     private readonly LoopInbox _inbox = new();
     private readonly Queue<UringDriver> _starved = new();  // receives that found no free buffer
-    private readonly Stack<int> _freeSlots = new();
     private readonly Thread _thread;
-    private UringDriver?[] _slots = new UringDriver?[64];
-    private int _usedSlots;
-    private uint _generation;
+    private readonly LoopSlots<UringDriver> _slots = new();
 
     public UringServerLoop(string name)
     {
@@ -55,29 +52,14 @@ internal sealed unsafe class UringServerLoop
         _inbox.Dispose();
     }
 
-    /// <summary>Queues a request for the loop's thread. Callable from any thread; ignored once the loop stopped.</summary>
-    public void Post(UringDriver connection, LoopRequest request) => _inbox.Post(connection, request);
+    /// <summary>Where other threads post requests for this loop's connections.</summary>
+    public LoopInbox Inbox => _inbox;
 
     /// <summary>Starts serving <paramref name="c"/>: gives it a slot (its completions are routed by it).</summary>
-    public void Add(UringDriver c)
-    {
-        int slot = _freeSlots.Count > 0 ? _freeSlots.Pop() : _usedSlots++;
-        if (slot == _slots.Length)
-            Array.Resize(ref _slots, _slots.Length * 2);
-        _slots[slot] = c;
-        c.Slot = slot;
-        c.Generation = ++_generation;
-    }
+    public void Add(UringDriver c) => _slots.Add(c);
 
     /// <summary>Stops serving <paramref name="c"/> (nothing of it is in the ring any more).</summary>
-    public void Free(UringDriver c)
-    {
-        if (c.Slot < 0 || _slots[c.Slot] != c)
-            return;
-        _slots[c.Slot] = null;
-        _freeSlots.Push(c.Slot);
-        c.Slot = -1;
-    }
+    public void Free(UringDriver c) => _slots.Free(c);
 
     private static ulong Data(UringDriver c, ulong kind) => kind | ((ulong)c.Generation << SlotBits) | (uint)c.Slot;
 
@@ -212,9 +194,8 @@ internal sealed unsafe class UringServerLoop
                 }
                 if (kind == KindCancel)
                     continue;
-                int slot = (int)(cqe.UserData & SlotMask);
-                UringDriver? c = slot < _usedSlots ? _slots[slot] : null;
-                if (c is null || c.Generation != (uint)(cqe.UserData >> SlotBits))
+                UringDriver? c = _slots.Find((int)(cqe.UserData & SlotMask), (uint)(cqe.UserData >> SlotBits));
+                if (c is null)
                 {
                     // Cannot happen (a slot is freed only with nothing in flight); a buffer is never lost anyway.
                     if ((cqe.Flags & CqeBuffer) != 0)
@@ -234,7 +215,7 @@ internal sealed unsafe class UringServerLoop
             _buffers.Publish();
             _inbox.Deliver(woken);
         }
-        for (int slot = 0; slot < _usedSlots; slot++)
-            _slots[slot]?.Abandon();
+        foreach (UringDriver c in _slots.All().ToList())
+            c.Abandon();
     }
 }
