@@ -70,6 +70,9 @@ all_cpus="0-$(( $(nproc) - 1 ))"
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15+$16+$17)/hz}' "/proc/$1/stat"; }
 declare -A path_pid=([direct]=$server_pid [relay]=$relay_pid [copy]=$copy_pid [socat]=$socat_pid)
 
+# Seconds of load per cell (warm-up and measured time): what the middle process's CPU is spread over.
+loaded_s=$(python3 -c 'import sys; t=lambda x: float(x[:-2])/1000 if x.endswith("ms") else float(x[:-1]); print(t(sys.argv[1]) + t(sys.argv[2]))' "$duration" "$warmup")
+
 paths=(direct relay copy socat)
 declare -A target=([direct]=$echo_port [relay]=$relay_port [copy]=$copy_port [socat]=$socat_port)
 for layout in $layouts; do
@@ -93,7 +96,7 @@ for layout in $layouts; do
         used=$(python3 -c 'import sys; print(float(sys.argv[2]) - float(sys.argv[1]))' "$before" "$(cpu_s "${path_pid[$path]}")")
         # middle_cpu_s: what the relay (or, direct, the echo server) used over warm-up and measured time together.
         python3 -c 'import json,sys; r=json.loads(sys.argv[1]); r.pop("timeline",None); r.update(run=int(sys.argv[2]),cell=sys.argv[3],path=sys.argv[4],layout=sys.argv[5],middle_cpu_s=float(sys.argv[6]),loaded_s=float(sys.argv[7])); print(json.dumps(r))' \
-          "$line" "$run" "$cell" "$path" "$layout" "$used" "$(python3 -c 'import sys; t=lambda x: float(x[:-2])/1000 if x.endswith("ms") else float(x[:-1]); print(t(sys.argv[1]) + t(sys.argv[2]))' "$duration" "$warmup")" >> "$results"
+          "$line" "$run" "$cell" "$path" "$layout" "$used" "$loaded_s" >> "$results"
         echo "$layout run $run $cell $path done" >&2
       done
     done
