@@ -61,6 +61,9 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>The engine serving connections, <see cref="SocketEngine.Auto"/> resolved (known after <see cref="Start"/>).</summary>
     public SocketEngine Engine { get; private set; }
 
+    /// <summary>Receive buffers of the uring engine held by connections (tests bound what a peer can hold).</summary>
+    internal int UringBuffersHeld => _uringLoops?.BuffersHeld ?? 0;
+
     /// <summary>
     /// Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>;
     /// asking for the epoll engine where it cannot run throws <see cref="NotSupportedException"/>.
@@ -81,7 +84,7 @@ public sealed class TcpServer : IAsyncDisposable
         if (Engine == SocketEngine.Epoll)
             _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
         if (Engine == SocketEngine.Uring)
-            _uringLoops = new UringLoopGroup();
+            _uringLoops = new UringLoopGroup(multishot: !_options.UringSingleReceives);
         TimeSpan idle = _options.Connection.IdleTimeout;
         if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
             _watchdog = new IdleWatchdog();

@@ -102,9 +102,6 @@ internal sealed unsafe class IoUring : IDisposable
     /// <summary>SQEs filled since the last submission.</summary>
     public uint Pending => _toSubmit;
 
-    /// <summary>Whether <paramref name="count"/> more SQEs fit before the next <see cref="Submit"/> (a linked pair must not be split by one).</summary>
-    public bool HasRoom(uint count) => _sqEntries - (_sqLocalTail - Volatile.Read(ref *_sqHead)) >= count;
-
     /// <summary>
     /// Publishes the filled SQEs and, in the same system call, waits until at least one completion is
     /// there or <paramref name="timeoutMicros"/> has passed (0: do not wait; just submit and collect;

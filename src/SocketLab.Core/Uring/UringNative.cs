@@ -44,7 +44,6 @@ internal static unsafe partial class UringNative
 
     // sqe.flags
     public const byte SqeFixedFile = 1 << 0;
-    public const byte SqeIoLink = 1 << 2;        // the next SQE starts only once this one succeeded
     public const byte SqeBufferSelect = 1 << 5;
 
     // sqe.ioprio for recv
@@ -111,6 +110,7 @@ internal static unsafe partial class UringNative
         [FieldOffset(40)] public ushort BufGroup;
         [FieldOffset(42)] public ushort Personality;
         [FieldOffset(44)] public int SpliceFdIn;
+        [FieldOffset(44)] public uint OptLen;     // shares SpliceFdIn's place: a multishot receive's byte cap (Linux 6.17)
         [FieldOffset(48)] public ulong Addr3;
         [FieldOffset(56)] public ulong Pad2;
     }

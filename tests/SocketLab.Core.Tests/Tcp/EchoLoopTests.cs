@@ -94,6 +94,7 @@ public class EchoLoopTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task A_peer_that_echoes_too_is_cut_off_and_every_byte_is_still_reported(ServerEngine engine)
@@ -134,6 +135,7 @@ public class EchoLoopTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Without_the_guard_the_loop_goes_on(ServerEngine engine)
@@ -156,6 +158,7 @@ public class EchoLoopTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task A_peer_repeating_itself_on_its_own_gets_every_echo(ServerEngine engine)
@@ -183,6 +186,7 @@ public class EchoLoopTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Zeros_streamed_in_equal_small_pieces_come_back_byte_exact(ServerEngine engine)

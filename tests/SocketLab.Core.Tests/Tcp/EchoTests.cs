@@ -12,8 +12,10 @@ public class EchoTests
     [Theory]
     [InlineData(true, ServerEngine.Epoll)]
     [InlineData(true, ServerEngine.Uring)]
+    [InlineData(true, ServerEngine.UringSingleReceives)]
     [InlineData(false, ServerEngine.Epoll)]
     [InlineData(false, ServerEngine.Uring)]
+    [InlineData(false, ServerEngine.UringSingleReceives)]
     [InlineData(true, ServerEngine.Async)]
     [InlineData(true, ServerEngine.Portable)]
     [InlineData(false, ServerEngine.Async)]
@@ -62,6 +64,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Half_close_gets_every_byte_back_then_end_of_stream(ServerEngine engine)
@@ -87,6 +90,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task No_echo_server_sends_nothing_back_but_still_reads(ServerEngine engine)
@@ -105,6 +109,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Server_sends_to_one_client_or_to_all(ServerEngine engine)
@@ -128,6 +133,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Clients_over_the_limit_are_closed_at_once_and_the_others_keep_working(ServerEngine engine)
@@ -160,6 +166,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Stop_closes_every_connection_and_counts_bytes(ServerEngine engine)
@@ -181,6 +188,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Connections_arriving_in_bursts_are_all_served(ServerEngine engine)
@@ -214,6 +222,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Echoes_wait_behind_a_send_in_progress_and_never_split_it(ServerEngine engine)
@@ -258,6 +267,7 @@ public class EchoTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task An_observer_that_throws_ends_only_its_own_connection(ServerEngine engine)
@@ -278,6 +288,27 @@ public class EchoTests
         using Socket later = await server.ConnectAsync();
         await later.SendAsync("new"u8.ToArray(), SocketFlags.None);
         Assert.Equal("new", await ReadExactly(later, 3));
+    }
+
+    [Theory]
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
+    public async Task A_connection_ended_by_its_observer_closes_with_FIN_not_RST(ServerEngine engine)
+    {
+        // The uring engine's receive stays armed between messages; the socket must not be disposed while the ring
+        // still references it, or .NET disconnects it (an RST that destroys what the peer has not read).
+        await using var server = new LoopbackServer(observer: new ThrowingObserver(), engine: engine);
+        var peers = new List<Socket>();
+        for (int i = 0; i < 200; i++)
+            peers.Add(await server.ConnectAsync());
+        foreach (Socket peer in peers)
+            await peer.SendAsync("boom"u8.ToArray(), SocketFlags.None);
+        foreach (Socket peer in peers)
+        {
+            Assert.Empty(await RawPeer.ReadToEndAsync(peer).WaitAsync(Limit)); // A reset throws here.
+            peer.Dispose();
+        }
     }
 
     internal static async Task<string> ReadExactly(Socket s, int count)

@@ -13,6 +13,7 @@ public class LimitsTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Idle_connections_are_closed_and_busy_ones_are_not(ServerEngine engine)
@@ -67,6 +68,7 @@ public class LimitsTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task A_client_that_never_reads_cannot_grow_the_server_and_others_are_unaffected(ServerEngine engine)
@@ -120,6 +122,56 @@ public class LimitsTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
+    public async Task Many_peers_that_send_without_reading_cannot_starve_a_polite_one(ServerEngine engine)
+    {
+        // The uring engine's receive buffers are one shared ring (4,096 per loop). A peer whose echo is stuck must hold
+        // a few of them, not dozens: 300 such peers at dozens each would take them all, and every other connection's
+        // receive would wait for a buffer that never comes back.
+        await using var server = new LoopbackServer(engine: engine);
+        var hogs = new List<Socket>();
+        try
+        {
+            for (int i = 0; i < 300; i++)
+            {
+                Socket hog = await server.ConnectAsync();
+                hog.ReceiveBufferSize = 4096;
+                hogs.Add(hog);
+            }
+            // Each sends until one send has waited a second: its echo is stuck and the server has stopped reading it.
+            await Task.WhenAll(hogs.Select(hog => Task.Run(async () =>
+            {
+                byte[] chunk = new byte[64 * 1024];
+                for (DateTime deadline = DateTime.UtcNow.AddSeconds(60); DateTime.UtcNow < deadline;)
+                {
+                    using var stalled = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+                    try { await hog.SendAsync(chunk, SocketFlags.None, stalled.Token); }
+                    catch (OperationCanceledException) { return; }
+                }
+            }))).WaitAsync(TimeSpan.FromSeconds(90));
+            // One each (its stuck echo), and one more for one whose receive caught a last burst before it stopped.
+            int held = server.Server.UringBuffersHeld;
+            Assert.True(held <= 2 * hogs.Count, $"{held} receive buffers held by {hogs.Count} peers");
+
+            using Socket polite = await server.ConnectAsync();
+            for (int i = 0; i < 20; i++)
+            {
+                string ping = $"pin{i % 10}";
+                await polite.SendAsync(System.Text.Encoding.ASCII.GetBytes(ping), SocketFlags.None);
+                Assert.Equal(ping, await EchoTests.ReadExactly(polite, 4).WaitAsync(TimeSpan.FromSeconds(10)));
+            }
+        }
+        finally
+        {
+            foreach (Socket hog in hogs)
+                hog.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(ServerEngine.Epoll)]
+    [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Abort_ends_a_send_stuck_on_a_peer_that_never_reads_at_once(ServerEngine engine)
@@ -163,6 +215,7 @@ public class LimitsTests
     [Theory]
     [InlineData(ServerEngine.Epoll)]
     [InlineData(ServerEngine.Uring)]
+    [InlineData(ServerEngine.UringSingleReceives)]
     [InlineData(ServerEngine.Async)]
     [InlineData(ServerEngine.Portable)]
     public async Task Stop_finishes_an_echo_in_flight_then_closes_with_fin(ServerEngine engine)

@@ -14,13 +14,17 @@ internal sealed class LoopbackServer : IAsyncDisposable
         if (engine == ServerEngine.Portable)
             connection = connection with { PortableSockets = true };
         Server = new TcpServer(
-            new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection, Engine = engine.ToSocketEngine() },
+            new TcpServerOptions
+            {
+                BindAddress = IPAddress.Loopback, Port = 0, MaxClients = maxClients, Connection = connection, Engine = engine.ToSocketEngine(),
+                UringSingleReceives = engine == ServerEngine.UringSingleReceives,
+            },
             observer ?? new NullObserver());
         Server.Start();
         Assert.Equal(engine switch
         {
             ServerEngine.Auto or ServerEngine.Epoll => SocketEngine.Epoll,
-            ServerEngine.Uring => SocketEngine.Uring,
+            ServerEngine.Uring or ServerEngine.UringSingleReceives => SocketEngine.Uring,
             _ => SocketEngine.Async,
         }, Server.Engine);
     }
@@ -49,6 +53,8 @@ public enum ServerEngine
     Async,
     Portable,
     Uring,
+    /// <summary>The uring engine as on a kernel before 6.17, without the multishot receive's cap: single receives.</summary>
+    UringSingleReceives,
 }
 
 internal static class ServerEngines
@@ -56,7 +62,7 @@ internal static class ServerEngines
     public static SocketEngine ToSocketEngine(this ServerEngine engine) => engine switch
     {
         ServerEngine.Epoll => SocketEngine.Epoll,
-        ServerEngine.Uring => SocketEngine.Uring,
+        ServerEngine.Uring or ServerEngine.UringSingleReceives => SocketEngine.Uring,
         ServerEngine.Async or ServerEngine.Portable => SocketEngine.Async,
         _ => SocketEngine.Auto,
     };

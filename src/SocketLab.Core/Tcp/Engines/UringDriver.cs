@@ -7,8 +7,9 @@ namespace SocketLab.Core.Tcp;
 /// <summary>
 /// The io_uring engine's driver: a connection served by a <see cref="UringServerLoop"/>, with the epoll driver's
 /// behaviour (echo before reading on, ordered sends, graceful close) driven by completions on the loop's thread.
-/// One receive is in the ring while the connection reads; its data is reported and echoed from the buffer it
-/// arrived in, and the next receive is linked behind the echo's send, so the kernel starts it when the echo is out.
+/// A multishot receive is in the ring while the connection reads; each arrival is reported and echoed from the buffer
+/// it came in. What arrives while an echo is going out waits (parked, in its buffer) and is handled in order once the
+/// echo is out; the receive is cancelled then, so a peer that sends without reading holds a few buffers, not the ring's.
 /// Everything here except <see cref="LoopDriver.Start"/> and <see cref="LoopDriver.CloseRequested"/> runs on the loop's thread. Plain sockets only.
 /// While an operation of this connection is in the ring, its socket handle is referenced, so a socket closed by
 /// another thread meanwhile keeps its descriptor (its number cannot be reused underneath an operation).
@@ -17,21 +18,23 @@ internal sealed class UringDriver : LoopDriver
 {
     private enum LoopState : byte
     {
-        Reading,                // A receive is in the ring (or waits for a free buffer).
+        Reading,                // A receive is in the ring (or waits for a free buffer), and nothing is parked.
         EchoWaitingForLock,     // Another sender holds the send lock; the echo waits in native memory.
         EchoSending,            // The echo is in the ring (the send lock is held).
         Ended,
     }
 
-    private const int ENOBUFS = 105;
     private const int ECANCELED = 125;
+    private const int EINVAL = 22;
 
     private readonly UringServerLoop _loop;
     private readonly SafeSocketHandle _handle;
     private int _fd = -1;
     private LoopState _state;
     private bool _closeAsked;
-    private bool _receiving;       // a receive is in the ring
+    private bool _receiving;       // a multishot receive is in the ring (until its last completion, without CqeMore)
+    private bool _cancelling;      // ... and its cancel has been asked for (arrivals parked behind an echo)
+    private bool _receiveMultishot; // ... and it is a (capped) multishot one
     private bool _sending;         // a send is in the ring
     private unsafe byte* _echo;           // what the echo sends: a receive buffer or native memory
     private int _echoStart;
@@ -39,10 +42,8 @@ internal sealed class UringDriver : LoopDriver
     private ushort _echoBuffer;    // the receive buffer the echo is sent from, when _echoOwned is false
     private bool _echoOwned;       // _echo is native memory of this driver's own (freed when sent)
     private int _heldBuffer = -1;  // a receive buffer being read, until it is recycled or becomes the echo's
-    private bool _parked;          // a receive completed while an echo was going out: handled once it is out
-    private int _parkedResult;
-    private ushort _parkedId;
-    private bool _parkedHasBuffer;
+    private (CloseReason Reason, string? Detail)? _finish; // the close End asked for, started once the receive is out of the ring
+    private Queue<Arrival>? _parked; // arrivals while an echo was going out, handled in order once it is out (made when first needed)
 
     public UringDriver(TcpConnection connection, UringServerLoop loop, Action<TcpConnection> finished)
         : base(connection, loop.Inbox, finished)
@@ -102,31 +103,26 @@ internal sealed class UringDriver : LoopDriver
         _c.Abort();
         EndDroppingEcho(_c.ClosedByUsReason, null);
         FreeEcho();
+        StartFinish(); // Ended before, waiting for a receive's last completion that will not come now.
     }
 
-    /// <summary>Queues the next receive; false when the socket is already gone.</summary>
+    /// <summary>
+    /// Reads on: the oldest parked arrival is handled now, as if it had just come; with none parked, a multishot receive
+    /// is armed unless one is in the ring. False when the socket is already gone.
+    /// </summary>
     private bool Receive()
     {
-        if (_receiving)
-            return true; // One is in the ring already (a probe's echo went out meanwhile).
-        if (_parked)
+        if (_parked is { Count: > 0 })
         {
-            // What arrived while an echo went out is handled now, as if its receive completed just now.
-            _parked = false;
-            _receiving = Reference();
-            if (!_receiving)
-            {
-                if (_parkedHasBuffer)
-                    _loop.Recycle(_parkedId);
-                return false;
-            }
-            OnReceived(_parkedResult, _parkedId, _parkedHasBuffer, _parkedResult == -ENOBUFS);
+            Handle(_parked.Dequeue());
             return true;
         }
+        if (_receiving)
+            return true; // Still armed (a probe's echo went out meanwhile, or its cancel has not landed yet).
         if (!Reference())
             return false;
         _receiving = true;
-        _loop.ArmReceive(this, _fd);
+        _receiveMultishot = _loop.ArmReceive(this, _fd);
         return true;
     }
 
@@ -137,52 +133,80 @@ internal sealed class UringDriver : LoopDriver
             End(CloseReason.Reset, "the socket closed");
     }
 
-    /// <summary>A receive completed: <paramref name="result"/> bytes in buffer <paramref name="id"/>, 0 at end of stream, or −errno.</summary>
-    internal void OnReceived(int result, ushort id, bool hasBuffer, bool noBuffer)
+    /// <summary>
+    /// A completion of this connection's receive: <paramref name="arrival"/>, and whether the receive stays armed
+    /// (<paramref name="more"/>; without it, this was its last completion).
+    /// </summary>
+    internal void OnReceived(Arrival arrival, bool more)
     {
-        Release(ref _receiving);
-        if (result == -ECANCELED && _state != LoopState.Ended)
+        if (!more)
         {
-            // A receive linked behind an echo whose send failed: it never ran. Reading goes on once the echo is
-            // out (OnSent), or the failure has ended the connection. Only End cancels otherwise, and it ends first.
+            Release(ref _receiving);
+            _cancelling = false;
+        }
+        if (_state == LoopState.Ended)
+        {
+            // Ended meanwhile: what it read is dropped, as the close drains and drops it too.
+            if (arrival.HasBuffer)
+                _loop.Recycle(arrival.Buffer);
+            if (!more)
+                StartFinish();
+            MaybeLeave();
+            return;
+        }
+        if (arrival.Result == -EINVAL && _receiveMultishot)
+        {
+            // This kernel does not know the multishot receive's cap (before 6.17): it never ran. Single receives then.
+            _loop.UseSingleReceives();
             if (_state == LoopState.Reading)
                 ReceiveOrEnd();
             return;
         }
-        if (_state is LoopState.EchoSending or LoopState.EchoWaitingForLock)
+        if (arrival.Result == -ECANCELED)
         {
-            // Only after a probe: its held echo goes out while a receive was already in the ring. What came
-            // waits (in its buffer) until the echo is out, as the epoll engine leaves it in the socket.
-            (_parked, _parkedResult, _parkedId, _parkedHasBuffer) = (true, noBuffer ? -ENOBUFS : result, id, hasBuffer);
+            // The cancel asked for when an arrival was parked: reading resumes once what is parked has been handled.
+            if (_state == LoopState.Reading)
+                ReceiveOrEnd();
             return;
         }
+        if (_state != LoopState.Reading)
+        {
+            // An echo is going out (the peer sent more without waiting for it, or a probe's held echo went out while
+            // the receive was armed). What came waits in its buffer until the echo is out, as the epoll engine
+            // leaves it in the socket; the receive stops so that a peer that does not read cannot take every buffer.
+            (_parked ??= new Queue<Arrival>(4)).Enqueue(arrival);
+            if (_receiving && !_cancelling)
+            {
+                _cancelling = true;
+                _loop.Cancel(this, UringServerLoop.KindReceive);
+            }
+            return;
+        }
+        Handle(arrival);
+    }
+
+    /// <summary>What a receive delivered, while reading: data to report and echo, the end of the stream, or a failure.</summary>
+    private void Handle(Arrival arrival)
+    {
         try
         {
-            if (_state != LoopState.Reading)
-            {
-                // Cancelled or ended meanwhile: what it read is dropped, as the close drains and drops it too.
-                if (hasBuffer)
-                    _loop.Recycle(id);
-                MaybeLeave();
-                return;
-            }
-            if (noBuffer)
+            if (arrival.NoBuffer)
             {
                 _loop.Starved(this); // Every buffer is held by an echo in the ring; one will come back.
                 return;
             }
-            if (result == 0)
+            if (arrival.Result == 0)
             {
                 End(CloseReason.RemoteClosed, null);
                 return;
             }
-            if (result < 0)
+            if (arrival.Result < 0)
             {
-                EndAfter(new SocketException(-result));
+                EndAfter(new SocketException(-arrival.Result));
                 return;
             }
-            _heldBuffer = id;
-            Read(id, result);
+            _heldBuffer = arrival.Buffer;
+            Read(arrival.Buffer, arrival.Result);
         }
         catch (Exception ex)
         {
@@ -336,11 +360,7 @@ internal sealed class UringDriver : LoopDriver
         }
         _sending = true;
         _state = LoopState.EchoSending;
-        // Reading resumes when the echo is out: unless something else decides what comes next (a close asked
-        // for, a read parked behind a probe's echo, a receive already in the ring), its receive goes in linked.
-        bool thenReceive = !_receiving && !_parked && !_closeAsked && Reference();
-        _receiving |= thenReceive;
-        _loop.QueueSend(this, _fd, _echo + _echoStart, _echoEnd - _echoStart, thenReceive);
+        _loop.QueueSend(this, _fd, _echo + _echoStart, _echoEnd - _echoStart);
     }
 
     /// <summary>A send completed with <paramref name="result"/> bytes, or −errno.</summary>
@@ -452,18 +472,34 @@ internal sealed class UringDriver : LoopDriver
         if (_state == LoopState.Ended)
             return;
         _state = LoopState.Ended;
-        if (_parked && _parkedHasBuffer)
-            _loop.Recycle(_parkedId);
-        _parked = false;
-        if (_receiving)
+        while (_parked is { Count: > 0 })
+        {
+            Arrival parked = _parked.Dequeue();
+            if (parked.HasBuffer)
+                _loop.Recycle(parked.Buffer);
+        }
+        if (_receiving && !_cancelling)
             _loop.Cancel(this, UringServerLoop.KindReceive);
         if (_sending)
             _loop.Cancel(this, UringServerLoop.KindSend); // Only after an abort or a failure: a graceful close waits for the echo.
         _c.Guard?.DropWithheld();
         MaybeLeave();
-        // Off the loop's thread: the close path disposes the socket, and .NET's close waits until the handle's
-        // references are gone — one is held by the cancelled receive, whose completion only this thread takes.
-        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Driver.FinishAsync(s.Reason, s.Detail), (Driver: this, Reason: reason, Detail: detail), preferLocal: false);
+        _finish = (reason, detail);
+        if (!_receiving)
+            StartFinish();
+    }
+
+    /// <summary>
+    /// Starts the close protocol asked for by <see cref="End"/>, once the receive is out of the ring: .NET disposes a
+    /// socket whose handle is still referenced by disconnecting it (an RST), where a close otherwise sends FIN.
+    /// Off the loop's thread: the close waits for a send still in the ring, whose completion only this thread takes.
+    /// </summary>
+    private void StartFinish()
+    {
+        if (_finish is not { } finish)
+            return;
+        _finish = null;
+        ThreadPool.UnsafeQueueUserWorkItem(static s => _ = s.Driver.FinishAsync(s.Reason, s.Detail), (Driver: this, finish.Reason, finish.Detail), preferLocal: false);
     }
 
     /// <summary>Gives the slot back once the connection has ended and nothing of it is in the ring.</summary>
@@ -472,4 +508,11 @@ internal sealed class UringDriver : LoopDriver
         if (_state == LoopState.Ended && !_receiving && !_sending)
             _loop.Free(this);
     }
+}
+
+/// <summary>One completion of a receive: <see cref="Result"/> bytes in buffer <see cref="Buffer"/> (when <see cref="HasBuffer"/>), 0 at the end of the stream, or −errno.</summary>
+internal readonly record struct Arrival(int Result, ushort Buffer, bool HasBuffer)
+{
+    /// <summary>ENOBUFS: every provided buffer was taken when data came.</summary>
+    public bool NoBuffer => Result == -105;
 }

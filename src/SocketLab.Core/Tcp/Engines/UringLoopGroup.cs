@@ -10,12 +10,12 @@ internal sealed class UringLoopGroup : IDisposable
     private int _next;
     private int _disposed;
 
-    public UringLoopGroup(int loops = 0)
+    public UringLoopGroup(int loops = 0, bool multishot = true)
     {
         int count = loops > 0 ? loops : Math.Clamp(Environment.ProcessorCount, 1, 64);
         _loops = new UringServerLoop[count];
         for (int i = 0; i < count; i++)
-            _loops[i] = new UringServerLoop($"socketlab-uring-{i}");
+            _loops[i] = new UringServerLoop($"socketlab-uring-{i}", multishot);
     }
 
     public UringServerLoop Next()
@@ -23,6 +23,9 @@ internal sealed class UringLoopGroup : IDisposable
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         return _loops[(int)((uint)Interlocked.Increment(ref _next) % (uint)_loops.Length)];
     }
+
+    /// <summary>Receive buffers the loops' connections hold (for tests: a peer must not be able to hold many).</summary>
+    public int BuffersHeld => _loops.Sum(l => l.BuffersHeld);
 
     public void Dispose()
     {

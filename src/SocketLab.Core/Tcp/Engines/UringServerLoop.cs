@@ -7,11 +7,12 @@ namespace SocketLab.Core.Tcp;
 /// <summary>
 /// One thread of the server's io_uring engine (Linux 6.0+, plain TCP), owned by a <see cref="UringLoopGroup"/>:
 /// one ring, one ring of provided receive buffers shared by all its connections. A connection that may read has
-/// one receive in the ring; its data arrives as a completion, already in a buffer, and the echo goes back as a
-/// send from that same buffer (no copy), queued with the other sends of the turn and submitted with the next
-/// wait: one <c>io_uring_enter</c> per loop turn. The next receive is linked behind the echo's send, so the
-/// kernel starts it only once the echo is out — a peer that does not read holds one buffer and stops being
-/// read, as on the epoll engine — and an echo costs one loop turn, not two.
+/// one multishot receive in the ring: it stays armed from message to message, each arrival coming as a completion
+/// already in a buffer, and the echo goes back as a send from that same buffer (no copy), queued with the other
+/// sends of the turn and submitted with the next wait: one <c>io_uring_enter</c> per loop turn, and per echo one
+/// SQE (the send) and two completions. Data that arrives while its connection's echo is still going out waits in
+/// its buffer, and the receive is cancelled then, so a peer that does not read holds a few buffers and stops being
+/// read, as on the epoll engine.
 /// Only the loop's thread touches the ring; other threads queue a request (<see cref="Inbox"/>) and wake it.
 /// </summary>
 internal sealed unsafe class UringServerLoop
@@ -25,7 +26,6 @@ internal sealed unsafe class UringServerLoop
     private const ulong KindCancel = 4UL << KindShift;
     private const int Buffers = 4096;
     private const int BufferSize = 16 * 1024;
-    private const int ENOBUFS = 105;
 
     // Made on the loop's thread: a single-issuer ring belongs to the thread that creates it.
     private IoUring _ring = null!;
@@ -34,9 +34,14 @@ internal sealed unsafe class UringServerLoop
     private readonly Queue<UringDriver> _starved = new();  // receives that found no free buffer
     private readonly Thread _thread;
     private readonly LoopSlots<UringDriver> _slots = new();
+    private bool _multishot;
+    private int _buffersHeld;
 
-    public UringServerLoop(string name)
+    /// <param name="name">The loop thread's name.</param>
+    /// <param name="multishot">False: single receives, as on a kernel without the multishot receive's cap.</param>
+    public UringServerLoop(string name, bool multishot = true)
     {
+        _multishot = multishot;
         var ready = new TaskCompletionSource();
         _thread = new Thread(() => Run(ready)) { IsBackground = true, Name = name };
         _thread.Start();
@@ -63,31 +68,38 @@ internal sealed unsafe class UringServerLoop
 
     private static ulong Data(UringDriver c, ulong kind) => kind | ((ulong)c.Generation << SlotBits) | (uint)c.Slot;
 
-    /// <summary>Queues a receive into a provided buffer for <paramref name="c"/>.</summary>
-    public void ArmReceive(UringDriver c, int fd)
+    /// <summary>
+    /// Queues a receive into provided buffers for <paramref name="c"/>. Multishot (true is returned): one completion
+    /// per arrival, flagged <see cref="CqeMore"/> while it stays armed, until it is cancelled, the buffers run out, the
+    /// stream ends, or one buffer's worth of bytes has come — the cap (Linux 6.17) keeps a peer whose echo is stuck
+    /// from filling dozens of buffers with one burst before the receive's cancel lands. Where the kernel has no cap,
+    /// a single receive (one completion), so that a peer still holds one buffer at most.
+    /// </summary>
+    public bool ArmReceive(UringDriver c, int fd)
     {
         Sqe* sqe = Next();
         sqe->Opcode = OpRecv;
         sqe->Fd = fd;
         sqe->Flags = SqeBufferSelect;
         sqe->BufGroup = _buffers.Group;
+        if (_multishot)
+        {
+            sqe->IoPrio = RecvMultishot;
+            sqe->OptLen = BufferSize;
+        }
         sqe->UserData = Data(c, KindReceive);
+        return _multishot;
     }
+
+    /// <summary>A capped multishot receive was refused as invalid (a kernel before 6.17): single receives from now on.</summary>
+    public void UseSingleReceives() => _multishot = false;
 
     /// <summary>
     /// Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it
     /// completes). WAITALL: it completes with every byte or fails, the kernel sending a short send's rest itself.
-    /// With <paramref name="thenReceive"/> the connection's next receive is linked behind it: the kernel starts
-    /// that receive as soon as the send is done, in the same <c>io_uring_enter</c>, instead of a loop turn later
-    /// (a failed send cancels it: its completion comes as −ECANCELED).
     /// </summary>
-    public void QueueSend(UringDriver c, int fd, byte* address, int length, bool thenReceive)
+    public void QueueSend(UringDriver c, int fd, byte* address, int length)
     {
-        if (thenReceive)
-        {
-            while (!_ring.HasRoom(2))
-                _ring.Submit(0); // The pair goes to the kernel together: a link cannot span two submissions.
-        }
         Sqe* sqe = Next();
         sqe->Opcode = OpSend;
         sqe->Fd = fd;
@@ -95,11 +107,6 @@ internal sealed unsafe class UringServerLoop
         sqe->Len = (uint)length;
         sqe->OpFlags = MsgNoSignal | MsgWaitAll;
         sqe->UserData = Data(c, KindSend);
-        if (thenReceive)
-        {
-            sqe->Flags = SqeIoLink;
-            ArmReceive(c, fd);
-        }
     }
 
     /// <summary>Asks the kernel to cancel <paramref name="c"/>'s operation of this kind (its completion still comes, as cancelled or done).</summary>
@@ -117,9 +124,13 @@ internal sealed unsafe class UringServerLoop
 
     public ReadOnlySpan<byte> BufferData(ushort id, int length) => _buffers.Data(id, length);
 
+    /// <summary>Receive buffers that have come with data and not been given back yet (read by tests from any thread).</summary>
+    public int BuffersHeld => Volatile.Read(ref _buffersHeld);
+
     /// <summary>Gives a receive buffer back; a connection that found none gets its receive armed again.</summary>
     public void Recycle(ushort id)
     {
+        _buffersHeld--;
         _buffers.Recycle(id);
         if (_starved.TryDequeue(out UringDriver? waiting))
             waiting.OnBufferFree();
@@ -194,6 +205,8 @@ internal sealed unsafe class UringServerLoop
                 }
                 if (kind == KindCancel)
                     continue;
+                if ((cqe.Flags & CqeBuffer) != 0)
+                    _buffersHeld++;
                 UringDriver? c = _slots.Find((int)(cqe.UserData & SlotMask), (uint)(cqe.UserData >> SlotBits));
                 if (c is null)
                 {
@@ -205,7 +218,7 @@ internal sealed unsafe class UringServerLoop
                 if (kind == KindReceive)
                 {
                     bool hasBuffer = (cqe.Flags & CqeBuffer) != 0;
-                    c.OnReceived(cqe.Res, hasBuffer ? (ushort)(cqe.Flags >> CqeBufferShift) : (ushort)0, hasBuffer, cqe.Res == -ENOBUFS);
+                    c.OnReceived(new Arrival(cqe.Res, hasBuffer ? (ushort)(cqe.Flags >> CqeBufferShift) : (ushort)0, hasBuffer), (cqe.Flags & CqeMore) != 0);
                 }
                 else
                 {
