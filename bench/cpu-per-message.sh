@@ -25,8 +25,12 @@ trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
 ticks() { awk '{ print $14 + $15 }' "/proc/$pid/stat"; }
 taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 1s --warmup 0 --json ${BENCH_ARGS:-} >/dev/null
+# PERF_OUT=FILE: also record the server's call graphs while it is measured (bench/server-cpu-split.sh).
+# All of CPU 0 (the server's only core), so that every thread of the server is seen; the server's pid goes in FILE.pid.
+[ -n "${PERF_OUT:-}" ] && { echo "$pid" > "$PERF_OUT.pid"; perf record -q -F 999 -g -C 0 -o "$PERF_OUT" -- sleep 3 >/dev/null 2>&1 & perf_pid=$!; }
 t0=$(ticks)
 json=$(taskset -c 1 dotnet "$cli" bench 127.0.0.1 "$port" -c "$c" --size "$size" --depth "$depth" -d 3s --warmup 0 --json ${BENCH_ARGS:-})
 t1=$(ticks)
+[ -n "${PERF_OUT:-}" ] && wait "$perf_pid" || true
 echo "$json" | jq -r --argjson t "$((t1 - t0))" --argjson hz "$(getconf CLK_TCK)" \
   '"msg/s \(.messages_per_s | floor)  server µs/msg \(($t / $hz) * 1e6 / .messages * 100 | floor / 100)  generator \(.generator.engine) \(.generator.cpu_s) s CPU, \(.generator.cpu_s * 1e6 / .messages * 100 | floor / 100) µs/msg  p99 \(.latency_us.p99) µs"'
