@@ -84,7 +84,7 @@ public sealed class TcpServer : IAsyncDisposable
         if (Engine == SocketEngine.Epoll)
             _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
         if (Engine == SocketEngine.Uring)
-            _uringLoops = new UringLoopGroup(multishot: !_options.UringSingleReceives);
+            _uringLoops = new UringLoopGroup(0, _options.BusyPoll, multishot: !_options.UringSingleReceives);
         TimeSpan idle = _options.Connection.IdleTimeout;
         if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
             _watchdog = new IdleWatchdog();

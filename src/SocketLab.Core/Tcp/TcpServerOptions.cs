@@ -44,7 +44,7 @@ public sealed record TcpServerOptions
     public SocketEngine Engine { get; init; }
 
     /// <summary>
-    /// Epoll engine only: after traffic, keep polling for more this long before sleeping. A message that arrives
+    /// Epoll and uring engines: after traffic, keep polling for more this long before sleeping. A message that arrives
     /// meanwhile is served without a wake-up (for this side and for the sender, which then need not wake it):
     /// one busy client's round trip drops to about a third. The cost is the polling: measured +1 % of a core
     /// for a client talking at 1 kHz, +6 % for ten of them. Applies to the loops this server makes; a

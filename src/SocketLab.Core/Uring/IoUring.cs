@@ -117,6 +117,11 @@ internal sealed unsafe class IoUring : IDisposable
             // No timeout to copy in and arm: a loop woken only by its completions waits this way.
             r = Enter(_fd, submit, 1u, EnterGetEvents, null, 0);
         }
+        else if (timeoutMicros == 0)
+        {
+            // Collect without waiting (a busy-polling loop): GETEVENTS still runs the ring's deferred work.
+            r = Enter(_fd, submit, 0u, EnterGetEvents, null, 0);
+        }
         else
         {
             var ts = new KernelTimespec { Sec = timeoutMicros / 1_000_000, Nsec = timeoutMicros % 1_000_000 * 1000 };

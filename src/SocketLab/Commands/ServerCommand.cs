@@ -26,7 +26,7 @@ public static class ServerCommand
         Option<TimeSpan> idleTimeout = CommonOptions.Duration("--idle-timeout", "Close a client after this long with no data either way (0 = never) [default: 0]", TimeSpan.Zero);
         Option<TimeSpan> stats = CommonOptions.Duration("--stats", "Every this long, print clients, bytes, memory and GC counts (stderr; a \"stats\" event with --json) [default: off]", TimeSpan.Zero);
         Option<SocketEngine> engine = CommonOptions.Choice("--engine", "What serves plain TCP clients (epoll: SocketLab's own loops, Linux; uring: SocketLab's own io_uring loops, Linux 6.0+; async: .NET async sockets, any platform; TLS always runs on async)", SocketEngine.Auto);
-        Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll engine: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
+        Option<TimeSpan> busyPoll = CommonOptions.Duration("--busy-poll", "Epoll and uring engines: after traffic, keep polling this long before sleeping, so the next message needs no wake-up (0 = sleep at once) [default: 50us]", TcpServerOptions.DefaultBusyPoll);
         Option<TimeSpan> shutdownTimeout = CommonOptions.Duration("--shutdown-timeout", "On Ctrl+C, how long clients get to receive what they are owed before being reset [default: 5s]", TimeSpan.FromSeconds(5));
         var display = new DisplayOptionSet();
         var board = new BoardOptionSet();
@@ -59,8 +59,8 @@ public static class ServerCommand
                 r.AddError("--engine uring serves plain TCP only: not with --tls or --cert");
             else if (asked is SocketEngine.Uring && Core.Uring.UringSupport.Unavailable is { } why)
                 r.AddError($"--engine uring cannot run here: {why}; use --engine epoll");
-            else if (CommonOptions.Given(r, busyPoll) > TimeSpan.Zero && (tlsAsked || asked is SocketEngine.Async or SocketEngine.Uring || !TcpServer.IsEpollSupported))
-                r.AddError("--busy-poll works on the epoll engine only: plain TCP on Linux, not with --tls, --cert, --engine async or --engine uring");
+            else if (CommonOptions.Given(r, busyPoll) > TimeSpan.Zero && (tlsAsked || asked is SocketEngine.Async || !TcpServer.IsEpollSupported))
+                r.AddError("--busy-poll works on the epoll and uring engines only: plain TCP on Linux, not with --tls, --cert or --engine async");
         });
         command.SetAction(async (r, _) =>
         {

@@ -36,7 +36,7 @@ public class BadInputTests
     [InlineData(new[] { "server", "--engine", "iouring" }, "--engine takes one of auto, epoll, async, uring, got 'iouring'")]
     [InlineData(new[] { "server", "--engine", "uring", "--tls" }, "--engine uring serves plain TCP only: not with --tls or --cert")]
     [InlineData(new[] { "server", "--engine", "epoll", "--tls" }, "--engine epoll serves plain TCP only: not with --tls or --cert")]
-    [InlineData(new[] { "server", "--busy-poll", "100us", "--engine", "async" }, "--busy-poll works on the epoll engine only: plain TCP on Linux, not with --tls, --cert, --engine async or --engine uring")]
+    [InlineData(new[] { "server", "--busy-poll", "100us", "--engine", "async" }, "--busy-poll works on the epoll and uring engines only: plain TCP on Linux, not with --tls, --cert or --engine async")]
     [InlineData(new[] { "server", "--busy-poll", "soon" }, "--busy-poll takes a time such as 500ms, 5s or 2m, got 'soon'")]
     [InlineData(new[] { "client", "127.0.0.1", "99999" }, "PORT must be a number from 0 to 65535, got '99999'")]
     [InlineData(new[] { "client", "127.0.0.1", "--connect-timeout", "soon" }, "--connect-timeout takes a time such as 500ms, 5s or 2m, got 'soon'")]

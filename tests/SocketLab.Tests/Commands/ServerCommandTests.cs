@@ -14,8 +14,10 @@ public class ServerCommandTests
     [InlineData("--engine auto")]
     [InlineData("--engine epoll")]
     [InlineData("--engine async")]
+    [InlineData("--engine uring")]
     [InlineData("--busy-poll 200us")]
     [InlineData("--busy-poll 0")]
+    [InlineData("--engine uring --busy-poll 0")]
     public async Task Prints_the_seed_lines_and_echoes_byte_exact(string engine)
     {
         await using var server = CliProcess.Start(["server", "--port", "0", "--bind", "127.0.0.1", .. engine.Split(' ')]);

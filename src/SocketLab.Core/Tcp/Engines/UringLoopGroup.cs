@@ -10,12 +10,12 @@ internal sealed class UringLoopGroup : IDisposable
     private int _next;
     private int _disposed;
 
-    public UringLoopGroup(int loops = 0, bool multishot = true)
+    public UringLoopGroup(int loops = 0, TimeSpan busyPoll = default, bool multishot = true)
     {
         int count = loops > 0 ? loops : Math.Clamp(Environment.ProcessorCount, 1, 64);
         _loops = new UringServerLoop[count];
         for (int i = 0; i < count; i++)
-            _loops[i] = new UringServerLoop($"socketlab-uring-{i}", multishot);
+            _loops[i] = new UringServerLoop($"socketlab-uring-{i}", busyPoll, multishot);
     }
 
     public UringServerLoop Next()

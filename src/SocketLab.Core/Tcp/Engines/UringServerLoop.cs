@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using SocketLab.Core.Uring;
 using static SocketLab.Core.Uring.UringNative;
@@ -35,12 +36,15 @@ internal sealed unsafe class UringServerLoop
     private readonly Thread _thread;
     private readonly LoopSlots<UringDriver> _slots = new();
     private bool _multishot;
+    private readonly long _busyPollTicks;
     private int _buffersHeld;
 
     /// <param name="name">The loop thread's name.</param>
+    /// <param name="busyPoll">After completions, keep collecting this long before waiting (<see cref="TcpServerOptions.BusyPoll"/>).</param>
     /// <param name="multishot">False: single receives, as on a kernel without the multishot receive's cap.</param>
-    public UringServerLoop(string name, bool multishot = true)
+    public UringServerLoop(string name, TimeSpan busyPoll = default, bool multishot = true)
     {
+        _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _multishot = multishot;
         var ready = new TaskCompletionSource();
         _thread = new Thread(() => Run(ready)) { IsBackground = true, Name = name };
@@ -188,13 +192,21 @@ internal sealed unsafe class UringServerLoop
     private void Serve()
     {
         ArmWake();
+        long busyPoll = _busyPollTicks;
+        long pollUntil = 0;
         while (!_inbox.Stopping)
         {
-            _ring.Submit(IoUring.NoTimeout); // Woken by a completion or by the wake signal's poll: no timeout needed.
+            // Busy polling, as the epoll loops do: for a while after completions, collect without waiting (the
+            // kernel runs this ring's deferred work inside the call), so the next message needs no wake-up.
+            // Otherwise wait: woken by a completion or by the wake signal's poll, so no timeout is needed.
+            bool polling = busyPoll > 0 && Stopwatch.GetTimestamp() < pollUntil;
+            _ring.Submit(polling ? 0 : IoUring.NoTimeout);
             bool woken = false;
+            bool any = false;
             while (_ring.TryPeek(out Cqe cqe))
             {
                 _ring.Advance();
+                any = true;
                 ulong kind = cqe.UserData & (0xFFUL << KindShift);
                 if (kind == KindWake)
                 {
@@ -225,6 +237,8 @@ internal sealed unsafe class UringServerLoop
                     c.OnSent(cqe.Res);
                 }
             }
+            if (any && busyPoll > 0)
+                pollUntil = Stopwatch.GetTimestamp() + busyPoll;
             _buffers.Publish();
             _inbox.Deliver(woken);
         }
