@@ -64,6 +64,9 @@ public sealed class TcpServer : IAsyncDisposable
     /// <summary>Receive buffers of the uring engine held by connections (tests bound what a peer can hold).</summary>
     internal int UringBuffersHeld => _uringLoops?.BuffersHeld ?? 0;
 
+    /// <summary>The uring engine's loops that still use multishot receives (tests of the fallback).</summary>
+    internal int UringMultishotLoops => _uringLoops?.MultishotLoops ?? 0;
+
     /// <summary>
     /// Binds and listens, then accepts in the background. Bind failures throw <see cref="NetworkException"/>;
     /// asking for the epoll engine where it cannot run throws <see cref="NotSupportedException"/>.
@@ -84,7 +87,7 @@ public sealed class TcpServer : IAsyncDisposable
         if (Engine == SocketEngine.Epoll)
             _loops = _options.LoopGroup ?? (_ownedLoops = new EpollLoopGroup(0, _options.BusyPoll));
         if (Engine == SocketEngine.Uring)
-            _uringLoops = new UringLoopGroup(0, _options.BusyPoll, multishot: !_options.UringSingleReceives);
+            _uringLoops = new UringLoopGroup(0, _options.BusyPoll, multishot: !_options.UringSingleReceives, capRefused: _options.UringCapRefused);
         TimeSpan idle = _options.Connection.IdleTimeout;
         if (idle > TimeSpan.Zero && idle != Timeout.InfiniteTimeSpan)
             _watchdog = new IdleWatchdog();

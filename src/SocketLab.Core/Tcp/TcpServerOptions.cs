@@ -64,6 +64,9 @@ public sealed record TcpServerOptions
     /// <summary>Uring engine: single receives instead of capped multishot ones, as on a kernel before 6.17 (tests run both ways).</summary>
     internal bool UringSingleReceives { get; init; }
 
+    /// <summary>Uring engine, for tests: the kernel refuses the first multishot receives, as one before 6.17 refuses their cap.</summary>
+    internal bool UringCapRefused { get; init; }
+
     /// <summary>On stop, how long connections get to finish what they owe before they are reset. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -1,5 +1,7 @@
+using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using SocketLab.Core.Net;
 using SocketLab.Core.Tcp;
 using SocketLab.Tests.Infrastructure;
 
@@ -308,6 +310,48 @@ public class EchoTests
         {
             Assert.Empty(await RawPeer.ReadToEndAsync(peer).WaitAsync(Limit)); // A reset throws here.
             peer.Dispose();
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task The_uring_engine_falls_back_to_single_receives_where_the_kernel_refuses_the_cap(bool refused)
+    {
+        // A kernel before 6.17 refuses the multishot receive's byte cap with EINVAL; here the kernel is made to refuse
+        // the first receives the same way. Every loop must fall back, and nothing sent before or after may be lost.
+        await using var server = new TcpServer(
+            new TcpServerOptions { BindAddress = IPAddress.Loopback, Port = 0, Engine = SocketEngine.Uring, UringCapRefused = refused },
+            new RecordingObserver());
+        server.Start();
+        var clients = new List<Socket>();
+        var random = new Random(17);
+        try
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                var s = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+                await s.ConnectAsync(server.LocalEndPoint);
+                clients.Add(s);
+            }
+            foreach (Socket client in clients)
+            {
+                for (int round = 0; round < 5; round++)
+                {
+                    byte[] payload = new byte[random.Next(1, 40_000)];
+                    random.NextBytes(payload);
+                    Task<int> sending = client.SendAsync(payload, SocketFlags.None);
+                    byte[] echoed = await RawPeer.ReadExactlyAsync(client, payload.Length).WaitAsync(Limit);
+                    await sending;
+                    Assert.True(payload.AsSpan().SequenceEqual(echoed), "echoed bytes differ from what was sent");
+                }
+            }
+            Assert.Equal(refused ? 0 : Math.Clamp(Environment.ProcessorCount, 1, 64), server.UringMultishotLoops);
+        }
+        finally
+        {
+            foreach (Socket client in clients)
+                client.Dispose();
         }
     }
 

@@ -10,12 +10,12 @@ internal sealed class UringLoopGroup : IDisposable
     private int _next;
     private int _disposed;
 
-    public UringLoopGroup(int loops = 0, TimeSpan busyPoll = default, bool multishot = true)
+    public UringLoopGroup(int loops = 0, TimeSpan busyPoll = default, bool multishot = true, bool capRefused = false)
     {
         int count = loops > 0 ? loops : Math.Clamp(Environment.ProcessorCount, 1, 64);
         _loops = new UringServerLoop[count];
         for (int i = 0; i < count; i++)
-            _loops[i] = new UringServerLoop($"socketlab-uring-{i}", busyPoll, multishot);
+            _loops[i] = new UringServerLoop($"socketlab-uring-{i}", busyPoll, multishot, capRefused);
     }
 
     public UringServerLoop Next()
@@ -26,6 +26,9 @@ internal sealed class UringLoopGroup : IDisposable
 
     /// <summary>Receive buffers the loops' connections hold (for tests: a peer must not be able to hold many).</summary>
     public int BuffersHeld => _loops.Sum(l => l.BuffersHeld);
+
+    /// <summary>How many loops receive with multishot receives (the others fell back to single receives).</summary>
+    public int MultishotLoops => _loops.Count(l => l.Multishot);
 
     public void Dispose()
     {

@@ -36,16 +36,19 @@ internal sealed unsafe class UringServerLoop
     private readonly Thread _thread;
     private readonly LoopSlots<UringDriver> _slots = new();
     private bool _multishot;
+    private readonly bool _capRefused;
     private readonly long _busyPollTicks;
     private int _buffersHeld;
 
     /// <param name="name">The loop thread's name.</param>
     /// <param name="busyPoll">After completions, keep collecting this long before waiting (<see cref="TcpServerOptions.BusyPoll"/>).</param>
     /// <param name="multishot">False: single receives, as on a kernel without the multishot receive's cap.</param>
-    public UringServerLoop(string name, TimeSpan busyPoll = default, bool multishot = true)
+    /// <param name="capRefused">For tests: the first multishot receives are refused as a kernel before 6.17 refuses the cap.</param>
+    public UringServerLoop(string name, TimeSpan busyPoll = default, bool multishot = true, bool capRefused = false)
     {
         _busyPollTicks = (long)(busyPoll.TotalSeconds * Stopwatch.Frequency);
         _multishot = multishot;
+        _capRefused = capRefused;
         var ready = new TaskCompletionSource();
         _thread = new Thread(() => Run(ready)) { IsBackground = true, Name = name };
         _thread.Start();
@@ -90,6 +93,8 @@ internal sealed unsafe class UringServerLoop
         {
             sqe->IoPrio = RecvMultishot;
             sqe->OptLen = BufferSize;
+            if (_capRefused)
+                sqe->OpFlags = MsgWaitAll; // Every kernel refuses WAITALL on a multishot receive with EINVAL, as old ones refuse the cap.
         }
         sqe->UserData = Data(c, KindReceive);
         return _multishot;
@@ -97,6 +102,9 @@ internal sealed unsafe class UringServerLoop
 
     /// <summary>A capped multishot receive was refused as invalid (a kernel before 6.17): single receives from now on.</summary>
     public void UseSingleReceives() => _multishot = false;
+
+    /// <summary>Whether receives are multishot (false after a refusal of the cap, or when made so).</summary>
+    public bool Multishot => Volatile.Read(ref _multishot);
 
     /// <summary>
     /// Queues a send of <paramref name="length"/> bytes at <paramref name="address"/> (which must stay put until it
