@@ -14,7 +14,7 @@ source bench/grid-servers.sh
   for round in $(seq "${ROUNDS:-2}"); do
     for c in 50 1000; do
       for server in socketlab go floor; do
-        case $server in socketlab) s=$sl ;; go) s=$go_server ;; floor) s=$floor ;; esac
+        pick_server "$server"
         for e in epoll uring; do
           line=$(BENCH_ARGS="--engine $e" PORT=7241 bash bench/cpu-per-message.sh "$s" "$c" 32 2>&1)
           echo "$(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg) round $round c=$c server=$server gen=$e: $line"

@@ -23,13 +23,7 @@ source bench/grid-servers.sh
   for round in $(seq "${ROUNDS:-2}"); do
     for c in 50 1000; do
       for server in uring epoll go floor; do
-        args=""
-        case $server in
-          uring) s=$sl args="--engine uring" ;;
-          epoll) s=$sl args="--engine epoll" ;;
-          go) s=$go_server ;;
-          floor) s=$floor ;;
-        esac
+        pick_server "$server"
         data="$work/$server-$c-$round.data"
         line=$(PERF_OUT="$data" SERVER_ARGS="$args" BENCH_ARGS="--engine uring" PORT=7252 bash bench/cpu-per-message.sh "$s" "$c" 32 2>&1)
         split=$(python3 bench/server-cpu-split.py "$data")

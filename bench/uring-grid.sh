@@ -20,14 +20,7 @@ servers="uring epoll go floor"
   for round in $(seq "${ROUNDS:-2}"); do
     for c in 50 1000; do
       for server in $servers; do
-        args=""
-        case $server in
-          uring) s=$sl args="--engine uring" ;;
-          uring-before) s=$BEFORE args="--engine uring" ;;
-          epoll) s=$sl args="--engine epoll" ;;
-          go) s=$go_server ;;
-          floor) s=$floor ;;
-        esac
+        pick_server "$server"
         line=$(SERVER_ARGS="$args" BENCH_ARGS="--engine uring" PORT=7251 bash bench/cpu-per-message.sh "$s" "$c" 32 2>&1)
         echo "$(date -u +%T) load $(cut -d' ' -f1 /proc/loadavg) round $round c=$c server=$server gen=uring: $line"
       done
