@@ -126,7 +126,7 @@ internal sealed unsafe class IoUring : IDisposable
         {
             var ts = new KernelTimespec { Sec = timeoutMicros / 1_000_000, Nsec = timeoutMicros % 1_000_000 * 1000 };
             var arg = new GetEventsArg { Ts = (ulong)&ts };
-            r = Enter(_fd, submit, timeoutMicros > 0 ? 1u : 0u, EnterGetEvents | EnterExtArg, &arg, sizeof(GetEventsArg));
+            r = Enter(_fd, submit, 1u, EnterGetEvents | EnterExtArg, &arg, sizeof(GetEventsArg));
         }
         if (r >= 0)
         {
